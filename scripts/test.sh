@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command: set-up, build, every test. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+. scripts/env.sh
+
+echo "== build (debug, with tests)"
+swift build --build-tests
+
+echo "== unit and property tests"
+swift test --skip-build
