@@ -1,0 +1,56 @@
+import GRDB
+
+/// The store's own tables. Named and append-only: a shipped migration is never
+/// edited; a change of layout is a new migration.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica-system-tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID;
+                CREATE TABLE origins(
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL,
+                    seq INTEGER NOT NULL, hash BLOB NOT NULL,
+                    quarantined INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY(site, epoch)) WITHOUT ROWID;
+                -- Bodies are large: an ordinary rowid table keeps them out of the key B-tree.
+                CREATE TABLE batches(
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    hash BLOB NOT NULL, header BLOB NOT NULL, body BLOB NOT NULL, signature BLOB NOT NULL,
+                    PRIMARY KEY(site, epoch, seq));
+                CREATE TABLE deferred_batches(
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    schema_version INTEGER NOT NULL, batch BLOB NOT NULL,
+                    PRIMARY KEY(site, epoch, seq));
+                CREATE TABLE security_events(
+                    id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    detail TEXT NOT NULL, evidence_a BLOB, evidence_b BLOB);
+                CREATE TABLE declared_fields(
+                    entity INTEGER NOT NULL, entity_name TEXT NOT NULL, field INTEGER NOT NULL,
+                    name TEXT NOT NULL, kind INTEGER NOT NULL, type INTEGER NOT NULL, grp TEXT,
+                    PRIMARY KEY(entity, field)) WITHOUT ROWID;
+                CREATE TABLE tombstones(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, stamp BLOB NOT NULL, max_edit BLOB NOT NULL,
+                    PRIMARY KEY(entity, row)) WITHOUT ROWID;
+                CREATE TABLE surfaced_versions(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, field INTEGER NOT NULL, stamp BLOB NOT NULL, value,
+                    PRIMARY KEY(entity, row, field, stamp)) WITHOUT ROWID;
+                CREATE TABLE surfaced_overwritten(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, field INTEGER NOT NULL, stamp BLOB NOT NULL,
+                    PRIMARY KEY(entity, row, field, stamp)) WITHOUT ROWID;
+                CREATE TABLE set_elements(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, field INTEGER NOT NULL, element NOT NULL, stamp BLOB NOT NULL,
+                    PRIMARY KEY(entity, row, field, element, stamp)) WITHOUT ROWID;
+                CREATE TABLE set_removed(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, field INTEGER NOT NULL, element NOT NULL, stamp BLOB NOT NULL,
+                    PRIMARY KEY(entity, row, field, element, stamp)) WITHOUT ROWID;
+                CREATE TABLE log_entries(
+                    entity INTEGER NOT NULL, row BLOB NOT NULL, field INTEGER NOT NULL, stamp BLOB NOT NULL,
+                    idx INTEGER NOT NULL, entry NOT NULL,
+                    PRIMARY KEY(entity, row, field, stamp, idx)) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

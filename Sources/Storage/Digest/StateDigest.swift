@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import Replica
+
+/// A hash of the materialised state — every entity table, the side tables of the
+/// set, log and surfaced kinds, and the tombstones — in canonical row order. Two
+/// replicas that merged the same batches have the same digest whatever order the
+/// batches arrived in; the batch log and local bookkeeping are not part of it.
+///
+/// Each section is hashed in chunks of `rowsPerChunk` rows; the chunk hashes are what
+/// a range comparison between peers will exchange (docs/replication.md).
+public struct StateDigest: Hashable, Sendable, CustomStringConvertible {
+    public let total: BatchHash
+    public let sections: [String: [BatchHash]]
+    public let rowCount: Int
+
+    public static let rowsPerChunk = 1_024
+
+    public var description: String { total.description }
+}
+
+extension ReplicaStore {
+    public func stateDigest() throws -> StateDigest {
+        try writer.read { db in
+            var sections: [String: [BatchHash]] = [:]
+            var rows = 0
+            let systemSections: [(String, String)] = [
+                ("tombstones", "SELECT entity, row, stamp, max_edit FROM tombstones ORDER BY entity, row"),
+                ("surfaced_versions", "SELECT * FROM surfaced_versions ORDER BY entity, row, field, stamp"),
+                ("surfaced_overwritten", "SELECT * FROM surfaced_overwritten ORDER BY entity, row, field, stamp"),
+                ("set_elements", "SELECT * FROM set_elements ORDER BY entity, row, field, element, stamp"),
+                ("set_removed", "SELECT * FROM set_removed ORDER BY entity, row, field, element, stamp"),
+                ("log_entries", "SELECT * FROM log_entries ORDER BY entity, row, field, stamp, idx"),
+            ]
+            let entitySections = schema.entities.sorted { $0.id < $1.id }.map { entity in
+                (EntityTable.tableName(entity), "SELECT * FROM \(quoted(EntityTable.tableName(entity))) ORDER BY id")
+            }
+            for (name, sql) in entitySections + systemSections {
+                let (chunks, count) = try digestSection(sql: sql, db: db)
+                sections[name] = chunks
+                rows += count
+            }
+            var top = ByteWriter()
+            for name in sections.keys.sorted() {
+                top.lengthPrefixed(name.utf8)
+                for chunk in sections[name]! { top.raw(chunk.bytes) }
+            }
+            return StateDigest(total: hasher.hash(top.bytes), sections: sections, rowCount: rows)
+        }
+    }
+
+    private func digestSection(sql: String, db: Database) throws -> ([BatchHash], Int) {
+        var chunks: [BatchHash] = []
+        var buffer = ByteWriter(capacity: 64 << 10)
+        var inChunk = 0
+        var count = 0
+        let cursor = try Row.fetchCursor(db, sql: sql)
+        while let row = try cursor.next() {
+            for value in row.databaseValues { ChangeCodec.encode(Value(value), into: &buffer) }
+            inChunk += 1
+            count += 1
+            if inChunk == StateDigest.rowsPerChunk {
+                chunks.append(hasher.hash(buffer.bytes))
+                buffer = ByteWriter(capacity: 64 << 10)
+                inChunk = 0
+            }
+        }
+        if inChunk > 0 { chunks.append(hasher.hash(buffer.bytes)) }
+        return (chunks, count)
+    }
+}

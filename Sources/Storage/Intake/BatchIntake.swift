@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import Logging
+import Replica
+
+/// Remote batches: checked outside the write lock (signature, clock bound, decoding,
+/// schema), then sequenced inside one transaction — duplicate, fork, gap or next —
+/// and applied through the same path as local writes.
+extension ReplicaStore {
+    /// Takes a batch from a peer. Throws `StorageError` for every refusal, after
+    /// logging it; a refused batch leaves the replica as it was (a fork leaves only
+    /// its evidence and the quarantine).
+    @discardableResult
+    public func receive(_ batch: SealedBatch) throws -> IntakeOutcome {
+        do {
+            return try intake(batch)
+        } catch let error as StorageError {
+            logger.warning("batch refused", metadata: [
+                "origin": "\(batch.header.origin)", "seq": "\(batch.header.seq)", "reason": "\(error)",
+            ])
+            throw error
+        }
+    }
+
+    /// Decodes and takes a batch in its wire form.
+    @discardableResult
+    public func receive(encoded bytes: [UInt8]) throws -> IntakeOutcome {
+        let batch: SealedBatch
+        do {
+            batch = try SealedBatch.decode(bytes)
+        } catch {
+            logger.warning("batch refused", metadata: ["reason": "\(error)"])
+            throw StorageError.malformedBatch(error)
+        }
+        return try receive(batch)
+    }
+
+    private func intake(_ batch: SealedBatch) throws -> IntakeOutcome {
+        let header = batch.header
+        let message = batch.signedMessage
+        let check = verifier.verify(signature: batch.signature, message: message, site: header.origin.site, suite: header.suite)
+        guard check == .valid else { throw StorageError.signature(origin: header.origin, seq: header.seq, check) }
+        if header.schemaVersion > schema.version { return try deferForUpgrade(batch) }
+        do {
+            try HybridLogicalClock(futureDriftMillis: configuration.futureDriftMillis)
+                .check(remote: header.time, physicalMillis: clock.nowMillis())
+        } catch { throw StorageError.timestampBeyondBound(error) }
+        let changes: [Change]
+        do { changes = try batch.decodeChanges() } catch { throw StorageError.malformedBatch(error) }
+        for change in changes { try validation.validate(change) }
+        let entry = PendingBuffer.Entry(batch: batch, hash: hasher.hash(message), changes: changes)
+
+        let result: Sequencing = try writer.writeWithoutTransaction { db in
+            var result = Sequencing.outcome(.duplicate)
+            try db.inTransaction(.immediate) {
+                result = try sequence(entry, db: db)
+                return .commit
+            }
+            return result
+        }
+        switch result {
+        case let .outcome(outcome): return outcome
+        case let .refused(error): throw error
+        }
+    }
+
+    private enum Sequencing {
+        case outcome(IntakeOutcome)
+        /// Refused; whatever evidence was recorded is committed before the error is thrown.
+        case refused(StorageError)
+    }
+
+    private func sequence(_ entry: PendingBuffer.Entry, db: Database) throws -> Sequencing {
+        let header = entry.batch.header
+        let origin = header.origin
+        let state = try OriginState.fetch(origin, db: db)
+        if state.quarantined { return .refused(.quarantined(origin)) }
+        if header.seq <= state.seq {
+            let stored = try Data.fetchOne(db, sql: "SELECT hash FROM batches WHERE site = ? AND epoch = ? AND seq = ?",
+                                           arguments: [origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq)])
+            if let stored, Array(stored) == entry.hash.bytes { return .outcome(.duplicate) }
+            try recordFork(entry, against: header.seq, db: db)
+            return .refused(.fork(origin: origin, seq: header.seq))
+        }
+        if header.seq > state.seq + 1 {
+            let insertion = try pending.withLock { try $0.insert(entry, contiguous: state.seq) }
+            switch insertion {
+            case .buffered, .alreadyBuffered:
+                return .outcome(.buffered)
+            case .conflictsWithBuffered:
+                try recordFork(entry, against: nil, db: db)
+                return .refused(.fork(origin: origin, seq: header.seq))
+            }
+        }
+        var next: PendingBuffer.Entry? = entry
+        var applied = 0
+        var contiguous = state
+        while let current = next {
+            guard current.batch.header.prevHash == contiguous.hash else {
+                try recordFork(current, against: contiguous.seq, db: db)
+                return .refused(.fork(origin: origin, seq: current.batch.header.seq))
+            }
+            try appendAndMaterialize(current, local: false, db: db)
+            applied += 1
+            contiguous = OriginState(seq: current.batch.header.seq, hash: current.hash, quarantined: false)
+            next = pending.withLock { $0.takeNext(after: contiguous.seq, of: origin) }
+        }
+        return .outcome(.applied(drained: applied - 1))
+    }
+
+    /// The one apply: materialise every change, then append the batch to the log and
+    /// advance the origin, all in the caller's transaction.
+    func appendAndMaterialize(_ entry: PendingBuffer.Entry, local: Bool, db: Database) throws {
+        let header = entry.batch.header
+        let stamp = header.stamp
+        for (index, change) in entry.changes.enumerated() {
+            let outcome = try materializer.apply(change, index: index, stamp: stamp, db: db)
+            if local, outcome == .absorbedByTombstone {
+                let name = schema.entity(change.entity)?.name ?? "\(change.entity)"
+                throw StorageError.rowDeleted(entity: name, row: change.row)
+            }
+            try configuration.faultInjection?(.afterMaterializing(changeIndex: index))
+        }
+        try configuration.faultInjection?(.beforeLogAppend)
+        var headerBytes = ByteWriter(capacity: BatchHeader.byteCount)
+        header.encode(into: &headerBytes)
+        let origin = header.origin
+        let insert = try db.cachedStatement(sql: "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insert.setUncheckedArguments([
+            origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq), Data(entry.hash.bytes),
+            Data(headerBytes.bytes), Data(entry.batch.body), Data(entry.batch.signature),
+        ])
+        try insert.execute()
+        let advance = try db.cachedStatement(sql: """
+            INSERT INTO origins (site, epoch, seq, hash) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT(site, epoch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash WHERE seq = ?3 - 1
+            """)
+        advance.setUncheckedArguments([origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq), Data(entry.hash.bytes)])
+        try advance.execute()
+        precondition(db.changesCount == 1, "origin \(origin) must advance by exactly one to #\(header.seq)")
+        try Self.raiseClock(to: header.time, db: db)
+    }
+
+    /// Keeps both batches as evidence, quarantines the origin, and drops what the
+    /// buffer held of it. Never merges either side.
+    private func recordFork(_ entry: PendingBuffer.Entry, against storedSeq: UInt64?, db: Database) throws {
+        let header = entry.batch.header
+        let origin = header.origin
+        var evidence: Data?
+        if let storedSeq {
+            evidence = try BatchLog.fetch(origin, seq: storedSeq, db: db).map { Data($0.encoded()) }
+        }
+        try db.execute(sql: """
+            INSERT INTO security_events (kind, site, epoch, seq, detail, evidence_a, evidence_b) VALUES ('fork', ?, ?, ?, ?, ?, ?)
+            """, arguments: [origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq),
+                             "two different batches signed by \(origin) at or after #\(storedSeq ?? header.seq)",
+                             evidence, Data(entry.batch.encoded())])
+        try db.execute(sql: """
+            INSERT INTO origins (site, epoch, seq, hash, quarantined) VALUES (?, ?, 0, ?, 1)
+            ON CONFLICT(site, epoch) DO UPDATE SET quarantined = 1
+            """, arguments: [origin.site.databaseValue, Int64(origin.epoch), Data(BatchHash.zero.bytes)])
+        pending.withLock { $0.discard(origin: origin) }
+        logger.error("fork detected; origin quarantined", metadata: ["origin": "\(origin)", "seq": "\(header.seq)"])
+    }
+
+    private func deferForUpgrade(_ batch: SealedBatch) throws -> IntakeOutcome {
+        let origin = batch.header.origin
+        try writer.write { db in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM deferred_batches") ?? 0
+            guard count < configuration.deferredBatchesMax else { throw StorageError.pendingBufferFull(batchesMax: configuration.deferredBatchesMax) }
+            try db.execute(sql: "INSERT OR IGNORE INTO deferred_batches VALUES (?, ?, ?, ?, ?)",
+                           arguments: [origin.site.databaseValue, Int64(origin.epoch), Int64(batch.header.seq),
+                                       Int64(batch.header.schemaVersion), Data(batch.encoded())])
+        }
+        logger.info("batch waits for a schema upgrade", metadata: [
+            "origin": "\(origin)", "seq": "\(batch.header.seq)", "schema": "\(batch.header.schemaVersion)",
+        ])
+        return .awaitingUpgrade(schemaVersion: batch.header.schemaVersion)
+    }
+
+    /// After an upgrade, batches that waited for it are taken in sequence order.
+    func retryDeferred() throws {
+        let ready = try writer.read { db in
+            try Data.fetchAll(db, sql: "SELECT batch FROM deferred_batches WHERE schema_version <= ? ORDER BY site, epoch, seq",
+                              arguments: [Int64(schema.version)])
+        }
+        guard !ready.isEmpty else { return }
+        for bytes in ready { _ = try? receive(encoded: Array(bytes)) }
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM deferred_batches WHERE schema_version <= ?", arguments: [Int64(schema.version)])
+        }
+    }
+}
+
+/// Where an origin's contiguous prefix ends, and the hash that the next batch must chain to.
+struct OriginState {
+    let seq: UInt64
+    let hash: BatchHash
+    let quarantined: Bool
+
+    static func fetch(_ origin: Origin, db: Database) throws -> OriginState {
+        let statement = try db.cachedStatement(sql: "SELECT seq, hash, quarantined FROM origins WHERE site = ? AND epoch = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [origin.site.databaseValue, Int64(origin.epoch)]) else {
+            return OriginState(seq: 0, hash: .zero, quarantined: false)
+        }
+        return OriginState(seq: UInt64(row["seq"] as Int64), hash: BatchHash(bytes: Array(row["hash"] as Data)),
+                           quarantined: (row["quarantined"] as Int64) != 0)
+    }
+}
