@@ -35,6 +35,7 @@ let package = Package(
             name: "Node",
             dependencies: [
                 "Replica", "Security", "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
