@@ -25,6 +25,13 @@ public final class SecretBytes: @unchecked Sendable, CustomStringConvertible {
         sodium_memzero(&source, source.count)
     }
 
+    /// Copies `bytes`, leaving the caller's buffer as it is (for a secret lent by
+    /// `withBytes`, whose owner wipes it).
+    init(copying bytes: [UInt8]) {
+        _ = Sodium.ready
+        storage = Array(bytes)
+    }
+
     /// `count` bytes of libsodium's system randomness (`randombytes_buf`).
     public static func random(count: Int) -> SecretBytes {
         SecretBytes(count: count) { randombytes_buf(&$0, $0.count) }
