@@ -23,6 +23,14 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), bytes) == 0
     }
 
+    /// This key as a Curve25519 public key for X25519; `nil` if it is not a valid
+    /// Ed25519 point (libsodium refuses small-order and non-canonical keys).
+    var curve25519: [UInt8]? {
+        _ = Sodium.ready
+        var out = [UInt8](repeating: 0, count: Int(crypto_scalarmult_BYTES))
+        return crypto_sign_ed25519_pk_to_curve25519(&out, bytes) == 0 ? out : nil
+    }
+
     public var description: String { bytes.map { String($0, radix: 16).leftPad2 }.joined() }
 }
 
@@ -63,6 +71,19 @@ public final class SigningIdentity: BatchSigner, @unchecked Sendable {
         var seed = [UInt8](repeating: 0, count: Self.seedByteCount)
         precondition(crypto_sign_ed25519_sk_to_seed(&seed, secretKey) == 0)
         return seed
+    }
+
+    /// X25519 between this identity's key (converted Ed25519 → Curve25519) and a remote
+    /// Curve25519 public key: the handshake's static-key terms. The converted secret never
+    /// leaves this type. `nil` when the result is all zeros (a low-order remote key).
+    func curve25519SharedSecret(with remoteCurvePublicKey: [UInt8]) -> SecretBytes? {
+        precondition(remoteCurvePublicKey.count == Int(crypto_scalarmult_BYTES), "Curve25519 public keys are 32 bytes")
+        var curveSecret = [UInt8](repeating: 0, count: Int(crypto_scalarmult_SCALARBYTES))
+        defer { sodium_memzero(&curveSecret, curveSecret.count) }
+        precondition(crypto_sign_ed25519_sk_to_curve25519(&curveSecret, secretKey) == 0)
+        var rc: Int32 = 0
+        let shared = SecretBytes(count: Int(crypto_scalarmult_BYTES)) { rc = crypto_scalarmult(&$0, curveSecret, remoteCurvePublicKey) }
+        return rc == 0 ? shared : nil
     }
 
     public var site: SiteID { publicKey.siteID }
