@@ -84,6 +84,8 @@ public struct Membership: Sendable {
             probe = .awaitingAck(target: target, seq: seq)
             out += sendPing(to: target, seq: seq)
             out.append(.scheduleTimer(.directProbeTimeout(seq: seq), at: now.advanced(byMillis: config.pingTimeoutMillis)))
+        } else {
+            out += rejoinThroughASeed()
         }
         out.append(.scheduleTimer(.protocolPeriod, at: now.advanced(byMillis: config.probeIntervalMillis)))
         return out
@@ -176,6 +178,15 @@ public struct Membership: Sendable {
             let site = probeOrder.removeFirst()
             if let member = table[site], member.status != .dead { return site }
         }
+    }
+
+    /// With no member left to probe (all dead, e.g. after a long partition) this node
+    /// would never speak again; greeting a seed lets either side learn that it is held
+    /// dead and refute, so the cluster heals. The ping is not a probe: no timeout.
+    private mutating func rejoinThroughASeed() -> [MembershipDirective] {
+        let seeds = config.seeds.map(\.site).filter { $0 != config.site && table[$0] != nil }.sorted()
+        guard let seed = seeds.randomSample(1, using: &random).first else { return [] }
+        return sendPing(to: seed, seq: takeSeq())
     }
 
     private mutating func sendPing(to site: SiteID, seq: UInt64) -> [MembershipDirective] {
