@@ -14,9 +14,10 @@ public struct AntiEntropyConfig: Sendable {
     public var chunkBatchesMax = 64
     /// Most charged bytes in one chunk (see `BatchCharge`).
     public var chunkBytesMax = 1 << 20
-    /// The receive window, in chunks: a puller grants credit for this many full chunks
-    /// and gives credit back only as chunks are applied, so at most this many chunks
-    /// per session are ever in flight or waiting to be applied.
+    /// The receive window, in full chunks: a puller grants credit for this many times
+    /// `chunkBatchesMax` batches and `chunkBytesMax` charged bytes, and gives credit back
+    /// only as chunks are applied, so per session no more than that is ever in flight or
+    /// waiting to be applied (smaller chunks may be more numerous; the bytes stay bounded).
     public var inflightChunksMax = 4
     /// A session with no progress for this long is dropped; the next round retries.
     public var sessionIdleTimeoutMillis: UInt64 = 10_000
