@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // MeshDesk: one node per hospital campus, replicas of rosters, tickets and assets
 // merged by CRDTs and synced by gossip. Layers, lowest first (docs/architecture.md):
-// CSodium → Replica → Security, Storage → Node → meshdesk.
+// CSodium → Replica → Security, Storage, Sync → Node → meshdesk.
 import PackageDescription
 
 let package = Package(
@@ -23,6 +23,7 @@ let package = Package(
         ),
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
+        .target(name: "Sync", dependencies: ["Replica"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -49,5 +50,6 @@ let package = Package(
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
     ]
 )
