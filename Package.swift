@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "Replica",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -117,7 +117,7 @@ public final class ReplicaStore: Sendable {
     }
 
     static func localOrigin(site: SiteID, db: Database) throws -> Origin {
-        let epoch = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") ?? 1
+        let epoch = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'epoch'")) ?? 1
         return Origin(site: site, epoch: Epoch(epoch))
     }
 
@@ -139,11 +139,11 @@ public final class ReplicaStore: Sendable {
     }
 
     static func storedClock(db: Database) throws -> Timestamp {
-        Timestamp(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'") ?? 0))
+        Timestamp(rawValue: UInt64(bitPattern: try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'clock'")) ?? 0))
     }
 
     static func raiseClock(to time: Timestamp, db: Database) throws {
-        try db.execute(sql: "UPDATE meta SET value = max(value, ?) WHERE key = 'clock'",
-                       arguments: [Int64(bitPattern: time.rawValue)])
+        let statement = try db.cachedStatement(sql: "UPDATE meta SET value = max(value, ?) WHERE key = 'clock'")
+        try statement.execute(arguments: [Int64(bitPattern: time.rawValue)])
     }
 }

@@ -108,13 +108,16 @@ extension ReplicaStore {
         return .outcome(.applied(drained: applied - 1))
     }
 
+    static let batchInsertNulls = StatementArguments([DatabaseValue](repeating: .null, count: 7))
+
     /// The one apply: materialise every change, then append the batch to the log and
     /// advance the origin, all in the caller's transaction.
     func appendAndMaterialize(_ entry: PendingBuffer.Entry, local: Bool, db: Database) throws {
         let header = entry.batch.header
         let stamp = header.stamp
+        let statements = Materializer.Statements(db: db)
         for (index, change) in entry.changes.enumerated() {
-            let outcome = try materializer.apply(change, index: index, stamp: stamp, db: db)
+            let outcome = try materializer.apply(change, index: index, stamp: stamp, statements: statements)
             if local, outcome == .absorbedByTombstone {
                 let name = schema.entity(change.entity)?.name ?? "\(change.entity)"
                 throw StorageError.rowDeleted(entity: name, row: change.row)
@@ -126,10 +129,14 @@ extension ReplicaStore {
         header.encode(into: &headerBytes)
         let origin = header.origin
         let insert = try db.cachedStatement(sql: "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)")
-        insert.setUncheckedArguments([
-            origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq), Data(entry.hash.bytes),
-            Data(headerBytes.bytes), Data(entry.batch.body), Data(entry.batch.signature),
-        ])
+        let binding = FastBinding(insert, nulls: Self.batchInsertNulls)
+        binding.bind(origin.site.databaseValue, at: 1)
+        binding.bind(Int64(origin.epoch), at: 2)
+        binding.bind(Int64(header.seq), at: 3)
+        binding.bindBlob(entry.hash.bytes, at: 4)
+        binding.bindBlob(headerBytes.bytes, at: 5)
+        binding.bindBlob(entry.batch.body, at: 6)
+        binding.bindBlob(entry.batch.signature, at: 7)
         try insert.execute()
         let advance = try db.cachedStatement(sql: """
             INSERT INTO origins (site, epoch, seq, hash) VALUES (?1, ?2, ?3, ?4)

@@ -16,38 +16,79 @@ struct Materializer: Sendable {
         case absorbedByTombstone
     }
 
-    func apply(_ change: Change, index: Int, stamp: Stamp, db: Database) throws -> Outcome {
+    /// Statements of one batch's apply, looked up by a small key rather than by SQL
+    /// text: hashing a long statement for every change showed up in profiles.
+    final class Statements {
+        struct Key: Hashable {
+            let entity: EntityID
+            let operation: UInt8
+            let field: FieldID
+        }
+
+        let db: Database
+        private var cache: [Key: Statement] = [:]
+        private var tombstoneFree: [EntityID: Bool] = [:]
+
+        init(db: Database) { self.db = db }
+
+        /// Whether the entity has no tombstone: then no change of this batch can hit one
+        /// until the batch itself deletes a row of it.
+        func isTombstoneFree(_ entity: EntityID) throws -> Bool {
+            if let known = tombstoneFree[entity] { return known }
+            let any = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM tombstones WHERE entity = ?)"),
+                                        arguments: [entity]) ?? false
+            tombstoneFree[entity] = !any
+            return !any
+        }
+
+        func noteTombstone(_ entity: EntityID) { tombstoneFree[entity] = false }
+
+        func statement(_ key: Key, sql: @autoclosure () -> String) throws -> Statement {
+            if let statement = cache[key] { return statement }
+            let statement = try db.cachedStatement(sql: sql())
+            cache[key] = statement
+            return statement
+        }
+    }
+
+    func apply(_ change: Change, index: Int, stamp: Stamp, statements: Statements) throws -> Outcome {
         guard let table = tables[change.entity] else { preconditionFailure("validated change names unknown entity") }
-        let row = change.row.databaseValue
-        let stampValue = stamp.databaseValue
+        let db = statements.db
+        // Side-table paths (surfaced, set, log) are rare; they use GRDB's arguments.
+        var row: DatabaseValue { change.row.databaseValue }
+        var stampValue: DatabaseValue { stamp.databaseValue }
         switch change.operation {
         case let .assign(assignments):
-            var arguments = [DatabaseValue](repeating: .null, count: 2 + table.registerColumns.count + table.stampColumns.count)
-            arguments[0] = row
-            arguments[1] = stampValue
-            var stamped = Set<Int>()
+            let unchecked = try statements.isTombstoneFree(change.entity)
+            let statement = unchecked
+                ? try statements.statement(.init(entity: change.entity, operation: 4, field: 0), sql: table.assignUncheckedSQL)
+                : try statements.statement(.init(entity: change.entity, operation: 1, field: 0), sql: table.assignSQL)
+            let binding = FastBinding(statement, nulls: table.assignNulls)
+            binding.bind(change.row, at: 1)
+            binding.bind(stamp, at: 2)
+            let stampBase = Int32(3 + table.registerColumns.count)
             for a in assignments {
-                guard let index = table.registerIndex[a.field] else { preconditionFailure("validated register missing") }
-                arguments[2 + index] = a.value.databaseValue
-                stamped.insert(index)
+                let register = table.registerIndexByField[Int(a.field)]
+                precondition(register >= 0, "validated register missing")
+                binding.bind(a.value, at: Int32(3 + register))
+                binding.bind(stamp, at: stampBase + Int32(table.stampIndexOfRegister[register]))
             }
-            for (s, members) in table.stampMembers.enumerated() where members.contains(where: stamped.contains) {
-                arguments[2 + table.registerColumns.count + s] = stampValue
-            }
-            let statement = try db.cachedStatement(sql: table.assignSQL)
-            statement.setUncheckedArguments(StatementArguments(arguments))
             try statement.execute()
             return try outcomeOfUpsert(db, change: change, stamp: stamp)
 
         case let .increment(fieldID, delta):
             let field = table.schema.field(fieldID)!
-            let statement = try db.cachedStatement(sql: table.incrementSQL(field))
-            statement.setUncheckedArguments([row, stampValue, delta.databaseValue])
+            let statement = try statements.statement(.init(entity: change.entity, operation: 2, field: fieldID),
+                                                     sql: table.incrementSQL(field))
+            let binding = FastBinding(statement, nulls: EntityTable.incrementNulls)
+            binding.bind(change.row, at: 1)
+            binding.bind(stamp, at: 2)
+            binding.bind(delta, at: 3)
             try statement.execute()
             return try outcomeOfUpsert(db, change: change, stamp: stamp)
 
         case let .assignSurfaced(fieldID, value, overwrites):
-            guard try touch(table, row: row, stamp: stampValue, db: db) else {
+            guard try touch(table, change: change, stamp: stamp, statements: statements) else {
                 return try absorb(db, change: change, stamp: stamp)
             }
             let key: [DatabaseValue] = [Int64(change.entity).databaseValue, row, Int64(fieldID).databaseValue]
@@ -65,7 +106,7 @@ struct Materializer: Sendable {
             return .merged
 
         case let .add(fieldID, element):
-            guard try touch(table, row: row, stamp: stampValue, db: db) else {
+            guard try touch(table, change: change, stamp: stamp, statements: statements) else {
                 return try absorb(db, change: change, stamp: stamp)
             }
             try db.execute(sql: """
@@ -76,7 +117,7 @@ struct Materializer: Sendable {
             return .merged
 
         case let .remove(fieldID, element, observed):
-            guard try touch(table, row: row, stamp: stampValue, db: db) else {
+            guard try touch(table, change: change, stamp: stamp, statements: statements) else {
                 return try absorb(db, change: change, stamp: stamp)
             }
             for tag in observed {
@@ -89,7 +130,7 @@ struct Materializer: Sendable {
             return .merged
 
         case let .append(fieldID, entry):
-            guard try touch(table, row: row, stamp: stampValue, db: db) else {
+            guard try touch(table, change: change, stamp: stamp, statements: statements) else {
                 return try absorb(db, change: change, stamp: stamp)
             }
             try db.execute(sql: "INSERT OR IGNORE INTO log_entries VALUES (?, ?, ?, ?, ?, ?)",
@@ -97,17 +138,20 @@ struct Materializer: Sendable {
             return .merged
 
         case .delete:
+            statements.noteTombstone(change.entity)
             try tombstone(table, change: change, stamp: stamp, db: db)
             return .merged
         }
     }
 
     /// Creates the row or raises its row stamp; false when the row is tombstoned.
-    private func touch(_ table: EntityTable, row: DatabaseValue, stamp: DatabaseValue, db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: table.touchSQL)
-        statement.setUncheckedArguments([row, stamp])
+    private func touch(_ table: EntityTable, change: Change, stamp: Stamp, statements: Statements) throws -> Bool {
+        let statement = try statements.statement(.init(entity: change.entity, operation: 3, field: 0), sql: table.touchSQL)
+        let binding = FastBinding(statement, nulls: EntityTable.touchNulls)
+        binding.bind(change.row, at: 1)
+        binding.bind(stamp, at: 2)
         try statement.execute()
-        return db.changesCount > 0
+        return statements.db.changesCount > 0
     }
 
     private func outcomeOfUpsert(_ db: Database, change: Change, stamp: Stamp) throws -> Outcome {

@@ -17,7 +17,19 @@ struct EntityTable: Sendable {
     /// For each stamp column, the register indexes it stamps.
     let stampMembers: [[Int]]
     let assignSQL: String
+    /// The same upsert without the tombstone probe, for batches applied while the
+    /// entity has no tombstone at all (the common case; a probe per row is measurable).
+    let assignUncheckedSQL: String
     let touchSQL: String
+    /// For each field id, its index in `registerColumns`, or -1: an array, not a
+    /// dictionary, because it is consulted for every assignment merged.
+    let registerIndexByField: [Int]
+    /// For each register index, the index of its stamp column.
+    let stampIndexOfRegister: [Int]
+    /// NULL arguments of the right count, for `FastBinding`.
+    let assignNulls: StatementArguments
+    static let touchNulls = StatementArguments([DatabaseValue.null, .null])
+    static let incrementNulls = StatementArguments([DatabaseValue.null, .null, .null])
 
     init(schema: EntitySchema) {
         self.schema = schema
@@ -48,6 +60,13 @@ struct EntityTable: Sendable {
         self.stampColumns = stamps
         self.stampMembers = members
         self.registerIndex = Dictionary(uniqueKeysWithValues: registers.enumerated().map { ($0.element.0.id, $0.offset) })
+        var byField = [Int](repeating: -1, count: Int(schema.fields.map(\.id).max() ?? 0) + 1)
+        for (index, register) in registers.enumerated() { byField[Int(register.0.id)] = index }
+        self.registerIndexByField = byField
+        var stampOf = [Int](repeating: 0, count: registers.count)
+        for (s, memberIndexes) in members.enumerated() { for m in memberIndexes { stampOf[m] = s } }
+        self.stampIndexOfRegister = stampOf
+        self.assignNulls = StatementArguments([DatabaseValue](repeating: .null, count: 2 + registers.count + stamps.count))
         let notDeleted = "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE entity = \(schema.id) AND row = ?1)"
         // Placeholders: ?1 id, ?2 row stamp, then each register value, then each stamp column.
         let valueColumns = registers.map { quoted($0.0.name) }
@@ -62,11 +81,17 @@ struct EntityTable: Sendable {
             let c = quoted(column)
             updates.append("\(c) = CASE WHEN excluded.\(c) > coalesce(\(c), x'') THEN excluded.\(c) ELSE \(c) END")
         }
-        self.assignSQL = """
-            INSERT INTO \(quoted(tableName)) (\(insertColumns.joined(separator: ", ")))
-            SELECT \(placeholders.joined(separator: ", ")) \(notDeleted)
+        let table = quoted(tableName)
+        let upsert = { (condition: String) in
+            """
+            INSERT INTO \(table) (\(insertColumns.joined(separator: ", ")))
+            SELECT \(placeholders.joined(separator: ", ")) \(condition)
             ON CONFLICT(id) DO UPDATE SET \(updates.joined(separator: ", "))
             """
+        }
+        self.assignSQL = upsert(notDeleted)
+        // SQLite needs a WHERE after INSERT … SELECT before ON CONFLICT to parse it.
+        self.assignUncheckedSQL = upsert("WHERE 1")
         self.touchSQL = """
             INSERT INTO \(quoted(tableName)) (id, _s) SELECT ?1, ?2 \(notDeleted)
             ON CONFLICT(id) DO UPDATE SET _s = max(_s, excluded._s)
