@@ -23,6 +23,7 @@ let package = Package(
         ),
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
+        .target(name: "Domain", dependencies: ["Replica"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -48,5 +49,6 @@ let package = Package(
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
     ]
 )
