@@ -73,8 +73,9 @@ public struct HolidayCalendar: Hashable, Codable, Sendable {
     public static func parse(_ text: String) throws(HolidayCalendarParseError) -> HolidayCalendar {
         var badLines: [HolidayCalendarParseError.BadLine] = []
         var byDate: [LocalDate: (entry: Entry, line: Int)] = [:]
-        // Split on LF only and drop a trailing CR, so CRLF files from Windows parse too.
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // CRLF is one Character in Swift, so split on both it and LF: files saved on
+        // Windows parse the same as files saved on Linux.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]

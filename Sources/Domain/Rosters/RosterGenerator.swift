@@ -26,7 +26,9 @@ public struct RosterGenerator: Sendable {
         public var weekendWeight = 2.0
         public var holidayWeight = 2.0
         public var hoursWeight = 1.0
-        public var preferenceWeight = 6.0
+        /// Per broken preference; about the marginal cost of a ninth night, so a wish
+        /// is kept unless keeping it would skew the load by more than a shift or so.
+        public var preferenceWeight = 50.0
 
         public init() {}
     }
