@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
         .target(name: "Sync", dependencies: ["Replica"]),
+        .target(name: "Domain", dependencies: ["Replica"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -52,5 +53,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
     ]
 )
