@@ -111,7 +111,8 @@ struct BenchReplica: ParsableCommand {
                 plain_sqlite_writes_per_s      \(fmt(figures.plain_sqlite_writes_per_s))
                 local_write_overhead_ratio     \(fmt(figures.local_write_overhead_ratio, 2))
                 bulk_overhead_ratio            \(fmt(figures.bulk_overhead_ratio, 2))   (\(figures.bulk_rows) rows: replica \(fmt(figures.bulk_replica_s, 2)) s, plain \(fmt(figures.bulk_plain_s, 2)) s; target ≤ 2.0)
-                remote_apply_changes_per_s     \(fmt(figures.remote_apply_changes_per_s))   (batches of \(figures.remote_apply_batch_changes); target ≥ 100000)
+                remote_apply_changes_per_s     \(fmt(figures.remote_apply_changes_per_s))   (batches of \(figures.remote_apply_batch_changes), \(figures.remote_apply_chunk_batches) per transaction; target ≥ 100000)
+                  one batch per transaction    \(fmt(figures.remote_apply_one_batch_per_transaction_changes_per_s))
                 digest_ms_per_100k_rows        \(fmt(figures.digest_ms_per_100k_rows, 1))
                 """)
         }

@@ -169,3 +169,42 @@ import Security
         }
     }
 }
+
+@Suite struct ChunkIntakeTests {
+    let clock = ManualClock()
+    let alice = TestCluster.identity(1)
+    let bob = TestCluster.identity(2)
+    var ring: KeyRing { TestCluster.ring([alice, bob]) }
+
+    func history(_ count: Int) throws -> [SealedBatch] {
+        let source = try TestCluster.store(alice, ring: ring, clock: clock)
+        for i in 0..<count {
+            try source.write { tx in try tx.increment("ticket", RowID(high: 1, low: 1), "spares", by: Int64(i + 1)) }
+        }
+        return try source.batches(after: VersionVector())
+    }
+
+    @Test func aRefusedBatchInAChunkDoesNotUndoTheOthers() throws {
+        let batches = try history(3)
+        var tampered = batches[1].body
+        tampered[tampered.count - 1] ^= 0x40
+        let chunk = [batches[0], SealedBatch(header: batches[1].header, body: tampered, signature: batches[1].signature), batches[2]]
+        let store = try TestCluster.store(bob, ring: ring, clock: clock)
+        let results = store.receive(chunk)
+        #expect(try results[0].get() == .applied(drained: 0))
+        #expect(throws: StorageError.self) { try results[1].get() }
+        #expect(try results[2].get() == .buffered)
+        #expect(try store.versionVector()[batches[0].header.origin] == 1)
+        // The genuine batch 2 later fills the gap and drains batch 3.
+        #expect(try store.receive(batches[1]) == .applied(drained: 1))
+        #expect(try store.row("ticket", RowID(high: 1, low: 1))?["spares"] == 6)
+    }
+
+    @Test func aChunkInReverseOrderAppliesWholeByDraining() throws {
+        let batches = try history(5)
+        let store = try TestCluster.store(bob, ring: ring, clock: clock)
+        let results = store.receive(batches.reversed())
+        #expect(try results.map { try $0.get() } == [.buffered, .buffered, .buffered, .buffered, .applied(drained: 4)])
+        #expect(try store.row("ticket", RowID(high: 1, low: 1))?["spares"] == 15)
+    }
+}

@@ -19,6 +19,8 @@ public struct ReplicaBenchmark {
         public var bulk_overhead_ratio: Double
         public var remote_apply_changes_per_s: Double
         public var remote_apply_batch_changes: Int
+        public var remote_apply_chunk_batches: Int
+        public var remote_apply_one_batch_per_transaction_changes_per_s: Double
         public var digest_ms_per_100k_rows: Double
     }
 
@@ -27,6 +29,8 @@ public struct ReplicaBenchmark {
     public var singleTransactions = 2_000
     public var remoteBatchChanges = 100
     public var remoteChanges = 100_000
+    /// Batches per intake transaction, as an anti-entropy chunk delivers them.
+    public var remoteChunkBatches = 64
 
     public init() {}
 
@@ -107,8 +111,17 @@ public struct ReplicaBenchmark {
             for b in chunk { vector[b.header.origin] = b.header.seq }
         }
         let receiver = try replica("remote-receiver", identity)
-        let applySeconds = try time { for batch in batches { try receiver.receive(batch) } }
-        let converged = try receiver.stateDigest() == source.stateDigest()
+        let applySeconds = try time {
+            for start in stride(from: 0, to: batches.count, by: remoteChunkBatches) {
+                for result in receiver.receive(Array(batches[start..<min(start + remoteChunkBatches, batches.count)])) {
+                    _ = try result.get()
+                }
+            }
+        }
+        let oneByOne = try replica("remote-receiver-single", identity)
+        let oneByOneSeconds = try time { for batch in batches { try oneByOne.receive(batch) } }
+        let sourceDigest = try source.stateDigest()
+        let converged = try receiver.stateDigest() == sourceDigest && oneByOne.stateDigest() == sourceDigest
         precondition(converged, "benchmark replicas diverged")
 
         progress("state digest over \(bulkRows) rows")
@@ -125,6 +138,8 @@ public struct ReplicaBenchmark {
             bulk_overhead_ratio: replicaBulkSeconds / plainBulkSeconds,
             remote_apply_changes_per_s: Double(totalRemote) / applySeconds,
             remote_apply_batch_changes: remoteBatchChanges,
+            remote_apply_chunk_batches: remoteChunkBatches,
+            remote_apply_one_batch_per_transaction_changes_per_s: Double(totalRemote) / oneByOneSeconds,
             digest_ms_per_100k_rows: digestSeconds * 1000 * 100_000 / Double(bulkRows)
         )
     }

@@ -12,14 +12,7 @@ extension ReplicaStore {
     /// its evidence and the quarantine).
     @discardableResult
     public func receive(_ batch: SealedBatch) throws -> IntakeOutcome {
-        do {
-            return try intake(batch)
-        } catch let error as StorageError {
-            logger.warning("batch refused", metadata: [
-                "origin": "\(batch.header.origin)", "seq": "\(batch.header.seq)", "reason": "\(error)",
-            ])
-            throw error
-        }
+        try receive([batch])[0].get()
     }
 
     /// Decodes and takes a batch in its wire form.
@@ -35,32 +28,95 @@ extension ReplicaStore {
         return try receive(batch)
     }
 
-    private func intake(_ batch: SealedBatch) throws -> IntakeOutcome {
-        let header = batch.header
-        let message = batch.signedMessage
-        let check = verifier.verify(signature: batch.signature, message: message, site: header.origin.site, suite: header.suite)
-        guard check == .valid else { throw StorageError.signature(origin: header.origin, seq: header.seq, check) }
-        if header.schemaVersion > schema.version { return try deferForUpgrade(batch) }
-        do {
-            try HybridLogicalClock(futureDriftMillis: configuration.futureDriftMillis)
-                .check(remote: header.time, physicalMillis: clock.nowMillis())
-        } catch { throw StorageError.timestampBeyondBound(error) }
-        let changes: [Change]
-        do { changes = try batch.decodeChanges() } catch { throw StorageError.malformedBatch(error) }
-        for change in changes { try validation.validate(change) }
-        let entry = PendingBuffer.Entry(batch: batch, hash: hasher.hash(message), changes: changes)
+    /// Largest number of batches applied in one SQLite transaction.
+    public static let intakeChunkBatchesMax = 512
 
-        let result: Sequencing = try writer.writeWithoutTransaction { db in
-            var result = Sequencing.outcome(.duplicate)
-            try db.inTransaction(.immediate) {
-                result = try sequence(entry, db: db)
-                return .commit
+    /// Takes a chunk of batches (as anti-entropy delivers them) in one SQLite
+    /// transaction, each batch inside its own savepoint: a batch still applies whole or
+    /// not at all, and one refused batch does not undo the others. One commit per chunk
+    /// instead of one per batch is what makes catching up after a partition fast.
+    /// Checks that need no database (signature, clock bound, decoding, schema) run
+    /// before the write lock is taken.
+    public func receive(_ batches: [SealedBatch]) -> [Result<IntakeOutcome, StorageError>] {
+        precondition(batches.count <= Self.intakeChunkBatchesMax, "chunk of \(batches.count) batches")
+        var results: [Result<IntakeOutcome, StorageError>?] = Array(repeating: nil, count: batches.count)
+        var ready: [(index: Int, entry: PendingBuffer.Entry)] = []
+        for (index, batch) in batches.enumerated() {
+            do {
+                switch try precheck(batch) {
+                case let .ready(entry): ready.append((index, entry))
+                case let .settled(outcome): results[index] = .success(outcome)
+                }
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        if !ready.isEmpty {
+            do {
+                try writer.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        for (index, entry) in ready {
+                            results[index] = sequenceInSavepoint(entry, db: db)
+                        }
+                        return .commit
+                    }
+                }
+            } catch {
+                // The transaction itself failed (disk full, I/O error): nothing of the chunk applied.
+                let failure = error as? StorageError ?? .injectedFault("\(error)")
+                for (index, _) in ready { results[index] = .failure(failure) }
+                pending.withLock { buffer in for (_, entry) in ready { buffer.discard(origin: entry.batch.header.origin) } }
+            }
+        }
+        return zip(batches, results).map { batch, result in
+            let result = result!
+            if case let .failure(error) = result {
+                logger.warning("batch refused", metadata: [
+                    "origin": "\(batch.header.origin)", "seq": "\(batch.header.seq)", "reason": "\(error)",
+                ])
             }
             return result
         }
+    }
+
+    private enum Prechecked {
+        case ready(PendingBuffer.Entry)
+        case settled(IntakeOutcome)
+    }
+
+    private func precheck(_ batch: SealedBatch) throws(StorageError) -> Prechecked {
+        let header = batch.header
+        let message = batch.signedMessage
+        let check = verifier.verify(signature: batch.signature, message: message, site: header.origin.site, suite: header.suite)
+        guard check == .valid else { throw .signature(origin: header.origin, seq: header.seq, check) }
+        if header.schemaVersion > schema.version {
+            do { return .settled(try deferForUpgrade(batch)) } catch { throw error as? StorageError ?? .injectedFault("\(error)") }
+        }
+        do {
+            try HybridLogicalClock(futureDriftMillis: configuration.futureDriftMillis)
+                .check(remote: header.time, physicalMillis: clock.nowMillis())
+        } catch { throw .timestampBeyondBound(error) }
+        let changes: [Change]
+        do { changes = try batch.decodeChanges() } catch { throw .malformedBatch(error) }
+        for change in changes { try validation.validate(change) }
+        return .ready(PendingBuffer.Entry(batch: batch, hash: hasher.hash(message), changes: changes))
+    }
+
+    /// One batch inside the chunk's transaction. A refusal with evidence (a fork)
+    /// commits its savepoint; a thrown error rolls back only this batch.
+    private func sequenceInSavepoint(_ entry: PendingBuffer.Entry, db: Database) -> Result<IntakeOutcome, StorageError> {
+        var result: Sequencing = .outcome(.duplicate)
+        do {
+            try db.inSavepoint {
+                result = try sequence(entry, db: db)
+                return .commit
+            }
+        } catch {
+            return .failure(error as? StorageError ?? .injectedFault("\(error)"))
+        }
         switch result {
-        case let .outcome(outcome): return outcome
-        case let .refused(error): throw error
+        case let .outcome(outcome): return .success(outcome)
+        case let .refused(error): return .failure(error)
         }
     }
 
