@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Replica
 
 /// A hash of the materialised state — every entity table, the side tables of the
@@ -49,14 +50,40 @@ extension ReplicaStore {
         }
     }
 
+    /// Reads the section with SQLite's column API: building a GRDB `Row` and a
+    /// `Value` per cell cost more than hashing. Each cell is written as a type byte and
+    /// its canonical bytes, so the digest does not depend on how values are decoded.
     private func digestSection(sql: String, db: Database) throws -> ([BatchHash], Int) {
         var chunks: [BatchHash] = []
         var buffer = ByteWriter(capacity: 64 << 10)
         var inChunk = 0
         var count = 0
-        let cursor = try Row.fetchCursor(db, sql: sql)
-        while let row = try cursor.next() {
-            for value in row.databaseValues { ChangeCodec.encode(Value(value), into: &buffer) }
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        let columns = sqlite3_column_count(handle)
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            }
+            for column in 0..<columns {
+                let type = sqlite3_column_type(handle, column)
+                buffer.u8(UInt8(truncatingIfNeeded: type))
+                switch type {
+                case SQLITE_INTEGER: buffer.u64(UInt64(bitPattern: sqlite3_column_int64(handle, column)))
+                case SQLITE_FLOAT: buffer.u64(sqlite3_column_double(handle, column).bitPattern)
+                case SQLITE_TEXT, SQLITE_BLOB:
+                    // Pointer first, then length, as SQLite's docs ask (no conversion in between).
+                    let pointer = sqlite3_column_blob(handle, column)
+                    let length = Int(sqlite3_column_bytes(handle, column))
+                    buffer.varint(UInt64(length))
+                    if length > 0, let bytes = pointer {
+                        buffer.raw(UnsafeRawBufferPointer(start: bytes, count: length))
+                    }
+                default: break
+                }
+            }
             inChunk += 1
             count += 1
             if inChunk == StateDigest.rowsPerChunk {
