@@ -34,7 +34,7 @@ extension ReplicaStore {
                 ("log_entries", "SELECT * FROM log_entries ORDER BY entity, row, field, stamp, idx"),
             ]
             let entitySections = schema.entities.sorted { $0.id < $1.id }.map { entity in
-                (EntityTable.tableName(entity), "SELECT * FROM \(quoted(EntityTable.tableName(entity))) ORDER BY id")
+                (EntityTable.tableName(entity), materializer.tables[entity.id]!.digestSQL)
             }
             for (name, sql) in entitySections + systemSections {
                 let (chunks, count) = try digestSection(sql: sql, db: db)

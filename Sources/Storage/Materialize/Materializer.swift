@@ -170,7 +170,7 @@ struct Materializer: Sendable {
     private func tombstone(_ table: EntityTable, change: Change, stamp: Stamp, db: Database) throws {
         let entity = Int64(change.entity)
         let row = change.row.databaseValue
-        let latestEdit = try DatabaseValue.fetchOne(db, sql: "SELECT _s FROM \(quoted(table.tableName)) WHERE id = ?",
+        let latestEdit = try DatabaseValue.fetchOne(db, sql: "SELECT coalesce(_s, _c) FROM \(quoted(table.tableName)) WHERE id = ?",
                                                     arguments: [row]) ?? .null
         let maxEdit: DatabaseValue = latestEdit.isNull ? Data().databaseValue : latestEdit
         try db.execute(sql: """

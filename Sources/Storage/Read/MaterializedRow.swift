@@ -77,7 +77,8 @@ extension ReplicaStore {
     }
 
     static func materialize(_ row: Row, entity: EntitySchema, db: Database) throws -> MaterializedRow {
-        guard let id = RowID(row["id"] as DatabaseValue), let stamp = Stamp(row["_s"] as DatabaseValue) else {
+        let latest: DatabaseValue = row["_s"]
+        guard let id = RowID(row["id"] as DatabaseValue), let stamp = Stamp(latest.isNull ? row["_c"] : latest) else {
             throw StorageError.incompatibleSchema("row of \(entity.name) without id or stamp")
         }
         var result = MaterializedRow(id: id, stamp: stamp, values: [:], siblings: [:], sets: [:], logs: [:])

@@ -21,6 +21,8 @@ struct EntityTable: Sendable {
     /// entity has no tombstone at all (the common case; a probe per row is measurable).
     let assignUncheckedSQL: String
     let touchSQL: String
+    /// The materialised state in canonical form, stamps normalised: what the digest hashes.
+    let digestSQL: String
     /// For each field id, its index in `registerColumns`, or -1: an array, not a
     /// dictionary, because it is consulted for every assignment merged.
     let registerIndexByField: [Int]
@@ -68,24 +70,34 @@ struct EntityTable: Sendable {
         self.stampIndexOfRegister = stampOf
         self.assignNulls = StatementArguments([DatabaseValue](repeating: .null, count: 2 + registers.count + stamps.count))
         let notDeleted = "WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE entity = \(schema.id) AND row = ?1)"
-        // Placeholders: ?1 id, ?2 row stamp, then each register value, then each stamp column.
+        // Parameters: ?1 id, ?2 the change's stamp, then each register value, then, per
+        // stamp column, the stamp if the change writes it (else NULL).
+        //
+        // Stamps are stored compactly (docs/replication.md, "Storage layout"): `_c` is the
+        // stamp that created the row here; a stamp column holds NULL when its stamp is
+        // `_c`, the empty blob when the field was never written, else the stamp. The
+        // effective stamp is `coalesce(column, _c)`. A row inserted by one change — the
+        // common case — so carries one stamp instead of one per field.
         let valueColumns = registers.map { quoted($0.0.name) }
-        let insertColumns = ["id", "_s"] + valueColumns + stamps.map(quoted)
-        let placeholders = (1...insertColumns.count).map { "?\($0)" }
-        var updates = ["_s = max(_s, excluded._s)"]
-        for (field, stampColumn) in registers {
+        let stampParameter = { (s: Int) in "?\(3 + registers.count + s)" }
+        let insertColumns = ["id", "_c", "_s"] + valueColumns + stamps.map(quoted)
+        let insertValues = ["?1", "?2", "NULL"] + (0..<registers.count).map { "?\(3 + $0)" }
+            + (0..<stamps.count).map { "CASE WHEN \(stampParameter($0)) IS NULL THEN x'' END" }
+        var updates = ["_s = nullif(max(coalesce(_s, _c), ?2), _c)"]
+        for (index, (field, stampColumn)) in registers.enumerated() {
             let name = quoted(field.name)
-            updates.append("\(name) = CASE WHEN excluded.\(quoted(stampColumn)) > coalesce(\(quoted(stampColumn)), x'') THEN excluded.\(name) ELSE \(name) END")
+            let k = stampParameter(stampIndexOfRegisterLocal(index, members))
+            updates.append("\(name) = CASE WHEN \(k) > coalesce(\(quoted(stampColumn)), _c) THEN excluded.\(name) ELSE \(name) END")
         }
-        for column in stamps {
-            let c = quoted(column)
-            updates.append("\(c) = CASE WHEN excluded.\(c) > coalesce(\(c), x'') THEN excluded.\(c) ELSE \(c) END")
+        for (s, column) in stamps.enumerated() {
+            let c = quoted(column), k = stampParameter(s)
+            updates.append("\(c) = CASE WHEN \(k) > coalesce(\(c), _c) THEN nullif(\(k), _c) ELSE \(c) END")
         }
         let table = quoted(tableName)
         let upsert = { (condition: String) in
             """
             INSERT INTO \(table) (\(insertColumns.joined(separator: ", ")))
-            SELECT \(placeholders.joined(separator: ", ")) \(condition)
+            SELECT \(insertValues.joined(separator: ", ")) \(condition)
             ON CONFLICT(id) DO UPDATE SET \(updates.joined(separator: ", "))
             """
         }
@@ -93,17 +105,37 @@ struct EntityTable: Sendable {
         // SQLite needs a WHERE after INSERT … SELECT before ON CONFLICT to parse it.
         self.assignUncheckedSQL = upsert("WHERE 1")
         self.touchSQL = """
-            INSERT INTO \(quoted(tableName)) (id, _s) SELECT ?1, ?2 \(notDeleted)
-            ON CONFLICT(id) DO UPDATE SET _s = max(_s, excluded._s)
+            INSERT INTO \(table) (id, _c, _s) SELECT ?1, ?2, NULL \(notDeleted)
+            ON CONFLICT(id) DO UPDATE SET _s = nullif(max(coalesce(_s, _c), ?2), _c)
             """
+        var digestColumns = ["id", "coalesce(_s, _c)"]
+        var digestedGroups = Set<String>()
+        for field in schema.fields {
+            switch field.kind {
+            case .register:
+                digestColumns.append(quoted(field.name))
+                if let group = field.group {
+                    if digestedGroups.insert(group).inserted { digestColumns.append("coalesce(\(quoted("\(group)__gs")), _c)") }
+                } else {
+                    digestColumns.append("coalesce(\(quoted("\(field.name)__s")), _c)")
+                }
+            case .surfacedRegister:
+                digestColumns += [quoted(field.name), quoted("\(field.name)__n")]
+            case .counter:
+                digestColumns.append(quoted(field.name))
+            case .addWinsSet, .log:
+                break
+            }
+        }
+        self.digestSQL = "SELECT \(digestColumns.joined(separator: ", ")) FROM \(table) ORDER BY id"
     }
 
     func incrementSQL(_ field: FieldSchema) -> String {
         let c = quoted(field.name)
         return """
-            INSERT INTO \(quoted(tableName)) (id, _s, \(c)) SELECT ?1, ?2, ?3
+            INSERT INTO \(quoted(tableName)) (id, _c, _s, \(c)) SELECT ?1, ?2, NULL, ?3
             WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE entity = \(schema.id) AND row = ?1)
-            ON CONFLICT(id) DO UPDATE SET _s = max(_s, excluded._s), \(c) = \(c) + excluded.\(c)
+            ON CONFLICT(id) DO UPDATE SET _s = nullif(max(coalesce(_s, _c), ?2), _c), \(c) = \(c) + excluded.\(c)
             """
     }
 
@@ -112,7 +144,7 @@ struct EntityTable: Sendable {
         let name = quoted(field.name)
         switch field.kind {
         case .register:
-            return field.group == nil ? [name, quoted("\(field.name)__s") + " BLOB"] : [name]
+            return field.group == nil ? [name, quoted("\(field.name)__s") + " BLOB DEFAULT x''"] : [name]
         case .surfacedRegister:
             return [name, quoted("\(field.name)__n") + " INTEGER NOT NULL DEFAULT 0"]
         case .counter:
@@ -122,10 +154,10 @@ struct EntityTable: Sendable {
         }
     }
 
-    func groupStampColumn(_ group: String) -> String { quoted("\(group)__gs") + " BLOB" }
+    func groupStampColumn(_ group: String) -> String { quoted("\(group)__gs") + " BLOB DEFAULT x''" }
 
     var createSQL: String {
-        var columns = ["id BLOB PRIMARY KEY NOT NULL", "_s BLOB NOT NULL"]
+        var columns = ["id BLOB PRIMARY KEY NOT NULL", "_c BLOB NOT NULL", "_s BLOB"]
         var groups = Set<String>()
         for field in schema.fields {
             columns += columnDefinitions(for: field)
@@ -136,3 +168,8 @@ struct EntityTable: Sendable {
 }
 
 func quoted(_ identifier: String) -> String { "\"\(identifier)\"" }
+
+/// The stamp column index of a register, from the members lists (before `self` is whole).
+private func stampIndexOfRegisterLocal(_ register: Int, _ members: [[Int]]) -> Int {
+    members.firstIndex { $0.contains(register) }!
+}
