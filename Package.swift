@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
         .target(name: "Sync", dependencies: ["Replica"]),
-        .target(name: "Domain", dependencies: ["Replica"]),
+        .target(name: "Domain", dependencies: ["Replica", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Storage",
             dependencies: [
@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Replica", "Security", "Storage",
+                "Replica", "Security", "Storage", "Domain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "meshdesk",
             dependencies: [
-                "Node",
+                "Node", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "Replica", "Storage", "Security"]),
     ]
 )

@@ -1,8 +1,9 @@
+import Domain
 import Replica
 
 /// The replicated schema a node runs: the union of the domain modules' entities.
 /// Version numbers only grow; a node meeting batches of a newer version keeps them
 /// until it is upgraded (docs/replication.md).
 public enum NodeSchema {
-    public static let current = Schema(version: 1, entities: [])
+    public static let current = DomainSchema.schema
 }

@@ -10,7 +10,8 @@ struct MeshDesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meshdesk",
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
-        subcommands: [Serve.self, Status.self, Bench.self]
+        subcommands: [Serve.self, Status.self, Bench.self,
+                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self]
     )
 }
 
@@ -82,7 +83,7 @@ struct Status: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures (ratios against a baseline measured in the same run).",
-        subcommands: [BenchReplica.self]
+        subcommands: [BenchReplica.self, BenchRoster.self]
     )
 }
 

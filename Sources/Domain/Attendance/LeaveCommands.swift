@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import Replica
+import Storage
+
+/// 请假 — request (the person), approve or reject (the chief of their campus), cancel.
+extension Department {
+    /// Longest single request: one roster month.
+    public static let leaveDaysMax = 31
+
+    public func requestLeave(firstDay: LocalDate, lastDay: LocalDate, reason: String, by acting: Acting) throws(DomainError) -> String {
+        try perform(acting, "leave.request") { tx, actor in
+            guard firstDay <= lastDay else { throw DomainError.reversedTimes(start: firstDay.iso, end: lastDay.iso) }
+            guard firstDay.year == lastDay.year, firstDay.month == lastDay.month else {
+                throw DomainError.leaveBeyondMonth(first: firstDay, last: lastDay)
+            }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw DomainError.missing(field: "reason") }
+            let days = firstDay.days(to: lastDay) + 1
+            let mine = try LeaveRequests.all(tx.db, person: actor.id).filter { $0.state == .requested || $0.state == .approved }
+            if let clash = mine.first(where: { $0.firstDay <= lastDay && firstDay <= $0.lastDay }) {
+                throw DomainError.overlapping(person: actor.id, what: "leave \(firstDay)…\(lastDay)",
+                                              existing: "leave \(clash.firstDay)…\(clash.lastDay) (\(clash.state.rawValue))")
+            }
+            let row = tx.newRowID()
+            try tx.assign(DomainSchema.leaveRequest.name, row, [
+                "person": .text(actor.id.rawValue), "campus": .text(actor.campus.rawValue), "first_day": .text(firstDay.iso),
+                "last_day": .text(lastDay.iso), "days": .integer(Int64(days)), "reason": .text(reason),
+                "requested_at": .integer(Int64(acting.now.minutesSinceEpoch)),
+            ])
+            try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(.request, by: actor.id, at: acting.now), tx: tx)
+            return (row.description, row.description)
+        }
+    }
+
+    /// 批准 / 驳回 — the chief of the person's campus. Approval does not move anyone off
+    /// an already published roster: shifts that now touch the leave show up in
+    /// `RosterProblems` for the chief to reassign.
+    public func decideLeave(_ id: String, approve: Bool, by acting: Acting) throws(DomainError) {
+        try perform(acting, approve ? "leave.approve" : "leave.reject") { tx, actor in
+            guard let request = try LeaveRequests.all(tx.db).first(where: { $0.id == id }), let row = RowID(hex: id) else {
+                throw DomainError.unknownRequest(kind: "leave request", id: id)
+            }
+            try Permissions.require(actor, .sectionChief, at: request.campus, to: "\(approve ? "approve" : "reject") leave \(id)")
+            let action: RequestAction = approve ? .approve : .reject
+            guard RequestFlow.direct.next(request.state, action) != nil else {
+                throw DomainError.wrongState(what: "leave \(id)", state: request.state.rawValue, action: action.rawValue)
+            }
+            try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(action, by: actor.id, at: acting.now), tx: tx)
+            return ((), id)
+        }
+    }
+
+    public func cancelLeave(_ id: String, by acting: Acting) throws(DomainError) {
+        try perform(acting, "leave.cancel") { tx, actor in
+            guard let request = try LeaveRequests.all(tx.db).first(where: { $0.id == id }), let row = RowID(hex: id) else {
+                throw DomainError.unknownRequest(kind: "leave request", id: id)
+            }
+            try Permissions.requireSelf(actor, request.person, to: "cancel leave \(id)")
+            guard RequestFlow.direct.next(request.state, .cancel) != nil else {
+                throw DomainError.wrongState(what: "leave \(id)", state: request.state.rawValue, action: "cancel")
+            }
+            try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(.cancel, by: actor.id, at: acting.now), tx: tx)
+            return ((), id)
+        }
+    }
+
+    public func leaveRequests(campus: CampusCode? = nil, person: PersonID? = nil) throws(DomainError) -> [LeaveRequest] {
+        try query { try LeaveRequests.all($0, campus: campus, person: person) }
+    }
+}

@@ -1,0 +1,39 @@
+import GRDB
+import Replica
+import Storage
+
+/// 审计记录 — one audited write: who, what, when, on which node. Appended in the same
+/// transaction as the write it records, so there is never a write without its entry.
+public struct AuditEntry: Hashable, Codable, Sendable {
+    /// Staff number of the acting person.
+    public let actor: String
+    /// What was done, e.g. `swap.approve`.
+    public let action: String
+    /// What it was done to, e.g. a request id or `E 2026-03`.
+    public let subject: String
+    /// Local minutes since the epoch, as passed in by the caller.
+    public let at: Int
+    /// The node (site id) that accepted the command.
+    public let node: String
+
+    public var time: LocalDateTime { LocalDateTime(minutesSinceEpoch: at) }
+}
+
+/// The audit trail, read in stamp order (the same order on every replica).
+public enum AuditTrail {
+    static func append(_ entry: AuditEntry, tx: WriteTransaction) throws {
+        let month = LocalMonth(year: entry.time.date.year, month: entry.time.date.month)?.description ?? "?"
+        let row = NaturalKey.rowID(DomainSchema.audit, entry.node, month)
+        try tx.assign(DomainSchema.audit.name, row, ["site": .text(entry.node), "month": .text(month)])
+        try tx.append(DomainSchema.audit.name, row, "entries", .text(LogCoding.encode(entry)))
+    }
+
+    /// Every entry of every node, oldest first.
+    public static func entries(store: ReplicaStore) throws -> [AuditEntry] {
+        try store.read { db in
+            try String.fetchAll(db, sql: "SELECT entry FROM log_entries WHERE entity = ? ORDER BY stamp, idx",
+                                arguments: [DomainSchema.audit.id])
+                .compactMap { LogCoding.decode(AuditEntry.self, $0) }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// Why the domain refused a command. Every case names the problem in words a chief
+/// or an engineer understands; a refused command writes nothing (not even audit).
+public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The acting person is not in the directory, or has left.
+    case unknownActor(PersonID)
+    /// The actor lacks the role: `action` in words, `needs` the role required.
+    case notPermitted(actor: PersonID, action: String, needs: String)
+    case unknownPerson(PersonID)
+    case inactivePerson(PersonID)
+    case unknownCampus(CampusCode)
+    case unknownPost(CampusCode, PostID)
+    case unknownShiftKind(CampusCode, ShiftKindID)
+    case unknownSeat(String)
+    case unknownRequest(kind: String, id: String)
+    /// A required text was empty.
+    case missing(field: String)
+    case alreadyExists(String)
+    case badDate(String)
+    case badMonth(String)
+    case badCalendar(HolidayCalendarParseError)
+    /// An end before (or at) its start.
+    case reversedTimes(start: String, end: String)
+    /// A time range that collides with one the person already has.
+    case overlapping(person: PersonID, what: String, existing: String)
+    /// A roster change that would break a hard rule (overlap, rest, skill, leave…).
+    case breaksRosterRule(String)
+    /// 请假不得跨月 — leave is filed per roster month.
+    case leaveBeyondMonth(first: LocalDate, last: LocalDate)
+    case leaveTooLong(days: Int, max: Int)
+    /// 加班每日不超过 2 小时.
+    case overtimeCapExceeded(person: PersonID, date: LocalDate, requestedMinutes: Int, alreadyMinutes: Int, capMinutes: Int)
+    /// 加班须提前申请.
+    case overtimeNotInAdvance(start: LocalDateTime, now: LocalDateTime)
+    case wrongState(what: String, state: String, action: String)
+    case alreadyPublished(CampusCode, LocalMonth)
+    case notOnDuty(person: PersonID, post: PostID, at: LocalDateTime)
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .unknownActor(let p): "acting person \(p) is not an active member of staff"
+        case let .notPermitted(actor, action, needs): "\(actor) may not \(action): that needs \(needs)"
+        case .unknownPerson(let p): "no person with staff number \(p)"
+        case .inactivePerson(let p): "\(p) is no longer active"
+        case .unknownCampus(let c): "no campus \(c)"
+        case let .unknownPost(c, p): "no post \(p) at campus \(c)"
+        case let .unknownShiftKind(c, s): "no shift kind \(s) at campus \(c)"
+        case .unknownSeat(let s): "no roster seat \(s)"
+        case let .unknownRequest(kind, id): "no \(kind) \(id)"
+        case .missing(let field): "\(field) must not be empty"
+        case .alreadyExists(let what): "\(what) already exists"
+        case .badDate(let text): "bad date \"\(text)\": expected YYYY-MM-DD, a real calendar date"
+        case .badMonth(let text): "bad month \"\(text)\": expected YYYY-MM"
+        case .badCalendar(let error): "calendar file refused, nothing loaded: \(error)"
+        case let .reversedTimes(start, end): "end \(end) is not after start \(start)"
+        case let .overlapping(person, what, existing): "\(person): \(what) overlaps \(existing)"
+        case .breaksRosterRule(let rule): "roster rule broken: \(rule)"
+        case let .leaveBeyondMonth(first, last):
+            "leave \(first)…\(last) runs beyond the month of \(first): file one request per month"
+        case let .leaveTooLong(days, max): "leave of \(days) days is longer than \(max)"
+        case let .overtimeCapExceeded(person, date, requested, already, cap):
+            "\(person) on \(date): \(requested) min of overtime requested, \(already) min already requested or approved; the cap is \(cap) min a day"
+        case let .overtimeNotInAdvance(start, now): "overtime starting \(start) must be requested in advance (now \(now))"
+        case let .wrongState(what, state, action): "cannot \(action) \(what): it is \(state)"
+        case let .alreadyPublished(c, m): "the roster of \(c) for \(m) is already published; pass replace to regenerate"
+        case let .notOnDuty(person, post, at): "\(person) is not on duty on post \(post) at \(at)"
+        case .storage(let reason): "storage refused the write: \(reason)"
+        }
+    }
+}
