@@ -31,9 +31,8 @@ public enum AuditTrail {
     /// Every entry of every node, oldest first.
     public static func entries(store: ReplicaStore) throws -> [AuditEntry] {
         try store.read { db in
-            try String.fetchAll(db, sql: "SELECT entry FROM log_entries WHERE entity = ? ORDER BY stamp, idx",
-                                arguments: [DomainSchema.audit.id])
-                .compactMap { LogCoding.decode(AuditEntry.self, $0) }
+            try ReplicaQueries.logEntries(db, DomainSchema.audit, DomainSchema.audit.field(named: "entries")!)
+                .compactMap { String.fromDatabaseValue($0).flatMap { LogCoding.decode(AuditEntry.self, $0) } }
         }
     }
 }

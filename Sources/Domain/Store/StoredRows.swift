@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Replica
+import Storage
 
 /// Reads of the materialised tables for the domain's queries. They take a GRDB
 /// `Database`, so one query serves both a read (`store.read`) and the checks a command
@@ -9,11 +10,11 @@ enum StoredRows {
     /// Rows of `entity` matching `filter` (SQL over the `e_<entity>` columns).
     static func fetch(_ db: Database, _ entity: EntitySchema, where filter: String = "1",
                       _ arguments: StatementArguments = []) throws -> [Row] {
-        try Row.fetchAll(db, sql: "SELECT * FROM \"e_\(entity.name)\" WHERE \(filter) ORDER BY id", arguments: arguments)
+        try Row.fetchAll(db, sql: "SELECT * FROM \(ReplicaQueries.tableName(entity)) WHERE \(filter) ORDER BY id", arguments: arguments)
     }
 
     static func fetchOne(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> Row? {
-        try Row.fetchOne(db, sql: "SELECT * FROM \"e_\(entity.name)\" WHERE id = ?", arguments: [blob(id)])
+        try Row.fetchOne(db, sql: "SELECT * FROM \(ReplicaQueries.tableName(entity)) WHERE id = ?", arguments: [blob(id)])
     }
 
     static func blob(_ id: RowID) -> Data { Data(id.bytes) }
@@ -26,25 +27,19 @@ enum StoredRows {
     /// Elements of an add-wins set, sorted.
     static func set(_ db: Database, _ entity: EntitySchema, _ id: RowID, _ fieldName: String) throws -> [String] {
         guard let field = entity.field(named: fieldName) else { preconditionFailure("no field \(entity.name).\(fieldName)") }
-        return try String.fetchAll(db, sql: """
-            SELECT DISTINCT element FROM set_elements WHERE entity = ? AND row = ? AND field = ? ORDER BY element
-            """, arguments: [entity.id, blob(id), field.id])
+        return try ReplicaQueries.setElements(db, entity, id, field).compactMap(String.fromDatabaseValue)
     }
 
     /// Entries of a log in stamp order — the same order on every converged replica.
     static func log(_ db: Database, _ entity: EntitySchema, _ id: RowID, _ fieldName: String) throws -> [String] {
         guard let field = entity.field(named: fieldName) else { preconditionFailure("no field \(entity.name).\(fieldName)") }
-        return try String.fetchAll(db, sql: """
-            SELECT entry FROM log_entries WHERE entity = ? AND row = ? AND field = ? ORDER BY stamp, idx
-            """, arguments: [entity.id, blob(id), field.id])
+        return try ReplicaQueries.logEntries(db, entity, id, field).compactMap(String.fromDatabaseValue)
     }
 
     /// Every visible version of a surfaced register, oldest first (one unless in conflict).
     static func surfaced(_ db: Database, _ entity: EntitySchema, _ id: RowID, _ fieldName: String) throws -> [String?] {
         guard let field = entity.field(named: fieldName) else { preconditionFailure("no field \(entity.name).\(fieldName)") }
-        return try DatabaseValue.fetchAll(db, sql: """
-            SELECT value FROM surfaced_versions WHERE entity = ? AND row = ? AND field = ? ORDER BY stamp
-            """, arguments: [entity.id, blob(id), field.id]).map { String.fromDatabaseValue($0) }
+        return try ReplicaQueries.surfacedVersions(db, entity, id, field).map { $0.value.textValue }
     }
 }
 

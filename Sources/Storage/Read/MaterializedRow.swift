@@ -82,25 +82,21 @@ extension ReplicaStore {
             throw StorageError.incompatibleSchema("row of \(entity.name) without id or stamp")
         }
         var result = MaterializedRow(id: id, stamp: stamp, values: [:], siblings: [:], sets: [:], logs: [:])
-        let key: [DatabaseValue] = [Int64(entity.id).databaseValue, id.databaseValue]
         for field in entity.fields {
-            let arguments = StatementArguments(key + [Int64(field.id).databaseValue])
             switch field.kind {
             case .register, .counter:
                 result.values[field.name] = Value(row[field.name] as DatabaseValue)
             case .surfacedRegister:
                 result.values[field.name] = Value(row[field.name] as DatabaseValue)
                 if (row["\(field.name)__n"] as Int64) > 1 {
-                    result.siblings[field.name] = try Self.surfacedVersions(arguments, db: db)
+                    result.siblings[field.name] = try ReplicaQueries.surfacedVersions(db, entity, id, field)
                 }
             case .addWinsSet:
-                result.sets[field.name] = try DatabaseValue.fetchAll(db, sql: """
-                    SELECT DISTINCT element FROM set_elements WHERE entity = ? AND row = ? AND field = ? ORDER BY element
-                    """, arguments: arguments).map(Value.init)
+                result.sets[field.name] = try ReplicaQueries.setElements(db, entity, id, field).map(Value.init)
             case .log:
                 result.logs[field.name] = try Row.fetchAll(db, sql: """
                     SELECT stamp, idx, entry FROM log_entries WHERE entity = ? AND row = ? AND field = ? ORDER BY stamp, idx
-                    """, arguments: arguments).map {
+                    """, arguments: [entity.id, id.databaseValue, field.id]).map {
                     LogEntry(stamp: Stamp($0["stamp"] as DatabaseValue)!, index: $0["idx"], value: Value($0["entry"] as DatabaseValue))
                 }
             }
