@@ -24,7 +24,11 @@ let package = Package(
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
         .target(name: "Sync", dependencies: ["Replica"]),
-        .target(name: "Domain", dependencies: ["Replica", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Domain",
+            dependencies: ["Replica", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Resources/calendars")]
+        ),
         .target(
             name: "Storage",
             dependencies: [

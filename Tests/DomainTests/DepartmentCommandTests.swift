@@ -77,7 +77,7 @@ import Storage
     @Test func theShippedCalendarLoadsAndMakesHolidaysHolidays() throws {
         let f = try DepartmentFixture()
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Resources/calendars/cn-2026.txt")
+            .appendingPathComponent("Sources/Domain/Resources/calendars/cn-2026.txt")
         try f.main.loadHolidayCalendar(try String(contentsOf: url, encoding: .utf8), by: f.acting(DepartmentFixture.chief))
         #expect(try f.main.holidayCalendar().dayType(of: Fixture.date("2026-10-01")) == .holiday)
     }

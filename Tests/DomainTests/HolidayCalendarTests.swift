@@ -4,9 +4,8 @@ import Testing
 
 @Suite struct HolidayCalendarTests {
     static func shippedCalendarText() throws -> String {
-        // Tests/DomainTests/<this file> → repository root → Resources/calendars/cn-2026.txt
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try String(contentsOf: root.appendingPathComponent("Resources/calendars/cn-2026.txt"), encoding: .utf8)
+        // The schedule as shipped inside the binary (a SwiftPM resource of Domain).
+        try #require(BundledCalendars.text(year: 2026))
     }
 
     static func date(_ iso: String) -> LocalDate {

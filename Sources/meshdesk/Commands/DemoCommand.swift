@@ -7,15 +7,20 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Fill an empty data directory: MAIN/EAST/WEST, staff, posts, calendar, leave, the current month's roster.")
     @OptionGroup var options: DomainOptions
-    @Option(help: "Holiday calendar file.") var calendar = "Resources/calendars/cn-2026.txt"
+    @Option(help: "Holiday calendar file (default: the shipped 2026 schedule).") var calendar: String?
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
 
     func run() throws {
         let text: String
-        do {
-            text = try String(contentsOfFile: calendar, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read calendar \(calendar): pass --calendar PATH (\(error.localizedDescription))")
+        if let calendar {
+            do {
+                text = try String(contentsOfFile: calendar, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read calendar \(calendar): \(error.localizedDescription)")
+            }
+        } else {
+            guard let shipped = BundledCalendars.text(year: 2026) else { throw ValidationError("no shipped calendar: pass --calendar PATH") }
+            text = shipped
         }
         let d = try options.department()
         let summary = try refusing { try DemoDepartment.fill(d, now: try options.moment(), calendarText: text, seed: seed) }

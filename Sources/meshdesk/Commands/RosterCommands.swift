@@ -189,7 +189,7 @@ struct RosterICal: ParsableCommand {
 struct RosterCalendar: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Load a holiday calendar file (all or nothing).")
     @OptionGroup var options: DomainOptions
-    @Option(help: "Calendar file (e.g. Resources/calendars/cn-2026.txt).") var file: String
+    @Option(help: "Calendar file (e.g. Sources/Domain/Resources/calendars/cn-2026.txt).") var file: String
 
     func run() throws {
         let d = try options.department()
