@@ -1,10 +1,11 @@
+import Replica
 import Testing
 @testable import Domain
 
 @Suite struct RosterGeneratorTests {
     func generate(_ request: RosterRequest, seed: UInt64) -> RosterResult {
         print("roster seed: \(seed)")
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return RosterGenerator().generate(request, using: &rng)
     }
 

@@ -82,7 +82,7 @@ import Security
     @Test func malformedBytesAreRefusedWithoutTouchingTheStore() throws {
         let store = try receiver()
         let digest = try store.stateDigest()
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let good = batch([Change(entity: 1, row: row, operation: .increment(field: 6, by: 1))]).encoded()
         for _ in 0..<200 {
             var bytes = good

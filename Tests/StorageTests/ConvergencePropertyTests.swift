@@ -13,7 +13,7 @@ import Security
 
     static var seeds: [UInt64] {
         if let fixed = ProcessInfo.processInfo.environment["MESHDESK_SEED"].flatMap(UInt64.init) { return [fixed] }
-        var base = SeededGenerator(seed: 0x4D65_7368_4465_736B)
+        var base = SplitMix64(seed: 0x4D65_7368_4465_736B)
         return (0..<cases).map { _ in base.next() }
     }
 
@@ -24,7 +24,7 @@ import Security
     }
 
     static func runCase(seed: UInt64) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let clock = ManualClock()
         let identities = (1...3).map { TestCluster.identity(UInt8($0)) }
         let ring = TestCluster.ring(identities)
@@ -88,7 +88,7 @@ import Security
     }
 
     static func randomOperation(_ tx: WriteTransaction, row: RowID, increments: inout [RowID: Int64],
-                                rng: inout SeededGenerator) throws {
+                                rng: inout SplitMix64) throws {
         let names = ["张伟", "王芳", "李娜", "刘洋"]
         switch Int.random(in: 0..<20, using: &rng) {
         case 0..<4: try tx.assign("ticket", row, ["title": .text("t\(Int.random(in: 0..<5, using: &rng))")])

@@ -23,7 +23,7 @@ extension Department {
             if !replace, existing.contains(where: { !$0.holders.isEmpty }) { throw DomainError.alreadyPublished(campus, month) }
             let request = RosterRequest(policy: context.policy, month: month, calendar: context.calendar,
                                         people: context.people.filter(\.active).map(\.rosterPerson), leave: context.approvedLeave)
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let result = RosterGenerator().generate(request, using: &rng)
             let holder = Dictionary(result.roster.assignments.map { ($0.slot, $0.person) }, uniquingKeysWith: { first, _ in first })
             for slot in result.roster.slots {

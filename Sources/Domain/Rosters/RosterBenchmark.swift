@@ -1,3 +1,4 @@
+import Replica
 /// 排班基准 — a fixed 30-person, 5-post campus month (March 2026, standard shifts), for
 /// `meshdesk bench roster`. Not a test: it reports, it asserts nothing about time.
 public enum RosterBenchmark {
@@ -22,7 +23,7 @@ public enum RosterBenchmark {
     /// a measurement, not an input to the roster) and the night-shift spread.
     public static func run() -> (millis: Int, nightSpread: Int) {
         let request = request()
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let clock = ContinuousClock()
         var result: RosterResult?
         let elapsed = clock.measure {
