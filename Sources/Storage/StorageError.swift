@@ -22,6 +22,8 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case incompatibleSchema(String)
     case siteMismatch(stored: SiteID, signer: SiteID)
     case injectedFault(String)
+    /// SQLite itself failed (disk full, I/O error, a lock held too long); nothing was applied.
+    case database(String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,14 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .incompatibleSchema(reason): "incompatible schema: \(reason)"
         case let .siteMismatch(stored, signer): "database belongs to site \(stored), identity is \(signer)"
         case let .injectedFault(stage): "injected fault at \(stage)"
+        case let .database(reason): "database failure: \(reason)"
         }
+    }
+}
+
+extension StorageError {
+    /// Any error out of an apply transaction, as a `StorageError`.
+    static func wrapping(_ error: any Error) -> StorageError {
+        error as? StorageError ?? .database("\(error)")
     }
 }

@@ -24,13 +24,10 @@ enum SchemaDeclaration {
                     continue
                 }
                 if existed {
-                    var definitions = table.columnDefinitions(for: field)
-                    if let group = field.group { definitions.append(table.groupStampColumn(group)) }
-                    for definition in definitions {
-                        let name = String(definition.split(separator: " ")[0].dropFirst().dropLast())
-                        if columns.insert(name).inserted {
-                            try db.execute(sql: "ALTER TABLE \(quoted(table.tableName)) ADD COLUMN \(definition)")
-                        }
+                    var added = table.columns(for: field)
+                    if let group = field.group { added.append(table.groupStampColumn(group)) }
+                    for column in added where columns.insert(column.name).inserted {
+                        try db.execute(sql: "ALTER TABLE \(quoted(table.tableName)) ADD COLUMN \(column.definition)")
                     }
                 }
                 try db.execute(sql: "INSERT INTO declared_fields VALUES (?, ?, ?, ?, ?, ?, ?)",

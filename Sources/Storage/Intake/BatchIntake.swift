@@ -63,7 +63,7 @@ extension ReplicaStore {
                 }
             } catch {
                 // The transaction itself failed (disk full, I/O error): nothing of the chunk applied.
-                let failure = error as? StorageError ?? .injectedFault("\(error)")
+                let failure = StorageError.wrapping(error)
                 for (index, _) in ready { results[index] = .failure(failure) }
                 pending.withLock { buffer in for (_, entry) in ready { buffer.discard(origin: entry.batch.header.origin) } }
             }
@@ -90,7 +90,7 @@ extension ReplicaStore {
         let check = verifier.verify(signature: batch.signature, message: message, site: header.origin.site, suite: header.suite)
         guard check == .valid else { throw .signature(origin: header.origin, seq: header.seq, check) }
         if header.schemaVersion > schema.version {
-            do { return .settled(try deferForUpgrade(batch)) } catch { throw error as? StorageError ?? .injectedFault("\(error)") }
+            do { return .settled(try deferForUpgrade(batch)) } catch { throw StorageError.wrapping(error) }
         }
         do {
             try HybridLogicalClock(futureDriftMillis: configuration.futureDriftMillis)
@@ -112,7 +112,7 @@ extension ReplicaStore {
                 return .commit
             }
         } catch {
-            return .failure(error as? StorageError ?? .injectedFault("\(error)"))
+            return .failure(StorageError.wrapping(error))
         }
         switch result {
         case let .outcome(outcome): return .success(outcome)

@@ -140,28 +140,37 @@ struct EntityTable: Sendable {
     }
 
     /// Column definitions, for CREATE TABLE and for columns added by a later schema.
-    func columnDefinitions(for field: FieldSchema) -> [String] {
-        let name = quoted(field.name)
+    struct Column {
+        let name: String
+        let type: String
+        var definition: String { type.isEmpty ? quoted(name) : "\(quoted(name)) \(type)" }
+    }
+
+    /// The columns a field adds to the entity table, for CREATE TABLE and for columns
+    /// added by a later schema. A never-written stamp is the empty blob (see above).
+    func columns(for field: FieldSchema) -> [Column] {
         switch field.kind {
         case .register:
-            return field.group == nil ? [name, quoted("\(field.name)__s") + " BLOB DEFAULT x''"] : [name]
+            return field.group == nil
+                ? [Column(name: field.name, type: ""), Column(name: "\(field.name)__s", type: "BLOB DEFAULT x''")]
+                : [Column(name: field.name, type: "")]
         case .surfacedRegister:
-            return [name, quoted("\(field.name)__n") + " INTEGER NOT NULL DEFAULT 0"]
+            return [Column(name: field.name, type: ""), Column(name: "\(field.name)__n", type: "INTEGER NOT NULL DEFAULT 0")]
         case .counter:
-            return [name + " INTEGER NOT NULL DEFAULT 0"]
+            return [Column(name: field.name, type: "INTEGER NOT NULL DEFAULT 0")]
         case .addWinsSet, .log:
             return []
         }
     }
 
-    func groupStampColumn(_ group: String) -> String { quoted("\(group)__gs") + " BLOB DEFAULT x''" }
+    func groupStampColumn(_ group: String) -> Column { Column(name: "\(group)__gs", type: "BLOB DEFAULT x''") }
 
     var createSQL: String {
         var columns = ["id BLOB PRIMARY KEY NOT NULL", "_c BLOB NOT NULL", "_s BLOB"]
         var groups = Set<String>()
         for field in schema.fields {
-            columns += columnDefinitions(for: field)
-            if let group = field.group, groups.insert(group).inserted { columns.append(groupStampColumn(group)) }
+            columns += self.columns(for: field).map(\.definition)
+            if let group = field.group, groups.insert(group).inserted { columns.append(groupStampColumn(group).definition) }
         }
         return "CREATE TABLE \(quoted(tableName)) (\(columns.joined(separator: ", "))) WITHOUT ROWID"
     }
