@@ -55,7 +55,10 @@ let package = Package(
         ),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Replica", "Security", .product(name: "InMemoryLogging", package: "swift-log")]
+        ),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Replica", "Storage", "Security"]),
     ]

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import InMemoryLogging
+import Logging
 import Replica
 import Security
 @testable import Storage
@@ -206,5 +208,23 @@ import Security
         let results = store.receive(batches.reversed())
         #expect(try results.map { try $0.get() } == [.buffered, .buffered, .buffered, .buffered, .applied(drained: 4)])
         #expect(try store.row("ticket", RowID(high: 1, low: 1))?["spares"] == 15)
+    }
+}
+
+@Suite struct RefusalLoggingTests {
+    @Test func everyRefusedBatchLeavesAWarningWithItsOriginAndReason() throws {
+        let handler = InMemoryLogHandler()
+        let logger = Logger(label: "refusals", factory: { _ in handler })
+        let clock = ManualClock()
+        let alice = TestCluster.identity(1), bob = TestCluster.identity(2)
+        let store = try ReplicaStore.inMemory(schema: TestSchema.v1, signer: bob, verifier: TestCluster.ring([alice, bob]),
+                                              hasher: Blake2b(), clock: clock, logger: logger)
+        let bad = TestCluster.seal([Change(entity: 99, row: RowID(high: 1, low: 1), operation: .delete)], signer: alice,
+                                   seq: 1, prev: .zero, time: Timestamp(millis: clock.nowMillis()))
+        #expect(throws: StorageError.unknownEntity(99)) { try store.receive(bad) }
+        let warning = try #require(handler.entries.first { $0.level == .warning })
+        #expect(warning.message.description == "batch refused")
+        #expect(warning.metadata["origin"]?.description == bad.header.origin.description)
+        #expect(warning.metadata["reason"]?.description == StorageError.unknownEntity(99).description)
     }
 }

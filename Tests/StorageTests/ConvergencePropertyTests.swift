@@ -9,7 +9,7 @@ import Security
 /// duplicates and restarts. The replicas must agree exactly. Each case prints nothing
 /// unless it fails; then its seed replays it: `MESHDESK_SEED=<seed> swift test --filter Convergence`.
 @Suite struct ConvergencePropertyTests {
-    static let cases = 120
+    static let cases = 200
 
     static var seeds: [UInt64] {
         if let fixed = ProcessInfo.processInfo.environment["MESHDESK_SEED"].flatMap(UInt64.init) { return [fixed] }
@@ -17,10 +17,9 @@ import Security
         return (0..<cases).map { _ in base.next() }
     }
 
-    @Test func replicasConvergeUnderAnyDeliveryOrderWithDuplicatesAndRestarts() throws {
-        for seed in Self.seeds {
-            try Self.runCase(seed: seed)
-        }
+    @Test(arguments: seeds)
+    func replicasConvergeUnderAnyDeliveryOrderWithDuplicatesAndRestarts(seed: UInt64) throws {
+        try Self.runCase(seed: seed)
     }
 
     static func runCase(seed: UInt64) throws {
