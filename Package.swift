@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ReplicaSync", dependencies: ["Replica", "Storage", "Sync"]),
         .target(
             name: "Node",
             dependencies: [
@@ -54,5 +55,12 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(
+            name: "ReplicaSyncTests",
+            dependencies: [
+                "ReplicaSync", "Replica", "Storage", "Sync", "Security",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
