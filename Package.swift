@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ReplicaSync", dependencies: ["Replica", "Storage", "Sync"]),
         .target(
             name: "Transport",
             dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Replica", "Security", "Storage", "Sync", "Transport",
+                "Replica", "ReplicaSync", "Security", "Storage", "Sync", "Transport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -80,6 +81,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ReplicaSyncTests",
+            dependencies: [
+                "ReplicaSync", "Replica", "Storage", "Sync", "Security",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]
