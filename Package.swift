@@ -65,8 +65,10 @@ let package = Package(
         .executableTarget(
             name: "meshdesk",
             dependencies: [
-                "Node",
+                "Node", "Security",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),

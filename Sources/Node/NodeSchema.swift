@@ -4,5 +4,7 @@ import Replica
 /// Version numbers only grow; a node meeting batches of a newer version keeps them
 /// until it is upgraded (docs/replication.md).
 public enum NodeSchema {
-    public static let current = Schema(version: 1, entities: [])
+    /// The development fixture rides along until the domain's entities are wired in
+    /// (see `DevFixtureNote`).
+    public static let current = Schema(version: 1, entities: [DevFixtureNote.entity])
 }
