@@ -86,6 +86,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node", "ReplicaSync", "Replica", "Storage", "Sync", "Security", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ReplicaSyncTests",
             dependencies: [
                 "ReplicaSync", "Replica", "Storage", "Sync", "Security",

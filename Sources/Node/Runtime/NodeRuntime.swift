@@ -99,7 +99,7 @@ public final class NodeRuntime: @unchecked Sendable {
                                                    "roster_epoch": "\(roster.epoch)"])
     }
 
-    private func startCore(announcing address: String) throws {
+    func startCore(announcing address: String) throws {
         loop.preconditionInEventLoop()
         var membership = MembershipConfig(site: identity.site, address: address, seeds: seeds())
         membership.probeIntervalMillis = config.probeIntervalMillis
