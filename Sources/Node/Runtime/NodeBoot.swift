@@ -53,6 +53,8 @@ public enum NodeBoot {
     public static func start(config: NodeConfig, identity: SigningIdentity? = nil, cluster: Cluster? = nil,
                              loops: Loops, logger: Logger, seed: UInt64 = UInt64.random(in: .min ... .max)) async throws -> NodeRuntime {
         let directory = DataDirectory(path: config.dataDirectory)
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let identity = try identity ?? directory.prepareIdentity(logger: logger, keyPath: config.path(config.identityKey))
         let cluster = try cluster ?? Cluster.load(config, logger: logger)
         let keyRing = RosterKeyRing(roster: cluster.roster, own: identity.publicKey)

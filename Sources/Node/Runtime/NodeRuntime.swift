@@ -53,8 +53,7 @@ public final class NodeRuntime: @unchecked Sendable {
     let startNanos = NIODeadline.now().uptimeNanoseconds
     var random: SplitMix64
     var stopped = false
-    /// Test hook (demo, bench): when set, every batch applied is reported with the time.
-    public var onApplied: (@Sendable (Int) -> Void)?
+    var vectorObserver: (@Sendable (VersionVector) -> Void)?
 
     enum DialState { case connecting, backoff(until: Instant) }
 
@@ -247,7 +246,7 @@ public final class NodeRuntime: @unchecked Sendable {
                 logger.error("state divergence: equal vectors, different data", metadata: ["peer": "\(site)"])
             }
         }
-        onApplied?(core.stats.batchesApplied)
+        vectorObserver?(core.antiEntropy.localVector)
     }
 
     func send(_ bytes: [UInt8], to site: SiteID, address: String) {
