@@ -219,6 +219,13 @@ public struct SyncBenchmark {
         arrivals.withLock { a in
             for i in 1..<a.count { for seq in 1...writes { delays.append(a[i][seq] < 0 ? .infinity : a[i][seq] - written[seq]) } }
         }
+        if ProcessInfo.processInfo.environment["MESHDESK_BENCH_DEBUG"] != nil {
+            for node in nodes {
+                let status = try await node.loop.submit { node.runtimeStatus() }.get()
+                print(node.config.campusCode, status.refusals, status.peers.map { "\($0.campus):\($0.membership)/\($0.session)" },
+                      try await node.loop.submit { node.core.stats }.get())
+            }
+        }
         for node in nodes { await node.stop() }
         for loops in loopsPerNode { await loops.shutdown() }
         delays.sort()

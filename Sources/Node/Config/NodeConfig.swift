@@ -41,6 +41,10 @@ public struct NodeConfig: Sendable, Equatable {
     public var pollIntervalMillis: UInt64 = 250
     public var statusIntervalMillis: UInt64 = 1_000
     public var rehandshakeAfterSeconds: UInt64 = 900
+    /// Peers each local batch is pushed to. A peer skipped by a push holds every later
+    /// batch of that origin back (gap-free apply) until anti-entropy fills the gap, so
+    /// for a hospital's handful of campuses the default pushes to all of them.
+    public var pushFanout = 8
 
     public init() {}
 
@@ -95,6 +99,7 @@ public struct NodeConfig: Sendable, Equatable {
             config.pollIntervalMillis = sync.poll_interval_ms ?? config.pollIntervalMillis
             config.statusIntervalMillis = sync.status_interval_ms ?? config.statusIntervalMillis
             config.rehandshakeAfterSeconds = sync.rehandshake_after_s ?? config.rehandshakeAfterSeconds
+            config.pushFanout = sync.push_fanout.map(Int.init) ?? config.pushFanout
         }
         try config.validate()
         return config
@@ -106,6 +111,7 @@ public struct NodeConfig: Sendable, Equatable {
             throw Failure.invalid("campus_code \"\(campusCode)\" must be 1…8 of A-Z, 0-9")
         }
         guard listenAddress != nil else { throw Failure.invalid("listen \"\(listen)\" is not host:port") }
+        guard (0...64).contains(pushFanout) else { throw Failure.invalid("push_fanout must be 0…64") }
         guard gossipIntervalMillis > 0, probeIntervalMillis >= 100, pollIntervalMillis > 0, statusIntervalMillis > 0 else {
             throw Failure.invalid("intervals must be positive (probe_interval_ms ≥ 100)")
         }
@@ -142,6 +148,7 @@ public struct NodeConfig: Sendable, Equatable {
         poll_interval_ms = \(pollIntervalMillis)
         status_interval_ms = \(statusIntervalMillis)
         rehandshake_after_s = \(rehandshakeAfterSeconds)
+        push_fanout = \(pushFanout)
 
         """
     }
@@ -151,7 +158,7 @@ public struct NodeConfig: Sendable, Equatable {
         struct Keys: Decodable { var identity, network, admin_public, roster: String? }
         struct Peers: Decodable { var seeds: [String]? }
         struct Sync: Decodable {
-            var gossip_interval_ms, probe_interval_ms, poll_interval_ms, status_interval_ms, rehandshake_after_s: UInt64?
+            var gossip_interval_ms, probe_interval_ms, poll_interval_ms, status_interval_ms, rehandshake_after_s, push_fanout: UInt64?
         }
         var node: Node?
         var keys: Keys?

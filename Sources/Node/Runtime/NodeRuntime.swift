@@ -106,6 +106,7 @@ public final class NodeRuntime: @unchecked Sendable {
         membership.indirectPingTimeoutMillis = config.probeIntervalMillis * 6 / 10
         var antiEntropy = AntiEntropyConfig(site: identity.site)
         antiEntropy.roundIntervalMillis = config.gossipIntervalMillis
+        antiEntropy.pushFanout = config.pushFanout
         let roster = self.roster
         core = try SyncCore(store: store, membershipConfig: membership, antiEntropyConfig: antiEntropy,
                             isOnRoster: { roster.isMember($0) }, seed: random.next())
