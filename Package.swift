@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,19 +42,37 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "ReplicaSync", dependencies: ["Replica", "Storage", "Sync"]),
+        .target(
+            name: "Transport",
+            dependencies: [
+                "Replica", "Sync", "Security",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .target(
             name: "Node",
             dependencies: [
-                "Replica", "Security", "Storage", "Domain",
+                "Replica", "ReplicaSync", "Security", "Storage", "Sync", "Transport", "Domain",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
             name: "meshdesk",
             dependencies: [
-                "Node", "Domain",
+                "Node", "Domain", "Security",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),
@@ -61,5 +83,30 @@ let package = Package(
         ),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Replica", "Storage", "Security"]),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: [
+                "Transport", "Sync", "Security", "Replica",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node", "ReplicaSync", "Replica", "Storage", "Sync", "Security", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ReplicaSyncTests",
+            dependencies: [
+                "ReplicaSync", "Replica", "Storage", "Sync", "Security",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -10,3 +10,6 @@ swift build --build-tests
 
 echo "== unit and property tests"
 swift test --skip-build
+
+echo "== multi-process cluster test (3 nodes + outsiders on 127.0.0.1)"
+MESHDESK_BIN=.build/debug/meshdesk bash scripts/cluster-test.sh

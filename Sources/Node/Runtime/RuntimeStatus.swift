@@ -1,0 +1,50 @@
+import Foundation
+
+/// What a running node writes to `<data>/status.json` every `status_interval_ms`, so
+/// `meshdesk status` (another process) can show peers and lag without asking the node.
+public struct RuntimeStatus: Codable, Sendable {
+    public struct Peer: Codable, Sendable {
+        public var site: String
+        public var campus: String
+        public var address: String
+        /// SWIM's view: alive, suspect, dead, or unknown (never heard from).
+        public var membership: String
+        /// established, connecting, backoff, idle.
+        public var session: String
+        public var revoked: Bool
+    }
+
+    public struct OriginLag: Codable, Sendable {
+        public var origin: String
+        public var held: UInt64
+        /// Highest sequence of this origin any peer has told us it holds.
+        public var seen: UInt64
+        public var lag: UInt64
+    }
+
+    public var written_at_ms: UInt64
+    public var pid: Int32
+    public var site: String
+    public var campus: String
+    public var listen: String
+    public var roster_epoch: UInt64
+    public var peers: [Peer]
+    public var origin_lag: [OriginLag]
+    public var bytes_sent: Int
+    public var bytes_received: Int
+    public var sessions_established: Int
+    public var sessions_failed: Int
+    /// Counts by reason: sessions closed, batches refused, sync refusals.
+    public var refusals: [String: Int]
+
+    public static func read(from url: URL) -> RuntimeStatus? {
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try? JSONDecoder().decode(RuntimeStatus.self, from: data)
+    }
+
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Node
+import Security
+
+/// `meshdesk status`: the replica (read from its database) and, while the node runs,
+/// its peers, sessions and lag (from the status file the node rewrites).
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Site, roster epoch, peers and their states, version vector, per-origin lag, quarantined origins."
+    )
+
+    @Option(help: "Config file (TOML).") var config: String?
+    @Option(name: .customLong("data-dir"), help: "The node's data directory.") var dataDir: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Report: Codable {
+        let running: Bool
+        let roster_epoch: UInt64
+        let replica: NodeStatus
+        let node: RuntimeStatus?
+    }
+
+    func run() throws {
+        let nodeConfig = try resolveConfig(config: config, dataDir: dataDir)
+        let logger = makeLogger("meshdesk.status", level: .warning)
+        let directory = DataDirectory(path: nodeConfig.dataDirectory)
+        let keyPath = nodeConfig.path(nodeConfig.identityKey)
+        guard FileManager.default.fileExists(atPath: keyPath) else {
+            throw ValidationError("no node in \(directory.url.path): run `meshdesk init --data-dir \(directory.url.path)` first")
+        }
+        let identity = try directory.loadIdentity(keyPath: keyPath)
+        let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
+                                              clock: SystemClock(), logger: logger)
+        let replica = try NodeStatus(store: store, directory: directory)
+        let runtime = RuntimeStatus.read(from: directory.statusURL)
+        let freshMillis = max(3 * nodeConfig.statusIntervalMillis, 5_000)
+        let running = runtime.map { SystemClock().nowMillis() - $0.written_at_ms <= freshMillis && kill($0.pid, 0) == 0 } ?? false
+        let epoch = (try? ClusterFiles.load(nodeConfig).roster.epoch) ?? 0
+        let report = Report(running: running, roster_epoch: running ? runtime!.roster_epoch : epoch, replica: replica,
+                            node: running ? runtime : nil)
+        if json { print(try jsonString(report)); return }
+        print(replica.text)
+        print("roster epoch     \(report.roster_epoch)")
+        guard let node = report.node else {
+            print("node             not running (no fresh \(directory.statusURL.lastPathComponent))")
+            return
+        }
+        print("node             running, pid \(node.pid), listening on \(node.listen)")
+        print("peers")
+        if node.peers.isEmpty { print("  (none)") }
+        for peer in node.peers {
+            print("  \(peer.campus.isEmpty ? "-" : peer.campus)\t\(peer.site)\t\(peer.address)\tmember \(peer.membership)\tsession \(peer.session)")
+        }
+        print("per-origin lag")
+        for lag in node.origin_lag { print("  \(lag.origin)\theld #\(lag.held)\tseen #\(lag.seen)\tlag \(lag.lag)") }
+        if !node.refusals.isEmpty {
+            print("refusals")
+            for (reason, count) in node.refusals.sorted(by: { $0.key < $1.key }) { print("  \(reason)\t\(count)") }
+        }
+    }
+}
