@@ -387,6 +387,11 @@ public final class Simulation {
         for (i, vector) in vectors.enumerated() where !vector.covers(required) || vector != vectors[0] {
             violations.append("  node \(i) holds \(vector.batchCount) batches, missing \(vector.missing(comparedTo: required).map { "\($0.origin)[\($0.from)...\($0.through)]" })")
         }
+        for node in nodes {
+            let core = node.core!
+            let view = core.membership.members.map { "\(indexOfSite[$0.site] ?? -1):\($0.status)#\($0.incarnation)" }
+            violations.append("  node \(node.index) #\(core.membership.incarnation) sees [\(view.joined(separator: " "))] pulling from \(core.antiEntropy.pullingFrom.map { indexOfSite[$0] ?? -1 }) quarantined \(try node.store!.quarantinedOrigins())")
+        }
         return nil
     }
 
