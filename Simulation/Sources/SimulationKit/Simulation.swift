@@ -269,6 +269,12 @@ public final class Simulation {
     /// A local write through the pluggable workload; acknowledged once committed.
     func write(at node: SimulatedNode, thenCrashFor crash: UInt64? = nil) {
         guard let store = node.store, let core = node.core else { return }
+        // The byzantine campus writes no honest data: its origin is quarantined wherever
+        // its forks landed, so honest batches of it could never converge (by design).
+        guard node.index != plan.byzantine else {
+            if let crash { self.crash(node, downMillis: crash) }
+            return
+        }
         var context = WorkloadContext(random: random.split(), knownRows: knownRows)
         let operation = TicketWorkload.pick(options.workload, using: &context.random)
         let receipt: WriteReceipt?
