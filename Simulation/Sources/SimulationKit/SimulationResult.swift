@@ -20,6 +20,8 @@ public struct SimulationStats: Sendable {
     public var forksDetected = 0
     public var conflicts = 0
     public var corruptionsInjected = 0
+    /// State-divergence alarms raised by a bit-flipped digest reply (not a replica fault).
+    public var divergenceFromCorruptFrames = 0
     public var roundsToConverge: Int?
 }
 
