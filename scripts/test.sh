@@ -10,3 +10,6 @@ swift build --build-tests
 
 echo "== unit and property tests"
 swift test --skip-build
+
+echo "== simulation sweep"
+bash scripts/sim-sweep.sh
