@@ -142,8 +142,8 @@ public struct FaultPlan: Sendable, CustomStringConvertible {
         for _ in 0..<Int.random(in: 0...3, using: &random) {
             actions.append((at(), .clockJump(node: node(), deltaMillis: Int64.random(in: -300_000...300_000, using: &random))))
         }
-        if chance(0.25) { actions.append((at(), .wipe(node: node()))) }
-        if chance(0.25) {
+        if chance(0.25), options.diskLossFaults { actions.append((at(), .wipe(node: node()))) }
+        if chance(0.25), options.diskLossFaults {
             let n = node(), first = at(), second = at()
             actions.append((min(first, second), .snapshot(node: n)))
             actions.append((max(first, second) + 1, .restoreFromBackup(node: n, bumpEpoch: !options.restoreWithoutEpochBump)))

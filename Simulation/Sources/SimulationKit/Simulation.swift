@@ -473,16 +473,27 @@ public final class Simulation {
     }
 
     /// `--self-test`: a deliberately broken merge. After every 50th remote batch it
-    /// applies, the node adds one to a counter behind the merge's back.
+    /// applies, the node changes an asset's state behind the merge's back. Assets are
+    /// written once, so no later merge repairs it: only the checkers can notice. (A
+    /// corrupted counter was tried first: the next increment recomputes it and hides it.)
     func breakMerge(_ node: SimulatedNode) {
         guard let core = node.core else { return }
         let applied = core.stats.batchesApplied
         guard applied - node.appliedAtBoot >= 50 else { return }
+        // Like a real order-dependent merge bug, it hits each replica differently: a
+        // random asset, marked with the node. (Corrupting the same row the same way on
+        // every node converges to one wrong state: invisible to convergence checkers.)
+        let pick = Int64(random.next() % 1_000)
+        let changed = (try? node.disk.write { db -> Int in
+            try db.execute(sql: """
+                UPDATE e_asset SET state = ? WHERE id = (SELECT id FROM e_asset ORDER BY id
+                LIMIT 1 OFFSET (? % max(1, (SELECT count(*) FROM e_asset))))
+                """, arguments: ["corrupted by node \(node.index)", pick])
+            return db.changesCount
+        }) ?? 0
+        guard changed > 0 else { return } // nothing to corrupt yet: try again after the next batch
         node.appliedAtBoot = applied
         node.corruptions += 1
         stats.corruptionsInjected += 1
-        try? node.disk.write { db in
-            try db.execute(sql: "UPDATE e_ticket SET spares = coalesce(spares, 0) + 1 WHERE id = (SELECT min(id) FROM e_ticket)")
-        }
     }
 }

@@ -14,6 +14,9 @@ public struct SimulationOptions: Sendable {
     /// `--self-test`: after every 50th remote batch a node applies, its counter merge is
     /// corrupted (one extra increment written straight to its table). Checkers must notice.
     public var brokenMerge = false
+    /// Wipes and restores from backup in the drawn plans. The self-test turns them off:
+    /// a wiped node rebuilt from its peers would erase the corruption it must detect.
+    public var diskLossFaults = true
     /// One anti-entropy round (and one SWIM protocol period).
     public var roundMillis: UInt64 = 1_000
     /// Liveness: after healing, all replicas must agree within this many rounds.

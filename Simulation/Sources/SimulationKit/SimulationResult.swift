@@ -39,7 +39,7 @@ public struct SimulationResult: Sendable {
     public var replayCommand: String {
         var command = "swift run meshdesk-sim --seed \(seed) --nodes \(options.nodes)"
         if options.restoreWithoutEpochBump { command += " --scenario sequence-reuse-trap" }
-        if options.brokenMerge { command += " --broken-merge" }
+        if options.brokenMerge { command += " --broken-merge --no-disk-loss" }
         return command
     }
 

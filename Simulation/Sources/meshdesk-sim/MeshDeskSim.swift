@@ -18,6 +18,7 @@ struct MeshDeskSim: ParsableCommand {
     @Option(help: "A named scenario: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")).") var scenario: String?
     @Flag(help: "Run with the deliberately broken merge; exit 0 only if the checkers catch it.") var selfTest = false
     @Flag(help: "Use the broken merge in a normal run (to replay a self-test seed).") var brokenMerge = false
+    @Flag(help: "No wipes or restores in the drawn plans (what --self-test uses).") var noDiskLoss = false
     @Option(help: "Measure the scale figures for these node counts (comma-separated) and print CSV.") var scale: String?
     @Flag(help: "Print one line per passing seed.") var verbose = false
 
@@ -33,6 +34,8 @@ struct MeshDeskSim: ParsableCommand {
         var options = SimulationOptions()
         options.nodes = nodes
         options.brokenMerge = brokenMerge
+        options.diskLossFaults = !noDiskLoss
+        if brokenMerge { options.writesMin = 80; options.writesMax = 120 }
         var named: Scenario?
         if let scenario {
             guard let found = Scenario(rawValue: scenario) else { throw ValidationError("unknown scenario \(scenario)") }
