@@ -10,6 +10,7 @@ BASE_SEED="${1:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}"
 echo "soak base seed $BASE_SEED"
 status=0
 for nodes in ${SOAK_NODES:-7}; do
-    .build/release/meshdesk-sim --seeds "${SOAK_SEEDS:-10000}" --nodes "$nodes" --base-seed "$BASE_SEED" || status=1
+    # stdbuf: line by line, so a long soak's log shows progress as it goes.
+    stdbuf -oL .build/release/meshdesk-sim --seeds "${SOAK_SEEDS:-10000}" --nodes "$nodes" --base-seed "$BASE_SEED" || status=1
 done
 exit $status

@@ -23,7 +23,6 @@ struct MeshDeskSim: ParsableCommand {
     @Flag(help: "Print one line per passing seed.") var verbose = false
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0) // line by line, so a long soak's log shows progress
         if let scale {
             let counts = scale.split(separator: ",").compactMap { Int($0) }
             print(ScaleFigures.csvHeader)
