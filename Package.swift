@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "meshdesk", targets: ["meshdesk"]),
+        .executable(name: "meshdesk-sim", targets: ["meshdesk-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -75,6 +76,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "SimulationKit",
+            dependencies: [
+                "Replica", "Storage", "Sync", "ReplicaSync", "Security",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Simulation/Sources/SimulationKit"
+        ),
+        .executableTarget(
+            name: "meshdesk-sim",
+            dependencies: ["SimulationKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Simulation/Sources/meshdesk-sim"
+        ),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Replica"]),
         .testTarget(
@@ -100,6 +115,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["SimulationKit", "Replica", "Sync"],
+            path: "Simulation/Tests/SimulationTests"
         ),
         .testTarget(
             name: "ReplicaSyncTests",

@@ -13,3 +13,6 @@ swift test --skip-build
 
 echo "== multi-process cluster test (3 nodes + outsiders on 127.0.0.1)"
 MESHDESK_BIN=.build/debug/meshdesk bash scripts/cluster-test.sh
+
+echo "== simulation sweep"
+bash scripts/sim-sweep.sh

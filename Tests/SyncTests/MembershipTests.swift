@@ -63,6 +63,27 @@ import Replica
         #expect(cluster.status(of: Self.b, seenBy: Self.a) == .suspect)
     }
 
+    /// Regression (meshdesk-sim seed 17851386833723475723): after a partition longer than
+    /// the suspicion timeout each side holds the other dead. Each side still has a live
+    /// member, so the all-dead rejoin never fires and nobody probes the dead: without
+    /// greeting dead members now and then the cluster stays split for ever.
+    @Test func twoHalvesThatHoldEachOtherDeadReuniteAfterThePartitionHeals() {
+        let sites = [Self.a, Self.b, Self.c, Self.d]
+        var cluster = Self.fullMesh(sites)
+        cluster.run(forMillis: 3_000)
+        for x in [Self.a, Self.b] { for y in [Self.c, Self.d] { cluster.cut(x, y) } }
+        cluster.run(forMillis: 30_000)
+        #expect(cluster.status(of: Self.c, seenBy: Self.a) == .dead)
+        #expect(cluster.status(of: Self.a, seenBy: Self.c) == .dead)
+        cluster.cutLinks = []
+        cluster.run(forMillis: 30_000)
+        for observer in sites {
+            for target in sites where target != observer {
+                #expect(cluster.status(of: target, seenBy: observer) == .alive, "\(observer) about \(target)")
+            }
+        }
+    }
+
     @Test func peerExchangeSpreadsMembershipToAJoiner() {
         let sites = [Self.a, Self.b, Self.c, Self.d, Self.e]
         // D knows only A; the others know each other but not D.

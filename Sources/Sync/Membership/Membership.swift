@@ -24,6 +24,7 @@ public struct Membership: Sendable {
     private var probe: ProbeState = .idle
     private var relays: [UInt64: Relay] = [:]
     private var nextSeq: UInt64 = 1
+    private var periodsSinceGreeting = 0
     private var started = false
 
     enum ProbeState: Hashable, Sendable {
@@ -86,6 +87,11 @@ public struct Membership: Sendable {
             out.append(.scheduleTimer(.directProbeTimeout(seq: seq), at: now.advanced(byMillis: config.pingTimeoutMillis)))
         } else {
             out += rejoinThroughASeed()
+        }
+        periodsSinceGreeting += 1
+        if periodsSinceGreeting >= config.deadMemberGreetingPeriods {
+            periodsSinceGreeting = 0
+            out += greetADeadMember()
         }
         out.append(.scheduleTimer(.protocolPeriod, at: now.advanced(byMillis: config.probeIntervalMillis)))
         return out
@@ -187,6 +193,16 @@ public struct Membership: Sendable {
         let seeds = config.seeds.map(\.site).filter { $0 != config.site && table[$0] != nil }.sorted()
         guard let seed = seeds.randomSample(1, using: &random).first else { return [] }
         return sendPing(to: seed, seq: takeSeq())
+    }
+
+    /// Two sides of a healed partition that each still have live members hold each other
+    /// dead and never probe the dead, so neither the probe nor the all-dead rejoin above
+    /// reaches across. A ping to a dead member carries its record first ("you are dead"):
+    /// it refutes, its ack revives it here, and the refutations spread by piggyback.
+    private mutating func greetADeadMember() -> [MembershipDirective] {
+        let dead = table.values.filter { $0.status == .dead }.map(\.site).sorted()
+        guard let site = dead.randomSample(1, using: &random).first else { return [] }
+        return sendPing(to: site, seq: takeSeq())
     }
 
     private mutating func sendPing(to site: SiteID, seq: UInt64) -> [MembershipDirective] {

@@ -39,6 +39,12 @@ public struct MembershipConfig: Sendable {
     public var peersMax = 64
     /// Most indirect probes this node relays for others at once.
     public var relayedProbesMax = 32
+    /// Every this many protocol periods a random dead member is greeted with a ping (not
+    /// a probe). Dead members are never probed, so after a partition longer than the
+    /// suspicion timeout two halves that each still have a live member would otherwise
+    /// hold each other dead for ever; the greeting carries "you are dead" and lets the
+    /// other side refute (memberlist's "gossip to the dead" does the same).
+    public var deadMemberGreetingPeriods = 5
 
     public init(site: SiteID, address: String, seeds: [SeedPeer]) {
         self.site = site
@@ -55,5 +61,6 @@ public struct MembershipConfig: Sendable {
         precondition(piggybackUpdatesMax >= 1 && piggybackUpdatesMax <= SyncMessage.updatesMax,
                      "piggybackUpdatesMax must be within the wire bound \(SyncMessage.updatesMax)")
         precondition(peersMax >= 1 && relayedProbesMax >= 1, "tables need room")
+        precondition(deadMemberGreetingPeriods >= 1, "dead members must be greeted now and then")
     }
 }

@@ -1,0 +1,75 @@
+import Testing
+@testable import SimulationKit
+
+@Suite struct SimulationTests {
+    static func options(nodes: Int = 5) -> SimulationOptions {
+        var options = SimulationOptions()
+        options.nodes = nodes
+        options.faultPhaseMillis = 30_000
+        options.writesMin = 15
+        options.writesMax = 30
+        return options
+    }
+
+    @Test func theSameSeedTwiceGivesTheSameTraceHash() throws {
+        let first = try Simulation(seed: 42, options: Self.options()).run()
+        let second = try Simulation(seed: 42, options: Self.options()).run()
+        #expect(first.traceHash == second.traceHash)
+        let other = try Simulation(seed: 43, options: Self.options()).run()
+        #expect(other.traceHash != first.traceHash)
+    }
+
+    @Test func aSmallSweepOfRandomFaultsPassesEveryChecker() throws {
+        var seeds = SeedSequence(base: 7)
+        for _ in 0..<8 {
+            let result = try Simulation(seed: seeds.next(), options: Self.options()).run()
+            #expect(result.passed, "\(result.failureReport)")
+        }
+    }
+
+    @Test func restoringFromABackupWithoutANewEpochIsCaughtAsSequenceReuse() throws {
+        var options = Self.options()
+        Scenario.sequenceReuseTrap.apply(to: &options)
+        let result = try Simulation(seed: 1, options: options).run()
+        #expect(!result.passed)
+        #expect(result.violations.contains { $0.contains("sequence reuse") })
+    }
+
+    @Test func restoringFromABackupWithANewEpochConverges() throws {
+        var options = Self.options()
+        Scenario.restoreFromBackupWithNewEpoch.apply(to: &options)
+        let result = try Simulation(seed: 1, options: options).run()
+        #expect(result.passed, "\(result.failureReport)")
+        #expect(result.stats.restores == 1)
+    }
+
+    @Test func aWipedCampusIsRebuiltFromItsPeers() throws {
+        var options = Self.options()
+        Scenario.wipeAndRebuild.apply(to: &options)
+        let result = try Simulation(seed: 3, options: options).run()
+        #expect(result.passed, "\(result.failureReport)")
+        #expect(result.stats.wipes == 1)
+    }
+
+    @Test func aByzantinePeersForgedAndForkedBatchesAreNeverAccepted() throws {
+        var options = Self.options()
+        options.onlyExtraActions = true
+        options.extraActions = [5_000, 8_000, 12_000, 15_000].map { ($0, FaultAction.byzantineBurst) }
+        let plan = FaultPlan(seed: 9, nodes: 5, network: NetworkFaults(delayBaseMillis: 5), skewMillis: [0, 0, 0, 0, 0],
+                             byzantine: 4, actions: [], faultPhaseMillis: options.faultPhaseMillis, writes: 20)
+        let result = try Simulation(seed: 9, options: options, plan: plan).run()
+        #expect(result.passed, "\(result.failureReport)")
+        #expect(result.stats.batchRefusals["signature", default: 0] > 0)
+        #expect(result.stats.forksDetected > 0)
+    }
+
+    @Test func theBrokenMergeOfTheSelfTestIsCaught() throws {
+        var options = Self.options()
+        options.brokenMerge = true
+        options.writesMin = 80
+        options.writesMax = 80
+        let result = try Simulation(seed: 5, options: options).run()
+        #expect(result.stats.corruptionsInjected > 0)
+        #expect(!result.passed)
+    }
+}
