@@ -5,6 +5,7 @@
 # Usage: bash scripts/demo.sh [work-dir]   (default: a fresh temporary directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 . scripts/env.sh
 [ -x .build/debug/meshdesk ] || swift build -q --product meshdesk
 BIN=${MESHDESK_BIN:-$PWD/.build/debug/meshdesk}
