@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // MeshDesk: one node per hospital campus, replicas of rosters, tickets and assets
 // merged by CRDTs and synced by gossip. Layers, lowest first (docs/architecture.md):
-// CSodium → Replica → Security, Storage, Sync → Node → meshdesk.
+// CSodium → Replica → Security, Storage, Sync → Domain → Node → Server → meshdesk.
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,10 +48,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Replica", "Security", "Storage", "Domain", "Node",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "meshdesk",
             dependencies: [
-                "Node", "Domain",
+                "Node", "Domain", "Server",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,5 +70,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Replica", "Security"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Replica"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "Replica", "Storage", "Security"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Domain", "Replica", "Storage", "Security", "Node",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
     ]
 )
