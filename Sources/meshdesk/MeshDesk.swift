@@ -6,12 +6,13 @@ import Security
 
 /// `meshdesk` — the campus node and its operator commands.
 @main
-struct MeshDesk: ParsableCommand {
+struct MeshDesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meshdesk",
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
         subcommands: [Serve.self, Status.self, Bench.self,
-                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self]
+                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self,
+                      UserCommand.self, WebCommand.self]
     )
 }
 
