@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // MeshDesk: one node per hospital campus, replicas of rosters, tickets and assets
 // merged by CRDTs and synced by gossip. Layers, lowest first (docs/architecture.md):
-// CSodium → Replica → Security, Storage, Sync → Node → meshdesk.
+// CSodium → Replica → Security, Storage, Sync → Domain → Node → Server → meshdesk.
 import PackageDescription
 
 let package = Package(
@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,10 +69,20 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Replica", "Security", "Storage", "Domain", "Node",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "meshdesk",
             dependencies: [
-                "Node", "Domain", "Security",
+                "Node", "Domain", "Security", "Server",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +138,15 @@ let package = Package(
             dependencies: [
                 "ReplicaSync", "Replica", "Storage", "Sync", "Security",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Domain", "Replica", "Storage", "Security", "Node",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

@@ -12,7 +12,7 @@ struct MeshDesk: AsyncParsableCommand {
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
         subcommands: [InitCommand.self, ServeCommand.self, StatusCommand.self, ClusterCommand.self,
                       RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self,
-                      DevCommand.self, BenchCommand.self]
+                      UserCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self]
     )
 }
 

@@ -5,7 +5,8 @@ import Replica
 ///
 /// Id ranges, so the modules that follow never collide:
 /// 1–9 people and organisation, 10–19 rosters, 20–29 attendance, 30–39 handover
-/// and duty log, 40–49 audit; tickets take 100–199 and assets 200–299.
+/// and duty log, 40–49 audit, 50–59 accounts of the web server; tickets take 100–199
+/// and assets 200–299.
 ///
 /// The merge kind of each field, and why, is in docs/rosters.md.
 public enum DomainSchema {
@@ -153,9 +154,28 @@ public enum DomainSchema {
         FieldSchema(id: 3, name: "entries", kind: .log, type: .text),
     ])
 
-    /// Schema version 1: the first shipped set of entities.
-    public static let schema = Schema(version: 1, entities: [
+    /// 用户账号 — a sign-in account of the web dashboard and API, keyed by username,
+    /// bound to a person (roles and campus scope come from the person). Replicated like
+    /// everything else, so its user signs in at any campus node, also during a partition.
+    public static let account = EntitySchema(id: 50, name: "account", fields: [
+        FieldSchema(id: 1, name: "username", kind: .register, type: .text),
+        FieldSchema(id: 2, name: "person", kind: .register, type: .text),
+        // The hash, when it was set and whether its holder must replace it: replaced
+        // together, so a reset on one node and a change on another never mix.
+        FieldSchema(id: 3, name: "password_hash", kind: .register, type: .text, group: "password"),
+        FieldSchema(id: 4, name: "password_changed_at", kind: .register, type: .integer, group: "password"),
+        FieldSchema(id: 5, name: "must_change_password", kind: .register, type: .integer, group: "password"),
+        FieldSchema(id: 6, name: "disabled", kind: .register, type: .integer),
+        // Failed sign-ins since the last success, and the lockout they caused. A
+        // register: attempts counted concurrently on two nodes may undercount (docs/server.md).
+        FieldSchema(id: 7, name: "failed_attempts", kind: .register, type: .integer, group: "lockout"),
+        FieldSchema(id: 8, name: "locked_until", kind: .register, type: .integer, group: "lockout"),
+    ])
+
+    /// Schema version 1: the first set of entities; version 2 adds `account`. A node
+    /// still on version 1 keeps version-2 batches deferred until it is upgraded.
+    public static let schema = Schema(version: 2, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
-        leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit,
+        leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
     ])
 }

@@ -1,0 +1,35 @@
+import Domain
+import HTTPTypes
+import Hummingbird
+import Node
+import Storage
+
+/// The JSON API under `/api`: everything the CLI does on rosters, swaps, leave,
+/// overtime, attendance, handover, the duty log, problems to resolve and node status,
+/// with the domain's rules and errors. Each write goes through one `Department`
+/// command, so it lands in the audit trail with the person and this node's site.
+/// Tickets and assets add their own route groups here when their domain lands.
+struct APIRoutes: Sendable {
+    let department: Department
+    let accounts: AccountService
+    let directory: DataDirectory
+    let configuration: ServerConfiguration
+
+    var now: LocalDateTime { configuration.clock.now() }
+
+    func register(on router: Router<MeshDeskRequestContext>) {
+        registerSession(on: router)
+        registerDuty(on: router)
+        registerRoster(on: router)
+        registerRequests(on: router)
+        registerHandover(on: router)
+        registerNode(on: router)
+    }
+
+    /// Runs a write as the signed-in user: the password must be in order, and
+    /// `gate` (the server's own checks) runs before the domain command.
+    func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
+        let user = try context.activeUser()
+        return (user, Acting(user.person, at: now))
+    }
+}

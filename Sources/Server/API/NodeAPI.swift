@@ -1,0 +1,70 @@
+import Foundation
+import Domain
+import HTTPTypes
+import Hummingbird
+import Node
+import Security
+import Storage
+
+/// 待处理 and 节点状态: post-merge problems, the replica's raw conflicts, node status,
+/// and the small "has anything changed" answer the dashboard polls.
+extension APIRoutes {
+    func registerNode(on router: Router<MeshDeskRequestContext>) {
+        router.get("/api/problems") { request, context in
+            let user = try context.activeUser()
+            let campuses = try visibleCampuses(user, request).filter { Access.overseesCampus(user, $0) }
+            return try JSONResponse.make(try problems(campuses: campuses))
+        }
+        router.get("/api/conflicts") { _, context in
+            let user = try context.activeUser()
+            guard Access.seesEveryCampus(user) else {
+                throw APIError(.forbidden, "not_permitted", "raw replica conflicts span every campus: they need a role for every campus")
+            }
+            return try JSONResponse.make(try conflicts())
+        }
+        router.get("/api/status") { _, context in
+            _ = try context.activeUser()
+            return try JSONResponse.make(try NodeStatus(store: department.store, directory: directory))
+        }
+        // Polled by every dashboard page; a session is enough (no password-change gate),
+        // and it answers in one read of the version vector.
+        router.get("/api/changes") { _, context in
+            _ = try context.user()
+            return try JSONResponse.make(try changes())
+        }
+    }
+
+    func problems(campuses: [CampusCode]) throws -> [ProblemView] {
+        try campuses.flatMap { campus in
+            try RosterProblems.list(store: department.store, campus: campus).map { problem in
+                let kind = switch problem {
+                case .concurrentAssignees: "concurrent_assignees"
+                case .rule: "roster_rule"
+                case .swapApprovalAfterClose: "swap_approval_after_close"
+                }
+                return ProblemView(kind: kind, campus: campus.rawValue, description: problem.description)
+            }
+        }
+    }
+
+    struct ConflictView: Codable, Sendable { let kind, entity, row, field: String; let versions: [String] }
+
+    func conflicts() throws -> [ConflictView] {
+        try department.store.conflicts().map { item in
+            switch item {
+            case let .siblings(entity, row, field, versions):
+                ConflictView(kind: "siblings", entity: entity, row: row.description, field: field,
+                             versions: versions.map { $0.value.textValue ?? "\($0.value)" })
+            case let .editedAfterDelete(entity, row, _, _):
+                ConflictView(kind: "edited_after_delete", entity: entity, row: row.description, field: "", versions: [])
+            }
+        }
+    }
+
+    /// A fingerprint of the version vector: it changes exactly when a batch (local or remote) lands.
+    func changes() throws -> ChangesView {
+        let vector = try department.store.versionVector()
+        let digest = Blake2b.digest(Array(vector.description.utf8), length: 16).map { String(format: "%02x", $0) }.joined()
+        return ChangesView(version: digest, batches: vector.batchCount)
+    }
+}

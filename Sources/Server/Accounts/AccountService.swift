@@ -1,0 +1,113 @@
+import Domain
+import Logging
+import Security
+
+/// 登录 — signs users in and out, changes passwords, and keeps the lockout count.
+/// Password checks run Argon2id (`Security.PasswordHasher`); the account lives in the
+/// replica (`Department`), the session on this node (`SessionStore`).
+public struct AccountService: Sendable {
+    let department: Department
+    let sessions: SessionStore
+    let hasher: PasswordHasher
+    let configuration: ServerConfiguration
+    /// A hash no password matches quickly: verifying against it for an unknown username
+    /// makes that answer cost the same time as a wrong password for a real one.
+    let decoyHash: String
+
+    init(department: Department, configuration: ServerConfiguration) throws {
+        self.department = department
+        self.configuration = configuration
+        hasher = PasswordHasher(limits: configuration.hashing)
+        sessions = SessionStore(sessionsMax: configuration.sessionsMax, lifetimeMinutes: configuration.sessionMinutes)
+        decoyHash = try hasher.hash(RandomToken.hex())
+    }
+
+    /// The refusal for every wrong username, password or disabled account: one message,
+    /// so the answer does not tell which usernames exist.
+    static let signInFailed = APIError(.unauthorized, "sign_in_failed", "username or password is wrong, or the account is disabled")
+
+    /// Checks the password and opens a session. Failed attempts are counted in the
+    /// replica (so the lockout holds at every campus after sync).
+    func signIn(username: String, password: String, logger: Logger) throws -> WebSession {
+        let now = configuration.clock.now()
+        guard Account.isValidUsername(username), let account = try department.account(username: username) else {
+            _ = hasher.verify(password, against: decoyHash)
+            logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))"])
+            throw Self.signInFailed
+        }
+        if account.isLocked(at: now) {
+            logger.notice("sign-in refused: account locked", metadata: ["username": "\(username)"])
+            throw APIError(.forbidden, "account_locked",
+                           "too many failed sign-ins: the account is locked until \(account.lockedUntil.map(\.description) ?? "")")
+        }
+        guard hasher.verify(password, against: account.passwordHash), !account.disabled else {
+            if !account.disabled {
+                let after = try department.recordFailedSignIn(username: username, at: now, policy: configuration.lockout)
+                logger.notice("sign-in refused: wrong password",
+                              metadata: ["username": "\(username)", "locked": "\(after.isLocked(at: now))"])
+            } else {
+                logger.notice("sign-in refused: account disabled", metadata: ["username": "\(username)"])
+            }
+            throw Self.signInFailed
+        }
+        guard let staff = try department.person(account.person), staff.active else {
+            logger.notice("sign-in refused: person inactive", metadata: ["username": "\(username)"])
+            throw Self.signInFailed
+        }
+        let rehashed = hasher.needsRehash(account.passwordHash) ? try hasher.hash(password) : nil
+        try department.recordSuccessfulSignIn(username: username, rehashed: rehashed, at: now)
+        let (session, evicted) = sessions.open(username: username, at: now)
+        if evicted > 0 { logger.warning("session bound reached: oldest sessions ended", metadata: ["ended": "\(evicted)"]) }
+        logger.info("signed in", metadata: ["username": "\(username)", "person": "\(staff.id)"])
+        return session
+    }
+
+    /// The user of a session token, re-reading account and person; nil when the
+    /// session is unknown or expired, or the account was disabled since.
+    func resolve(token: String) throws -> SignedIn? {
+        let now = configuration.clock.now()
+        guard let session = sessions.find(token, at: now),
+              let account = try department.account(username: session.username), !account.disabled,
+              let staff = try department.person(account.person), staff.active else { return nil }
+        return SignedIn(session: session, username: account.username, staff: staff,
+                        passwordChangeDue: account.passwordChangeDue(at: now, periodDays: configuration.passwordChangePeriodDays))
+    }
+
+    /// 修改密码 — the holder, knowing the current one. Other sessions of the account end.
+    func changePassword(_ user: SignedIn, current: String, new: String) throws {
+        guard let account = try department.account(username: user.username), hasher.verify(current, against: account.passwordHash) else {
+            throw APIError(.forbidden, "wrong_password", "the current password is wrong")
+        }
+        guard !hasher.verify(new, against: account.passwordHash) else {
+            throw APIError(.unprocessableContent, "password_unchanged", "the new password must differ from the current one")
+        }
+        let hash = try Self.hash(new, hasher: hasher, charactersMin: configuration.passwordCharactersMin)
+        try department.setPassword(username: user.username, passwordHash: hash, by: Acting(user.person, at: configuration.clock.now()))
+        sessions.closeAll(username: user.username, except: user.session.token)
+    }
+
+    func signOut(_ token: String) { sessions.close(token) }
+
+    /// The password policy, then Argon2id. Shared with the CLI (`meshdesk user`).
+    public static func hash(_ password: String, hasher: PasswordHasher, charactersMin: Int) throws -> String {
+        guard password.count >= charactersMin else {
+            throw APIError(.unprocessableContent, "password_too_short", "a password needs at least \(charactersMin) characters")
+        }
+        do {
+            return try hasher.hash(password)
+        } catch {
+            throw APIError(.unprocessableContent, "password_refused", "\(error)")
+        }
+    }
+
+    /// 初始化 — the first administrator and their account on an empty replica, for
+    /// `meshdesk init`: the person gets administrator of every campus
+    /// (`bootstrapAdministrator`), then the account is made (`createFirstAccount`).
+    public static func createFirstAdministrator(department: Department, admin: StaffMember, username: String, password: String,
+                                                hashing: PasswordHasher.Limits = .interactive, charactersMin: Int = 8,
+                                                at now: LocalDateTime) throws {
+        let hash = try hash(password, hasher: PasswordHasher(limits: hashing), charactersMin: charactersMin)
+        try department.bootstrapAdministrator(admin, at: now)
+        try department.createFirstAccount(username: username, person: admin.id, passwordHash: hash, at: now)
+    }
+}

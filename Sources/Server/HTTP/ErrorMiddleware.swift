@@ -1,0 +1,37 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Turns every thrown error into a response, in one place: JSON
+/// `{ "error": { "code", "message" } }` for the API and non-browser callers, an
+/// escaped HTML page for the dashboard. Each refusal is logged with its code.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = MeshDeskRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error)
+            let metadata: Logger.Metadata = ["code": "\(apiError.code)", "status": "\(apiError.status.code)",
+                                             "method": "\(request.method)", "path": "\(request.uri.path)",
+                                             "user": "\(context.signedIn?.username ?? "-")"]
+            if apiError.status.code >= 500 {
+                context.logger.error("request failed: \(error)", metadata: metadata)
+            } else {
+                context.logger.notice("request refused: \(apiError.message)", metadata: metadata)
+            }
+            if Self.wantsHTML(request) {
+                let lang = Language.of(request)
+                return HTMLResponse.make(ErrorPage.render(apiError, lang: lang), status: apiError.status)
+            }
+            return (try? JSONResponse.make(apiError.body, status: apiError.status))
+                ?? Response(status: .internalServerError)
+        }
+    }
+
+    /// Dashboard pages (not `/api/…`) asked for by a browser.
+    static func wantsHTML(_ request: Request) -> Bool {
+        !request.uri.path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
+    }
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+
+/// Per-request state: who is signed in (set by `SessionMiddleware`), and the body limit.
+public struct MeshDeskRequestContext: RequestContext {
+    /// Every body MeshDesk accepts is a small form or JSON object: 64 KiB is generous
+    /// (a duty log entry is at most 2,000 characters) and bounds what one request costs.
+    public static let bodyBytesMax = 64 * 1024
+
+    public var coreContext: CoreRequestContextStorage
+    public var signedIn: SignedIn?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        signedIn = nil
+    }
+
+    public var maxUploadSize: Int { Self.bodyBytesMax }
+
+    /// The signed-in user, or 401.
+    func user() throws -> SignedIn {
+        guard let signedIn else { throw APIError.unauthenticated }
+        return signedIn
+    }
+
+    /// The signed-in user whose password is in order, or 401/403.
+    func activeUser() throws -> SignedIn {
+        let user = try user()
+        guard !user.passwordChangeDue else { throw APIError.passwordChangeRequired }
+        return user
+    }
+}

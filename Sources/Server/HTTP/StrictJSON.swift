@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A request body type that names its fields, so a body with any other field is
+/// refused instead of silently ignored (a misspelt `colleagueSeat` must not turn a
+/// swap into a cover).
+protocol StrictBody: Decodable {
+    static var fields: Set<String> { get }
+}
+
+enum StrictJSON {
+    /// Reads at most `MeshDeskRequestContext.bodyBytesMax` bytes (413 beyond), checks it
+    /// is one JSON object with only known fields, then decodes it (400 on wrong types).
+    static func decode<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > MeshDeskRequestContext.bodyBytesMax {
+            throw HTTPError(.contentTooLarge)
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: MeshDeskRequestContext.bodyBytesMax)
+        let data = Data(buffer: buffer)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw APIError.badRequest("malformed_json", "the body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw APIError.badRequest("malformed_json", "the body must be one JSON object")
+        }
+        let unknown = Set(fields.keys).subtracting(T.fields).sorted()
+        guard unknown.isEmpty else {
+            throw APIError.badRequest("unknown_field", "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", "))")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+}
+
+/// An empty body `{}` (or none) for action endpoints; anything else is refused.
+struct NoBody: StrictBody {
+    static let fields: Set<String> = []
+}
+
+extension StrictJSON {
+    /// For actions without parameters: no body, or `{}`.
+    static func decodeEmpty(from request: Request) async throws {
+        var request = request
+        let buffer = try await request.collectBody(upTo: MeshDeskRequestContext.bodyBytesMax)
+        guard buffer.readableBytes > 0 else { return }
+        _ = try await decode(NoBody.self, from: Request(head: request.head, body: .init(buffer: buffer)))
+    }
+}
+
+/// JSON responses with sorted keys (stable bytes for tests and caches).
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func noContent() -> Response { Response(status: .noContent) }
+}

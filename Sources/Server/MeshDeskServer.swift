@@ -1,0 +1,33 @@
+import Domain
+import Hummingbird
+import Logging
+import Node
+import Storage
+
+/// The web server of one campus node: the JSON API (`/api/…`), the dashboard, sign-in.
+/// `meshdesk serve` and `meshdesk web` call `makeApplication`; tests call `makeRouter`
+/// and drive it without sockets (`app.test(.router)`).
+public enum MeshDeskServer {
+    /// The router with every route and middleware. Built once per node.
+    public static func makeRouter(department: Department, directory: DataDirectory,
+                                  configuration: ServerConfiguration) throws -> Router<MeshDeskRequestContext> {
+        let accounts = try AccountService(department: department, configuration: configuration)
+        let router = Router(context: MeshDeskRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: SessionMiddleware(accounts: accounts))
+        let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration)
+        api.register(on: router)
+        Dashboard(api: api).register(on: router)
+        return router
+    }
+
+    /// The application serving `department` on `host:port` (127.0.0.1 by default: the
+    /// dashboard is for this machine unless an operator puts a TLS front end before it).
+    public static func makeApplication(department: Department, directory: DataDirectory, configuration: ServerConfiguration,
+                                       host: String = "127.0.0.1", port: Int = 8080,
+                                       logger: Logger = Logger(label: "meshdesk.web")) throws -> some ApplicationProtocol {
+        let router = try makeRouter(department: department, directory: directory, configuration: configuration)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "MeshDesk"),
+                           logger: logger)
+    }
+}

@@ -1,0 +1,30 @@
+import Domain
+import Security
+
+/// What a MeshDesk web server needs to know beyond its replica: how long sessions
+/// last, when accounts lock and passwords expire, how costly hashing is, and the clock.
+public struct ServerConfiguration: Sendable {
+    /// 会话有效期 — a session ends this long after sign-in, whatever its use.
+    public var sessionMinutes: Int = 8 * 60
+    /// At the bound the oldest session is ended to make room (counted in the log).
+    public var sessionsMax: Int = 10_000
+    public var lockout: LockoutPolicy = .standard
+    /// 定期修改密码 — days after which a password must be changed; nil: never.
+    public var passwordChangePeriodDays: Int? = 90
+    public var passwordCharactersMin: Int = 8
+    public var hashing: PasswordHasher.Limits = .interactive
+    /// Seconds between the dashboard's polls of `/api/changes`.
+    public var pollSeconds: Int = 5
+    /// The clock every command and session reads (China local time). Tests pass a manual one.
+    public var clock: any ServerClock
+
+    public init(clock: any ServerClock = WallClock()) {
+        self.clock = clock
+    }
+}
+
+/// The one seam through which the server reads time, so tests control expiry and lockout.
+public protocol ServerClock: Sendable {
+    /// China local time (Asia/Shanghai, UTC+8, no daylight saving), to the minute.
+    func now() -> LocalDateTime
+}

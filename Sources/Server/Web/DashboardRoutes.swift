@@ -1,0 +1,112 @@
+import Domain
+import HTTPTypes
+import Hummingbird
+import Security
+
+/// The dashboard: server-rendered pages over the same `Department` and rules as the
+/// API. Pages need a session (else a redirect to /sign-in); form posts carry the CSRF
+/// token (`FormPost`). Every page polls `/api/changes` and reloads when the replica moves.
+struct Dashboard: Sendable {
+    let api: APIRoutes
+
+    var department: Department { api.department }
+    var configuration: ServerConfiguration { api.configuration }
+
+    func register(on router: Router<MeshDeskRequestContext>) {
+        router.get("/sign-in") { request, _ in signInPage(request, error: nil) }
+        router.post("/sign-in") { request, context in try await signIn(request, context) }
+        router.post("/sign-out") { request, context in
+            let user = try context.user()
+            _ = try await FormPost.read(request, fields: [], csrfOf: user)
+            api.accounts.signOut(user.session.token)
+            var response = HTMLResponse.redirect("/sign-in")
+            response.setCookie(APIRoutes.sessionCookie(nil, minutes: 0))
+            return response
+        }
+        router.get("/password") { request, context in try page(request, context, path: "/password", allowPasswordDue: true) { user, layout in
+            passwordPage(layout, error: nil)
+        } }
+        router.post("/password") { request, context in try await changePassword(request, context) }
+        router.get("/") { request, context in try page(request, context, path: "/") { _, layout in try onDutyPage(request, layout) } }
+        router.get("/roster") { request, context in try page(request, context, path: "/roster") { user, layout in
+            try rosterPage(request, user, layout)
+        } }
+        router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
+            try handoverPage(request, user, layout)
+        } }
+        router.get("/approvals") { request, context in try page(request, context, path: "/approvals") { user, layout in
+            try approvalsPage(user, layout)
+        } }
+        router.post("/approvals/{kind}/{id}/{action}") { request, context in try await decide(request, context) }
+        router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
+            try problemsPage(user, layout)
+        } }
+        router.get("/status") { request, context in try page(request, context, path: "/status") { _, layout in try statusPage(layout) } }
+    }
+
+    /// Renders a page for a signed-in user, or sends them to sign in (or to change a due password).
+    func page(_ request: Request, _ context: MeshDeskRequestContext, path: String, allowPasswordDue: Bool = false,
+              _ body: (SignedIn, Layout) throws -> HTML) throws -> Response {
+        let lang = Language.of(request)
+        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
+        if user.passwordChangeDue && !allowPasswordDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
+        let nonce = RandomToken.hex(bytes: 16)
+        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: try api.changes().version,
+                            pollSeconds: configuration.pollSeconds)
+        return withLanguage(HTMLResponse.make(try body(user, layout), nonce: nonce), request)
+    }
+
+    /// Remembers `?lang=` in a cookie, so later pages keep the language.
+    func withLanguage(_ response: Response, _ request: Request) -> Response {
+        guard let lang = Language.chosen(request) else { return response }
+        var response = response
+        response.setCookie(Cookie(name: Language.cookieName, value: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
+        let form = try await FormPost.read(request, fields: ["username", "password"], csrfOf: nil)
+        do {
+            let session = try api.accounts.signIn(username: form["username"] ?? "", password: form["password"] ?? "",
+                                                  logger: context.logger)
+            var response = HTMLResponse.redirect("/")
+            response.setCookie(APIRoutes.sessionCookie(session, minutes: configuration.sessionMinutes))
+            return response
+        } catch let error as APIError {
+            var response = signInPage(request, error: error)
+            response.status = error.status
+            return response
+        }
+    }
+
+    func changePassword(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
+        let user = try context.user()
+        let form = try await FormPost.read(request, fields: ["current", "new"], csrfOf: user)
+        do {
+            try api.accounts.changePassword(user, current: form["current"] ?? "", new: form["new"] ?? "")
+            return HTMLResponse.redirect("/")
+        } catch let error as APIError {
+            let layout = Layout(lang: Language.of(request), user: user, path: "/password", nonce: "", version: "", pollSeconds: 0)
+            return HTMLResponse.make(passwordPage(layout, error: error), status: error.status)
+        }
+    }
+
+    /// 审批 form posts: approve or reject leave, overtime or a swap.
+    func decide(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
+        let (user, acting) = try api.acting(context)
+        _ = try await FormPost.read(request, fields: [], csrfOf: user)
+        let kind = try context.parameters.require("kind")
+        let id = try context.parameters.require("id")
+        let action = try context.parameters.require("action")
+        guard action == "approve" || action == "reject" else { throw APIError(.notFound, "not_found", "no action \(action)") }
+        try Access.requireDepartmentStaff(user, to: "\(action) requests")
+        switch kind {
+        case "leave": try department.decideLeave(id, approve: action == "approve", by: acting)
+        case "overtime": try department.decideOvertime(id, approve: action == "approve", by: acting)
+        case "swap": action == "approve" ? try department.approveSwap(id, by: acting) : try department.rejectSwap(id, by: acting)
+        default: throw APIError(.notFound, "not_found", "no request kind \(kind)")
+        }
+        return HTMLResponse.redirect("/approvals")
+    }
+}

@@ -1,0 +1,31 @@
+import Domain
+import Hummingbird
+
+/// 当前值班 — every campus, every post: who holds it now and the escalation chain.
+extension Dashboard {
+    func onDutyPage(_ request: Request, _ layout: Layout) throws -> HTML {
+        let lang = layout.lang
+        let now = configuration.clock.now()
+        let posts = try department.onDuty(at: now)
+        let campuses = try department.campuses()
+        let sections: [HTML] = campuses.map { campus in
+            let rows: [HTML] = posts.filter { $0.campus == campus.code }.map { post in
+                let who: HTML = post.onDuty.isEmpty
+                    ? "<span class=\"bad\">\(lang.pick("无人值班", "nobody on duty"))</span>"
+                    : "\(post.onDuty.map { "\($0.name) \($0.phone)" }.joined(separator: " / "))"
+                let conflict: HTML = post.conflict ? " <span class=\"bad\">[\(lang.pick("冲突", "conflict"))]</span>" : ""
+                let chain = post.escalation.map { step in
+                    "\(lang == .zh ? step.level.chineseName : step.level.rawValue): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
+                }.joined(separator: " → ")
+                return "<tr><td>\(post.postName)</td><td>\(post.postPhone)</td><td>\(who)\(conflict)</td><td>\(chain)</td></tr>"
+            }
+            return """
+                <h2>\(campus.name) (\(campus.code.rawValue))</h2><table><tr><th>\(lang.pick("岗位", "Post"))</th>\
+                <th>\(lang.pick("岗位电话", "Phone"))</th><th>\(lang.pick("值班人员", "On duty"))</th>\
+                <th>\(lang.pick("升级链", "Escalation chain"))</th></tr>\(rows)</table>
+                """
+        }
+        return layout.page(title: lang.pick("当前值班", "On duty now"),
+                           "<p class=\"muted\">\(now.description)</p>\(sections)")
+    }
+}

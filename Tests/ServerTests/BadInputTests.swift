@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import Domain
+@testable import Server
+
+/// Every kind of bad input gets a clear 4xx with a JSON error, writes nothing (the
+/// version vector is unchanged), and is logged by `ErrorMiddleware`.
+@Suite struct BadInputTests {
+    /// Runs `body` signed in as `username` and checks the replica did not move.
+    func refused(as username: String = "eng1", _ body: @Sendable (any TestClientProtocol, Session) async throws -> Void) async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            let before = try fixture.versionVector()
+            try await body(client, session)
+            #expect(try fixture.versionVector() == before, "a refused request must write nothing")
+        }
+    }
+
+    @Test func malformedJSONIsA400() async throws {
+        try await refused { client, session in
+            let (status, body) = try await client.call(.post, "/api/leave", as: session, json: #"{"firstDay": "2026-03-20", "#)
+            #expect(status == .badRequest)
+            #expect(errorCode(body) == "malformed_json")
+            let array = try await client.call(.post, "/api/leave", as: session, json: "[1,2]")
+            #expect(errorCode(array.1) == "malformed_json")
+        }
+    }
+
+    @Test func wrongTypesAndMissingFieldsAre400s() async throws {
+        try await refused { client, session in
+            let (status, body) = try await client.call(.post, "/api/leave", as: session, json: #"{"firstDay":20260320,"lastDay":"2026-03-20","reason":"x"}"#)
+            #expect(status == .badRequest)
+            #expect(errorCode(body) == "wrong_type")
+            let missing = try await client.call(.post, "/api/leave", as: session, json: #"{"firstDay":"2026-03-20"}"#)
+            #expect(missing.0 == .badRequest)
+            #expect(errorCode(missing.1) == "missing_field")
+            let badDate = try await client.call(.post, "/api/leave", as: session, json: #"{"firstDay":"2026-02-30","lastDay":"2026-03-01","reason":"x"}"#)
+            #expect(badDate.0 == .badRequest)
+            #expect(errorCode(badDate.1) == "bad_date")
+        }
+    }
+
+    @Test func unknownFieldsAreRefused() async throws {
+        try await refused { client, session in
+            let (status, body) = try await client.call(.post, "/api/leave", as: session,
+                                                       json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"x","approved":true}"#)
+            #expect(status == .badRequest)
+            #expect(errorCode(body) == "unknown_field")
+            let action = try await client.call(.post, "/api/leave/abc/cancel", as: session, json: #"{"force":true}"#)
+            #expect(errorCode(action.1) == "unknown_field")
+        }
+    }
+
+    @Test func anOversizedBodyIsA413() async throws {
+        try await refused { client, session in
+            let reason = String(repeating: "长", count: MeshDeskRequestContext.bodyBytesMax / 3 + 10)
+            let (status, body) = try await client.call(.post, "/api/leave", as: session,
+                                                       json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"\#(reason)"}"#)
+            #expect(status == .contentTooLarge)
+            #expect(errorCode(body) == "body_too_large")
+        }
+    }
+
+    @Test func aMissingSessionIsA401() async throws {
+        try await refused { client, _ in
+            let (status, body) = try await client.call(.post, "/api/leave", as: nil, json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"x"}"#)
+            #expect(status == .unauthorized)
+            #expect(errorCode(body) == "not_signed_in")
+            let forged = Session(cookie: String(repeating: "ab", count: 32), csrf: "x")
+            #expect(try await client.call(.get, "/api/duty/now", as: forged).0 == .unauthorized)
+        }
+    }
+
+    @Test func aCookieWriteWithoutTheCSRFTokenIsRefused() async throws {
+        try await refused { client, session in
+            var headers: HTTPFields = [.cookie: "meshdesk_session=\(session.cookie)", .contentType: "application/json"]
+            let json = ByteBuffer(string: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"x"}"#)
+            try await client.execute(uri: "/api/leave", method: .post, headers: headers, body: json) { response in
+                #expect(response.status == .forbidden)
+                #expect(errorCode(String(buffer: response.body)) == "csrf_token_missing")
+            }
+            headers[HTTPField.Name("X-CSRF-Token")!] = String(repeating: "0", count: 64)
+            try await client.execute(uri: "/api/leave", method: .post, headers: headers, body: json) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aCrossSiteWriteIsRefusedEvenWithTheToken() async throws {
+        try await refused { client, session in
+            let (status, body) = try await client.call(.post, "/api/leave", as: session,
+                                                       json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"x"}"#,
+                                                       headers: [.origin: "http://evil.example"])
+            #expect(status == .forbidden)
+            #expect(errorCode(body) == "cross_site_request")
+            let fetchSite = try await client.call(.post, "/api/leave", as: session,
+                                                  json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-20","reason":"x"}"#,
+                                                  headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(errorCode(fetchSite.1) == "cross_site_request")
+        }
+    }
+
+    @Test func aFormPostWithoutTheCSRFFieldIsRefused() async throws {
+        try await refused(as: "chief") { client, session in
+            let headers: HTTPFields = [.cookie: "meshdesk_session=\(session.cookie)", .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/approvals/leave/0123/approve", method: .post, headers: headers, body: ByteBuffer(string: "")) { response in
+                #expect(response.status == .forbidden)
+                #expect(errorCode(String(buffer: response.body)) == "csrf_token_missing")
+            }
+            try await client.execute(uri: "/sign-out", method: .post, headers: headers, body: ByteBuffer(string: "csrf=wrong")) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aRoleActingOutsideItsCampusIsA403() async throws {
+        try await refused(as: "mainchief") { client, session in
+            let (status, body) = try await client.call(.post, "/api/rosters/EAST/2026-03/publish", as: session, json: #"{"seed":7}"#)
+            #expect(status == .forbidden)
+            #expect(errorCode(body) == "outside_campus")
+            let log = try await client.call(.post, "/api/duty/log", as: session, json: #"{"campus":"EAST","post":"network-security","text":"x"}"#)
+            #expect(log.0 == .forbidden)
+        }
+    }
+
+    @Test func domainRefusalsAreClear4xxs() async throws {
+        try await refused { client, session in
+            let reversed = try await client.call(.post, "/api/leave", as: session, json: #"{"firstDay":"2026-03-20","lastDay":"2026-03-19","reason":"x"}"#)
+            #expect(reversed.0 == .unprocessableContent)
+            #expect(errorCode(reversed.1) == "reversed_times")
+            let unknown = try await client.call(.post, "/api/leave/ffff/approve", as: session)
+            #expect(unknown.0 == .notFound)
+            let overtime = try await client.call(.post, "/api/overtime", as: session, json: #"{"date":"2026-03-03","start":"17:00","end":"20:00","reason":"x"}"#)
+            #expect(overtime.0 == .unprocessableContent)
+            #expect(errorCode(overtime.1) == "overtime_cap_exceeded")
+        }
+    }
+
+    @Test func injectedTextIsStoredVerbatimAndRenderedEscaped() async throws {
+        let fixture = try ServerFixture()
+        let nasty = #"'); DROP TABLE e_person; -- <script>alert("x")</script>"#
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn("eng1")
+            let json = try String(decoding: JSONEncoder().encode(["firstDay": "2026-03-20", "lastDay": "2026-03-20", "reason": nasty]), as: UTF8.self)
+            #expect(try await client.call(.post, "/api/leave", as: session, json: json).0 == .created)
+            #expect(try fixture.department.leaveRequests().first?.reason == nasty)
+            #expect(try fixture.department.people().count == ServerFixture.people.count)
+            let chief = try await client.signIn("chief")
+            try await client.execute(uri: "/approvals", method: .get, headers: [.cookie: "meshdesk_session=\(chief.cookie)"]) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(!page.contains("<script>alert"))
+                #expect(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
+            }
+        }
+    }
+}
