@@ -153,9 +153,11 @@ public enum DomainSchema {
         FieldSchema(id: 3, name: "entries", kind: .log, type: .text),
     ])
 
-    /// Schema version 1: the first shipped set of entities.
-    public static let schema = Schema(version: 1, entities: [
+    /// Schema version 1: the first shipped set of entities. Version 2 adds tickets,
+    /// assets and approvals (additive: a version-1 node keeps their batches until upgraded).
+    public static let schema = Schema(version: 2, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit,
+        ticket, ticketPolicy, asset, approval,
     ])
 }
