@@ -12,7 +12,9 @@ public enum TicketFlow {
         case (.open, _): nil
         case (.note, _): state
         case (.assign, .new): .assigned
-        case (.assign, .assigned), (.assign, .inProgress), (.assign, .pending): state
+        // A resolved ticket may be reopened, so who holds it still matters (and a
+        // concurrent-assignee conflict on it can be settled).
+        case (.assign, .assigned), (.assign, .inProgress), (.assign, .pending), (.assign, .resolved): state
         case (.start, .new), (.start, .assigned): .inProgress
         case (.pend, .assigned), (.pend, .inProgress): .pending
         case (.resume, .pending): .inProgress
