@@ -11,7 +11,8 @@ struct MeshDesk: ParsableCommand {
         commandName: "meshdesk",
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
         subcommands: [Serve.self, Status.self, Bench.self,
-                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self]
+                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self,
+                      TicketCommand.self, AssetCommand.self, ApprovalCommand.self]
     )
 }
 
