@@ -40,6 +40,9 @@ public struct TicketIntake: Hashable, Codable, Sendable {
     public var post: PostID?
     /// Asset tags to link.
     public var assets: [String]
+    /// Give it to the engineer on duty for the post now (the default), or leave it new
+    /// in the queue for the chief to dispatch.
+    public var assignOnDuty = true
 
     public init(campus: CampusCode, reporter: String, contactPhone: String = "", department: String, location: String = "",
                 category: TicketCategory, description: String, channel: IntakeChannel = .phone, urgency: Urgency = .medium,

@@ -60,7 +60,7 @@ extension Department {
         let priority = intake.major ? TicketPolicy.prioritiesRange.lowerBound : policy.priority(urgency: intake.urgency, impact: intake.impact)
         let number = try TicketNumber.next(db, campus: intake.campus, year: acting.now.date.year, site: site, sequences: &sequences)
         let duty = try OnDutyQuery.posts(db, campus: intake.campus, at: acting.now).first { $0.post == post }
-        let assignee = duty.flatMap { $0.onDuty.count == 1 && !$0.conflict ? PersonID($0.onDuty[0].person) : nil }
+        let assignee = duty.flatMap { $0.onDuty.count == 1 && !$0.conflict && intake.assignOnDuty ? PersonID($0.onDuty[0].person) : nil }
         let row = tx.newRowID()
         let name = DomainSchema.ticket.name
         try tx.assign(name, row, [
