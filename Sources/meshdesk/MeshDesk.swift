@@ -84,7 +84,7 @@ struct Status: ParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print figures (ratios against a baseline measured in the same run).",
-        subcommands: [BenchReplica.self, BenchRoster.self]
+        subcommands: [BenchReplica.self, BenchRoster.self, BenchDomain.self]
     )
 }
 

@@ -23,7 +23,8 @@ extension Department {
 
     public func openTicket(_ intake: TicketIntake, by acting: Acting) throws(DomainError) -> OpenedTicket {
         try perform(acting, "ticket.open") { tx, actor in
-            let opened = try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx)
+            var batch = TicketBatch()
+            let opened = try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch).opened
             return (opened, opened.number)
         }
     }
@@ -31,22 +32,44 @@ extension Department {
     /// Opens many tickets in one batch (imports, the benchmark); each is checked as one.
     public func openTickets(_ intakes: [TicketIntake], by acting: Acting) throws(DomainError) -> [OpenedTicket] {
         try perform(acting, "ticket.open-batch") { tx, actor in
-            var opened: [OpenedTicket] = []
-            var sequences: [String: Int] = [:]
-            for intake in intakes {
-                opened.append(try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx, sequences: &sequences))
-            }
+            var batch = TicketBatch()
+            let opened = try intakes.map { try Self.writeTicket($0, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch).opened }
             return (opened, "\(opened.count) tickets")
         }
     }
 
-    static func writeTicket(_ intake: TicketIntake, acting: Acting, actor: StaffMember, site: SiteID, tx: WriteTransaction) throws -> OpenedTicket {
+    /// 历史工单 — tickets already handled elsewhere (a migration from GLPI, the benchmark's
+    /// history), recorded in one batch as opened, resolved and closed by the acting
+    /// engineer, each `minutesToResolve` after its opening.
+    public func recordClosedTickets(_ intakes: [TicketIntake], minutesToResolve: Int, rootCause: String, improvement: String,
+                                    by acting: Acting) throws(DomainError) -> Int {
+        try perform(acting, "ticket.history") { tx, actor in
+            try Self.requireText(rootCause, "root cause (原因)")
+            try Self.requireText(improvement, "improvement (改进措施)")
+            var batch = TicketBatch()
+            for intake in intakes {
+                let (_, row, events) = try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch)
+                var resolve = TicketEvent(.resolve, by: actor.id, at: acting.now.adding(minutes: minutesToResolve))
+                resolve.rootCause = rootCause
+                resolve.improvement = improvement
+                let close = TicketEvent(.close, by: actor.id, at: acting.now.adding(minutes: minutesToResolve))
+                for event in [resolve, close] { try tx.append(DomainSchema.ticket.name, row, "timeline", .text(LogCoding.encode(event))) }
+                try tx.increment(DomainSchema.ticket.name, row, "entries", by: 2)
+                try Self.writeSummary(TicketFlow.fold(events + [resolve, close]), row: row, tx: tx)
+            }
+            return (intakes.count, "\(intakes.count) closed tickets")
+        }
+    }
+
+    /// What tickets written in one transaction share: numbers handed out but not yet
+    /// materialised, and who is on duty (one lookup per campus and minute).
+    struct TicketBatch {
         var sequences: [String: Int] = [:]
-        return try writeTicket(intake, acting: acting, actor: actor, site: site, tx: tx, sequences: &sequences)
+        var duty: [String: [PostOnDuty]] = [:]
     }
 
     static func writeTicket(_ intake: TicketIntake, acting: Acting, actor: StaffMember, site: SiteID, tx: WriteTransaction,
-                            sequences: inout [String: Int]) throws -> OpenedTicket {
+                            batch: inout TicketBatch) throws -> (opened: OpenedTicket, row: RowID, events: [TicketEvent]) {
         let db = tx.db
         guard try Directory.campus(db, intake.campus) != nil else { throw DomainError.unknownCampus(intake.campus) }
         try Permissions.requireAny(actor, [.requester, .engineer, .dutyEngineer, .sectionChief], at: intake.campus, to: "open a ticket")
@@ -54,12 +77,14 @@ extension Department {
         try Self.requireText(intake.department, "department")
         try Self.requireText(intake.reporter, "reporter")
         for tag in intake.assets { _ = try AssetRows.resolve(db, tag) }
-        let posts = try Directory.posts(db, campus: intake.campus).map(\.id)
-        let post = try Self.ticketPost(intake, posts: posts)
+        let dutyKey = "\(intake.campus.rawValue)|\(acting.now.minutesSinceEpoch)"
+        let onDuty = try batch.duty[dutyKey] ?? OnDutyQuery.posts(db, campus: intake.campus, at: acting.now)
+        batch.duty[dutyKey] = onDuty
+        let post = try Self.ticketPost(intake, posts: onDuty.map(\.post))
         let policy = try TicketRows.policy(db)
         let priority = intake.major ? TicketPolicy.prioritiesRange.lowerBound : policy.priority(urgency: intake.urgency, impact: intake.impact)
-        let number = try TicketNumber.next(db, campus: intake.campus, year: acting.now.date.year, site: site, sequences: &sequences)
-        let duty = try OnDutyQuery.posts(db, campus: intake.campus, at: acting.now).first { $0.post == post }
+        let number = try TicketNumber.next(db, campus: intake.campus, year: acting.now.date.year, site: site, sequences: &batch.sequences)
+        let duty = onDuty.first { $0.post == post }
         let assignee = duty.flatMap { $0.onDuty.count == 1 && !$0.conflict && intake.assignOnDuty ? PersonID($0.onDuty[0].person) : nil }
         let row = tx.newRowID()
         let name = DomainSchema.ticket.name
@@ -86,7 +111,8 @@ extension Department {
         try writeSummary(TicketFlow.fold(events), row: row, tx: tx)
         for tag in intake.assets { try linkAsset(tag, ticket: row, number: number.text, tx: tx) }
         let notify = intake.major ? (duty?.escalation ?? []).filter { $0.level != .dutyEngineer }.flatMap(\.contacts) : []
-        return OpenedTicket(id: row.description, number: number.text, priority: priority, assignee: assignee, post: post, notify: notify)
+        let opened = OpenedTicket(id: row.description, number: number.text, priority: priority, assignee: assignee, post: post, notify: notify)
+        return (opened, row, events)
     }
 
     static func ticketPost(_ intake: TicketIntake, posts: [PostID]) throws -> PostID {
