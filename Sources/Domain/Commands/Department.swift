@@ -24,6 +24,8 @@ public struct Department: Sendable {
         (DomainSchema.ticket, ["state"]),
         (DomainSchema.ticket, ["summary_entries", "entries"]),
         (DomainSchema.asset, ["tag"]),
+        // On duty now (ticket intake asks it for every ticket) reads a campus's seats by date.
+        (DomainSchema.rosterSeat, ["campus", "date"]),
     ]
 
     /// Runs a command: loads the actor (active staff only), runs `body` inside one

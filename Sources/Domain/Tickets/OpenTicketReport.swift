@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Replica
 import Storage
@@ -54,34 +55,38 @@ enum OpenTicketReportQuery {
             total += 1
             if let level = status.escalationDue { due.append(.init(number: number, campus: code, level: level, sla: status.state)) }
         }
-        for row in try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) WHERE state IN (\(open))") {
-            let id = StoredRows.rowID(row)
-            if stale.contains(id) { continue }
-            count(number: TicketRows.text(row, "number"), campus: TicketRows.text(row, "campus"),
-                  priority: (row["priority"] as Int?) ?? 4, summary: summary(row))
+        // One pass over the open rows through a cursor (rows are not copied) reading
+        // columns by position: with thousands of open tickets, per-row cost is the report.
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \(table) WHERE state IN (\(open))")
+        while let row = try cursor.next() {
+            if !stale.isEmpty, let data = row[0] as Data?, let id = RowID(bytes: data), stale.contains(id) { continue }
+            count(number: row[1] as String? ?? "", campus: row[2] as String? ?? "", priority: (row[3] as Int?) ?? 4, summary: summary(row))
         }
         for id in stale.sorted() {
             guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM \(table) WHERE id = ?", arguments: [ReplicaQueries.sqlValue(id)]) else { continue }
-            count(number: TicketRows.text(row, "number"), campus: TicketRows.text(row, "campus"),
-                  priority: (row["priority"] as Int?) ?? 4, summary: TicketFlow.fold(try TicketRows.timeline(db, id)))
+            count(number: row[1] as String? ?? "", campus: row[2] as String? ?? "",
+                  priority: (row[3] as Int?) ?? 4, summary: TicketFlow.fold(try TicketRows.timeline(db, id)))
         }
         let lines = counts.map { OpenTicketReport.Line(campus: $0.key.campus, priority: $0.key.priority, sla: $0.key.sla, count: $0.value) }
             .sorted { ($0.campus, $0.priority, $0.sla.rawValue) < ($1.campus, $1.priority, $1.sla.rawValue) }
         return OpenTicketReport(at: now, lines: lines, escalationsDue: due.sorted { $0.number < $1.number }, open: total, refolded: stale.count)
     }
 
-    /// The summary as its writer stored it.
+    /// The summary as its writer stored it, from a row of `columns` (by position).
     static func summary(_ row: Row) -> TicketSummary {
         var s = TicketSummary()
-        s.state = TicketState(rawValue: TicketRows.text(row, "state")) ?? .new
-        let rank = (row["level"] as Int?) ?? 0
+        s.state = TicketState(rawValue: row[4] as String? ?? "") ?? .new
+        let rank = (row[5] as Int?) ?? 0
         s.level = EscalationLevel.allCases.first { $0.rank == rank } ?? .dutyEngineer
-        s.openedAt = row["opened_at"]
-        s.ownedAt = row["owned_at"]
-        s.resolvedAt = row["resolved_at"]
-        let parts = TicketRows.text(row, "pauses").split(separator: "|", omittingEmptySubsequences: false)
-        s.pauses = TicketSummary.parsePauses(String(parts.first ?? ""))
-        s.pendingSince = parts.count > 1 ? Int(parts[1]) : nil
+        s.openedAt = row[6]
+        s.ownedAt = row[7]
+        s.resolvedAt = row[8]
+        let pauses = row[9] as String? ?? ""
+        if !pauses.isEmpty {
+            let parts = pauses.split(separator: "|", omittingEmptySubsequences: false)
+            s.pauses = TicketSummary.parsePauses(String(parts.first ?? ""))
+            s.pendingSince = parts.count > 1 ? Int(parts[1]) : nil
+        }
         return s
     }
 }
