@@ -51,3 +51,29 @@ import Storage
         #expect(done.state == .implemented && done.notifyDepartments == ["药剂科", "门诊部"].sorted())
     }
 }
+
+/// Concurrent decisions on one scrap request.
+@Suite struct ScrapMergeTests {
+    @Test func aScrapApprovedAtOneCampusWhileCancelledAtAnotherKeepsBothDecisionsAndIsListedIfTheApprovalLost() throws {
+        let f = try CampusReplicas()
+        let engineer = CampusReplicas.engineers[0]
+        try f.main.registerAsset(AssetRecord(tag: "E-SRV-01", campus: "E", type: .server, name: "旧服务器"), by: f.acting(engineer))
+        var request = ApprovalRequest(kind: .scrap, campus: "E", title: "报废旧服务器", reason: "停用")
+        request.assetTag = "E-SRV-01"
+        let id = try f.main.requestApproval(request, by: f.acting(engineer, 1))
+        try f.exchange()
+        try f.east.decideApproval(id, .cancel, by: f.acting(engineer, 2))
+        try f.main.decideApproval(id, .approve, by: f.acting(CampusReplicas.chief, 3))
+        try f.exchange()
+        let a = try f.main.approval(id), b = try f.east.approval(id)
+        #expect(a == b && a.history.count + a.ignored.count == 3)
+        let problems = try f.main.assetProblems()
+        #expect(problems == (try f.east.assetProblems()))
+        if a.state == .cancelled {
+            #expect(problems == [.scrappedWithoutApproval(tag: "E-SRV-01", campus: "E", approval: id, state: .cancelled)])
+        } else {
+            #expect(a.state == .approved && problems.isEmpty)
+        }
+        #expect(try f.main.asset("E-SRV-01").state == .scrapped)
+    }
+}
