@@ -100,4 +100,17 @@ import Storage
         #expect(try f.main.ticket(n).assets == ["E-PC-001"])
         #expect(try f.main.asset("E-PC-001").tickets == [n])
     }
+
+    @Test func timeSpentPendingDoesNotCountTowardTheSLA() throws {
+        let f = try CampusReplicas()
+        let n = try f.main.openTicket(f.intake(urgency: .high, impact: .hospital), by: f.acting(CampusReplicas.requester)).number
+        try f.main.pendTicket(n, reason: .vendor, text: "等待厂商", by: f.acting(e[0], 10))
+        let waiting = try f.main.sla(of: try f.main.ticket(n), at: CampusReplicas.start.adding(minutes: 130))
+        #expect(waiting.paused && waiting.resolveMinutes == 10 && waiting.state == .onTrack)
+        try f.main.resumeTicket(n, by: f.acting(e[0], 130))
+        let resumed = try f.main.sla(of: try f.main.ticket(n), at: CampusReplicas.start.adding(minutes: 150))
+        #expect(!resumed.paused && resumed.resolveMinutes == 30)
+        // The same figure from the report, which reads the stored summary.
+        #expect(try f.main.openTicketReport(at: CampusReplicas.start.adding(minutes: 150)).lines.map(\.sla) == [.onTrack])
+    }
 }
