@@ -28,12 +28,18 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // Debian's libqrencode: QR labels for asset tags (Domain/Assets/AssetLabel.swift).
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(name: "Replica"),
         .target(name: "Security", dependencies: ["CSodium", "Replica"]),
         .target(name: "Sync", dependencies: ["Replica"]),
         .target(
             name: "Domain",
-            dependencies: ["Replica", "Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Replica", "Storage", "CQREncode", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Resources/calendars")]
         ),
         .target(

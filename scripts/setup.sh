@@ -3,7 +3,7 @@
 # it asks apt only for the packages that are missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsodium-dev pkg-config)
+packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

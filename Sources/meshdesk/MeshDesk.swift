@@ -11,7 +11,8 @@ struct MeshDesk: AsyncParsableCommand {
         commandName: "meshdesk",
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
         subcommands: [InitCommand.self, ServeCommand.self, StatusCommand.self, ClusterCommand.self,
-                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self, DemoCommand.self,
+                      RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self,
+                      TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
                       UserCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self]
     )
 }

@@ -11,7 +11,22 @@ public struct Department: Sendable {
 
     public init(store: ReplicaStore) {
         self.store = store
+        // Local read aids for ticket and asset queries; a store without them (another
+        // schema, a read-only file) only answers more slowly.
+        for (entity, columns) in Self.indexes { try? store.ensureIndex(entity: entity.name, columns: columns) }
     }
+
+    /// Indexes the domain's queries rely on for speed: ticket numbers and their
+    /// allocation, open tickets by state, summaries to refold, asset tags.
+    static let indexes: [(EntitySchema, [String])] = [
+        (DomainSchema.ticket, ["number"]),
+        (DomainSchema.ticket, ["issuer", "campus", "year", "seq"]),
+        (DomainSchema.ticket, ["state"]),
+        (DomainSchema.ticket, ["summary_entries", "entries"]),
+        (DomainSchema.asset, ["tag"]),
+        // On duty now (ticket intake asks it for every ticket) reads a campus's seats by date.
+        (DomainSchema.rosterSeat, ["campus", "date"]),
+    ]
 
     /// Runs a command: loads the actor (active staff only), runs `body` inside one
     /// write transaction, appends the audit entry. `body` returns its result and the

@@ -34,6 +34,16 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongState(what: String, state: String, action: String)
     case alreadyPublished(CampusCode, LocalMonth)
     case notOnDuty(person: PersonID, post: PostID, at: LocalDateTime)
+    case unknownTicket(String)
+    case unknownAsset(String)
+    /// 资产编号全院唯一 — the tag is already registered (at that campus).
+    case duplicateAssetTag(tag: String, campus: CampusCode)
+    /// Two campuses registered the tag while cut off: name the campus until it is resolved.
+    case ambiguousAssetTag(tag: String, campuses: [CampusCode])
+    /// A CSV import refused as a whole: every bad row with its line number.
+    case badImport([String])
+    /// A value outside what the field accepts (an unknown type, a negative count…).
+    case invalid(field: String, reason: String)
     case storage(String)
 
     public var description: String {
@@ -64,6 +74,13 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .wrongState(what, state, action): "cannot \(action) \(what): it is \(state)"
         case let .alreadyPublished(c, m): "the roster of \(c) for \(m) is already published; pass replace to regenerate"
         case let .notOnDuty(person, post, at): "\(person) is not on duty on post \(post) at \(at)"
+        case .unknownTicket(let n): "no ticket \(n)"
+        case .unknownAsset(let t): "no asset with tag \(t)"
+        case let .duplicateAssetTag(tag, campus): "asset tag \(tag) is already registered at campus \(campus); tags are unique hospital-wide"
+        case let .ambiguousAssetTag(tag, campuses):
+            "asset tag \(tag) is registered at \(campuses.map(\.rawValue).joined(separator: " and ")): name the campus (TAG@CAMPUS) or retag one"
+        case .badImport(let lines): "import refused, nothing written: " + lines.joined(separator: "; ")
+        case let .invalid(field, reason): "\(field): \(reason)"
         case .storage(let reason): "storage refused the write: \(reason)"
         }
     }

@@ -9,6 +9,9 @@ public enum DemoDepartment {
         public let seats: Int
         public let unfilled: Int
         public let leaveApproved: Int
+        public let tickets: Int
+        public let assets: Int
+        public let approvals: Int
     }
 
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹")
@@ -37,6 +40,7 @@ public enum DemoDepartment {
         var seats = 0
         var unfilled = 0
         var leaveApproved = 0
+        var extra = DemoTicketsAndAssets.Counts()
         try department.loadHolidayCalendar(calendarText, by: acting)
         for (index, (code, name, posts, engineers)) in campuses.enumerated() {
             try department.registerCampus(Campus(code: code, name: name, generalDutyOfficer: "医院总值班", generalDutyPhone: "0571-8800\(1000 + index)"), by: acting)
@@ -77,8 +81,22 @@ public enum DemoDepartment {
             let publication = try department.publishRoster(campus: code, month: month, seed: seed &+ UInt64(index), by: Acting(chief, at: now))
             seats += publication.seatsWritten
             unfilled += publication.result.unfilled.count
+            // A department head (科室主任) and a requester (报修人) for tickets and approvals.
+            let head = PersonID("\(code.rawValue.prefix(1))0003")
+            let requester = PersonID("\(code.rawValue.prefix(1))0004")
+            try department.registerPerson(StaffMember(id: head, name: nextName(), campus: code, phone: "1390000\(index)003"), by: acting)
+            try department.registerPerson(StaffMember(id: requester, name: nextName(), campus: code, phone: "1390000\(index)004"), by: acting)
+            try department.grantRole(RoleGrant(.departmentHead, .campus(code)), to: head, by: acting)
+            try department.grantRole(RoleGrant(.requester, .campus(code)), to: requester, by: acting)
+            people += 2
+            let counts = try DemoTicketsAndAssets.fill(department, campus: code, index: index, engineers: engineerIDs, chief: chief,
+                                                       head: head, requester: requester, now: now)
+            extra.tickets += counts.tickets
+            extra.assets += counts.assets
+            extra.approvals += counts.approvals
         }
         return Summary(campuses: campuses.map(\.0.rawValue), people: people, month: month.description, seats: seats,
-                       unfilled: unfilled, leaveApproved: leaveApproved)
+                       unfilled: unfilled, leaveApproved: leaveApproved, tickets: extra.tickets, assets: extra.assets,
+                       approvals: extra.approvals)
     }
 }

@@ -15,6 +15,8 @@ public enum Role: String, Hashable, Codable, Sendable, CaseIterable, CustomStrin
     case centralViewer = "central_viewer"
     /// 管理员 — manages people, roles, campuses, posts, keys.
     case administrator
+    /// 科室主任 — head of a clinical department: first approval of its purchase requests.
+    case departmentHead = "department_head"
 
     public var chineseName: String {
         switch self {
@@ -25,6 +27,7 @@ public enum Role: String, Hashable, Codable, Sendable, CaseIterable, CustomStrin
         case .requester: "科室报修人"
         case .centralViewer: "中心查看"
         case .administrator: "管理员"
+        case .departmentHead: "科室主任"
         }
     }
 

@@ -172,10 +172,12 @@ public enum DomainSchema {
         FieldSchema(id: 8, name: "locked_until", kind: .register, type: .integer, group: "lockout"),
     ])
 
-    /// Schema version 1: the first set of entities; version 2 adds `account`. A node
-    /// still on version 1 keeps version-2 batches deferred until it is upgraded.
+    /// Schema version 1: the first set of entities. Version 2 adds accounts, tickets,
+    /// assets and approvals (additive: a version-1 node keeps their batches deferred
+    /// until it is upgraded).
     public static let schema = Schema(version: 2, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
+        ticket, ticketPolicy, asset, approval,
     ])
 }

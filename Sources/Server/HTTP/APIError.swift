@@ -80,6 +80,12 @@ public struct APIError: Error, Sendable, Equatable {
         case .wrongState: return APIError(.conflict, "wrong_state", message)
         case .alreadyPublished: return APIError(.conflict, "already_published", message)
         case .notOnDuty: return APIError(.conflict, "not_on_duty", message)
+        case .unknownTicket: return APIError(.notFound, "unknown_ticket", message)
+        case .unknownAsset: return APIError(.notFound, "unknown_asset", message)
+        case .duplicateAssetTag: return APIError(.conflict, "duplicate_asset_tag", message)
+        case .ambiguousAssetTag: return APIError(.conflict, "ambiguous_asset_tag", message)
+        case .badImport: return APIError(.unprocessableContent, "bad_import", message)
+        case .invalid: return APIError(.unprocessableContent, "invalid", message)
         case .storage: return APIError(.internalServerError, "storage", "the replica refused the write; the log has the details")
         }
     }

@@ -27,9 +27,12 @@ struct DemoCommand: ParsableCommand {
         try options.emit(summary) {
             """
             demo filled: campuses \(summary.campuses.joined(separator: ", ")), \(summary.people) people, month \(summary.month),
-            \(summary.seats) seats (\(summary.unfilled) unfilled), \(summary.leaveApproved) approved leave.
+            \(summary.seats) seats (\(summary.unfilled) unfilled), \(summary.leaveApproved) approved leave,
+            \(summary.tickets) tickets in every state, \(summary.assets) assets, \(summary.approvals) approvals.
             Try: meshdesk duty now --data-dir \(options.data.path)
                  meshdesk roster show --data-dir \(options.data.path) --campus EAST --month \(summary.month)
+                 meshdesk ticket report --data-dir \(options.data.path)
+                 meshdesk asset report --data-dir \(options.data.path)
             """
         }
     }

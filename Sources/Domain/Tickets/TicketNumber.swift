@@ -1,0 +1,47 @@
+import GRDB
+import Replica
+import Storage
+
+/// 工单号 — `EAST-2026-7C2A-00042`: campus, year, the issuing node's tag, and that node's
+/// own sequence for the campus and year.
+///
+/// Why a node tag: campuses number tickets while cut off from each other, and during a
+/// failover one campus's node opens tickets for another campus. A sequence shared by a
+/// campus would need coordination; a sequence per issuing node needs none, and the tag
+/// (the first 16 bits of the node's site id) keeps two nodes' sequences apart. The
+/// ticket's row id, not its number, is the replica key, so even two nodes whose tags
+/// coincide cannot merge two tickets into one; `TicketProblems` lists such a duplicate
+/// number for a human to retag.
+public struct TicketNumber: Hashable, Sendable {
+    public let campus: CampusCode
+    public let year: Int
+    /// The issuing node's site id (hex), stored in full.
+    public let issuer: String
+    public let seq: Int
+
+    /// More tickets than this from one node, for one campus, in one year is refused.
+    public static let seqMax = 99_999
+
+    public var tag: String { String(issuer.prefix(4)).uppercased() }
+    public var text: String { "\(campus.rawValue)-\(year)-\(tag)-\(LocalDate.pad(seq, 5))" }
+
+    /// The next number this node issues; `sequences` carries numbers handed out earlier in
+    /// the same transaction (not yet materialised).
+    static func next(_ db: Database, campus: CampusCode, year: Int, site: SiteID, sequences: inout [String: Int]) throws -> TicketNumber {
+        let issuer = site.description
+        let key = "\(campus.rawValue)|\(year)"
+        let last: Int
+        if let cached = sequences[key] {
+            last = cached
+        } else {
+            last = try Int.fetchOne(db, sql: """
+                SELECT max(seq) FROM \(ReplicaQueries.tableName(DomainSchema.ticket)) WHERE issuer = ? AND campus = ? AND year = ?
+                """, arguments: [issuer, campus.rawValue, year]) ?? 0
+        }
+        guard last < seqMax else {
+            throw DomainError.invalid(field: "ticket number", reason: "this node has issued \(seqMax) numbers for \(campus) in \(year)")
+        }
+        sequences[key] = last + 1
+        return TicketNumber(campus: campus, year: year, issuer: issuer, seq: last + 1)
+    }
+}

@@ -1,0 +1,64 @@
+/// 优先级 — 1 (紧急) … 4 (低).
+public typealias TicketPriority = Int
+
+/// 工单规则 — the urgency × impact matrix and the SLA target of each priority. Stored
+/// as one replicated register (`ticket_policy`), so a change by the administrator
+/// reaches every campus and a matrix never mixes two edits.
+public struct TicketPolicy: Hashable, Codable, Sendable {
+    /// `matrix[impact][urgency]`, impact and urgency by raw value.
+    public var matrix: [String: [String: TicketPriority]]
+    /// SLA per priority ("1" … "4").
+    public var targets: [String: SLATarget]
+
+    public static let prioritiesRange: ClosedRange<TicketPriority> = 1...4
+
+    /// ITIL's usual shape: the wider and the more urgent, the higher.
+    public static let standard = TicketPolicy(
+        matrix: [
+            Impact.hospital.rawValue: [Urgency.high.rawValue: 1, Urgency.medium.rawValue: 1, Urgency.low.rawValue: 2],
+            Impact.department.rawValue: [Urgency.high.rawValue: 1, Urgency.medium.rawValue: 2, Urgency.low.rawValue: 3],
+            Impact.person.rawValue: [Urgency.high.rawValue: 2, Urgency.medium.rawValue: 3, Urgency.low.rawValue: 4],
+        ],
+        targets: [
+            "1": SLATarget(ownMinutes: 15, resolveMinutes: 4 * 60, clock: .allDay),
+            "2": SLATarget(ownMinutes: 30, resolveMinutes: 8 * 60, clock: .allDay),
+            "3": SLATarget(ownMinutes: 2 * 60, resolveMinutes: 2 * 8 * 60, clock: .businessHours),
+            "4": SLATarget(ownMinutes: 4 * 60, resolveMinutes: 5 * 8 * 60, clock: .businessHours),
+        ])
+
+    public func priority(urgency: Urgency, impact: Impact) -> TicketPriority {
+        matrix[impact.rawValue]?[urgency.rawValue] ?? Self.prioritiesRange.upperBound
+    }
+
+    public func target(_ priority: TicketPriority) -> SLATarget {
+        targets[String(priority)] ?? Self.standard.targets[String(priority)] ?? SLATarget(ownMinutes: 60, resolveMinutes: 480, clock: .businessHours)
+    }
+
+    /// Every cell of the matrix filled with a priority in range, every priority with a target.
+    public var isComplete: Bool {
+        Impact.allCases.allSatisfy { impact in
+            Urgency.allCases.allSatisfy { matrix[impact.rawValue]?[$0.rawValue].map(Self.prioritiesRange.contains) ?? false }
+        } && Self.prioritiesRange.allSatisfy { targets[String($0)].map { $0.ownMinutes > 0 && $0.resolveMinutes > 0 } ?? false }
+    }
+}
+
+/// SLA 时限 — time to own (响应) and time to resolve (解决) of one priority.
+public struct SLATarget: Hashable, Codable, Sendable {
+    public var ownMinutes: Int
+    public var resolveMinutes: Int
+    public var clock: SLAClock
+
+    public init(ownMinutes: Int, resolveMinutes: Int, clock: SLAClock) {
+        self.ownMinutes = ownMinutes
+        self.resolveMinutes = resolveMinutes
+        self.clock = clock
+    }
+}
+
+/// Which minutes count toward an SLA.
+public enum SLAClock: String, Hashable, Codable, Sendable, CaseIterable {
+    /// 7×24 — every minute.
+    case allDay = "24h"
+    /// 工作时间 — office hours (08:00–12:00, 13:00–17:00) of working days on the holiday calendar.
+    case businessHours = "business"
+}

@@ -1,0 +1,80 @@
+import Testing
+import Replica
+import Storage
+@testable import Domain
+
+/// RFC 4180 parsing, mapping files, all-or-nothing imports, export round trip.
+@Suite struct CSVImportTests {
+    let e = CampusReplicas.engineers
+
+    @Test func quotedFieldsHoldCommasQuotesAndLineBreaksAndTheBOMIsSkipped() throws {
+        let table = try CSVTable.parse("\u{FEFF}a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\r\nlast,,\n")
+        #expect(table.records.map(\.fields) == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["last", "", ""]])
+        #expect(table.records.map(\.line) == [1, 2, 5])
+        #expect(CSVTable.write([["x, y", "q\""]]) == "\"x, y\",\"q\"\"\"\r\n")
+    }
+
+    @Test func malformedCSVIsRefusedWithItsLine() {
+        #expect(throws: CSVTable.ParseError.unterminatedQuote(line: 2)) { try CSVTable.parse("a\n\"open\n") }
+        #expect(throws: CSVTable.ParseError.quoteInsideUnquotedField(line: 1)) { try CSVTable.parse("ab\"c\n") }
+        #expect(throws: CSVTable.ParseError.textAfterClosingQuote(line: 1)) { try CSVTable.parse("\"ab\"c\n") }
+    }
+
+    static let snipeMapping = """
+        # Snipe-IT export
+        tag = Asset Tag
+        name = Asset Name
+        type = Category
+        model = Model
+        serial = Serial
+        state = Status
+        warranty_until = Warranty Expires
+        value.type.Laptops = pc
+        value.type.Printers = printer
+        value.state.Ready to Deploy = in_stock
+        value.state.Deployed = in_use
+        default.campus = E
+        """
+
+    @Test func aSnipeITExportImportsThroughAMappingFile() throws {
+        let f = try CampusReplicas()
+        let csv = """
+            Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires
+            SN-001,"Dell Latitude, 14\"\"\",Laptops,5440,ABC1,Deployed,2027-01-31
+            SN-002,HP 404,Printers,M404,ABC2,Ready to Deploy,
+
+            """
+        let summary = try f.main.importAssets(csv: csv, mapping: try AssetMapping.parse(Self.snipeMapping), by: f.acting(e[0]))
+        #expect(summary.imported == 2)
+        let laptop = try f.main.asset("SN-001")
+        #expect(laptop.record.name == "Dell Latitude, 14\"" && laptop.record.type == .pc && laptop.state == .inUse)
+        #expect(laptop.record.warrantyUntil == Fixture.date("2027-01-31"))
+        // Export, then import into another replica under our own field names.
+        let exported = try f.main.exportAssets()
+        let other = try CampusReplicas()
+        #expect(try other.main.importAssets(csv: exported, mapping: .identity, by: other.acting(e[0])).imported == 2)
+        #expect(try other.main.asset("SN-001").record.name == laptop.record.name)
+    }
+
+    @Test func aBadRowIsReportedWithItsLineNumberAndNothingIsImported() throws {
+        let f = try CampusReplicas()
+        let csv = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,ok,Laptops,,,,\nSN-002,bad,Toasters,,,,\nSN-003,bad date,Laptops,,,,2027-13-01\n"
+        let error = try f.refused(f.main) { _ = try f.main.importAssets(csv: csv, mapping: try AssetMapping.parse(Self.snipeMapping), by: f.acting(e[0])) }
+        guard case .badImport(let lines)? = error else { Issue.record("not refused as an import: \(String(describing: error))"); return }
+        #expect(lines.count == 2 && lines[0].hasPrefix("line 3: type \"Toasters\"") && lines[1].hasPrefix("line 4: warranty_until"))
+        #expect(try f.main.assets().isEmpty)
+    }
+
+    @Test func malformedCSVOrADuplicateTagInTheFileImportsNothing() throws {
+        let f = try CampusReplicas()
+        let mapping = try AssetMapping.parse(Self.snipeMapping)
+        let broken = "Asset Tag,Asset Name,Category\nSN-001,\"unterminated,Laptops\n"
+        if case .badImport(let lines)? = try f.refused(f.main, { _ = try f.main.importAssets(csv: broken, mapping: mapping, by: f.acting(e[0])) }) {
+            #expect(lines == ["line 2: a quoted field is never closed"])
+        } else { Issue.record("malformed CSV imported") }
+        let twice = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,a,Laptops,,,,\nSN-001,b,Laptops,,,,\n"
+        if case .badImport(let lines)? = try f.refused(f.main, { _ = try f.main.importAssets(csv: twice, mapping: mapping, by: f.acting(e[0])) }) {
+            #expect(lines.count == 1 && lines[0].hasPrefix("line 3: asset tag SN-001 is already registered"))
+        } else { Issue.record("duplicate tag imported") }
+    }
+}
