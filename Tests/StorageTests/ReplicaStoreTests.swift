@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import Replica
 import Security
@@ -47,5 +48,39 @@ import Security
         #expect(try b.receive(batch) == .duplicate)
         #expect(try b.stateDigest() == a.stateDigest())
         #expect(try b.rows("ticket").first?["spares"] == 5)
+    }
+}
+
+@Suite struct StampEncodingTests {
+    @Test func aStampBoundOnTheHotPathIsTheSameBlobAsItsCanonicalBytes() throws {
+        let clock = ManualClock()
+        let alice = TestCluster.identity(1)
+        let store = try TestCluster.store(alice, ring: TestCluster.ring([alice]), clock: clock)
+        try store.beginNewEpoch(atLeast: 0x0102_0304)
+        let (row, receipt) = try store.write { tx in
+            let id = tx.newRowID()
+            try tx.assign("ticket", id, ["title": "x"])   // FastBinding path
+            try tx.append("ticket", id, "timeline", "y")  // GRDB arguments path
+            return id
+        }
+        let stamp = try #require(receipt).stamp
+        #expect(stamp.epoch == 0x0102_0304)
+        let stored = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT _c, (SELECT stamp FROM log_entries LIMIT 1) AS logged FROM e_ticket WHERE id = ?",
+                             arguments: [Data(row.bytes)])
+        }
+        #expect((stored?["_c"] as Data?).map(Array.init) == stamp.bytes)
+        #expect((stored?["logged"] as Data?).map(Array.init) == stamp.bytes)
+        #expect(Stamp(bytes: stamp.bytes) == stamp)
+    }
+
+    @Test func stampsOfOneSiteInTwoEpochsAtTheSameTimeAreDistinctAndSoAreTheirRowIDs() {
+        let site = SiteID(rawValue: 0xD452_6277_AB1F_5033)
+        let time = Timestamp(millis: 1_780_000_000_000)
+        let old = Stamp(time: time, site: site, epoch: 1), restored = Stamp(time: time, site: site, epoch: 2)
+        #expect(old != restored && old < restored)
+        #expect(old.bytes.lexicographicallyPrecedes(restored.bytes))
+        let ids = Set((0..<UInt16(64)).flatMap { [RowID(stamp: old, index: $0), RowID(stamp: restored, index: $0)] })
+        #expect(ids.count == 128)
     }
 }

@@ -43,6 +43,18 @@ import Testing
         #expect(result.stats.restores == 1)
     }
 
+    /// Regression, seed 4292840874347071491 of a 10,000-seed soak: node 6 is restored
+    /// from a snapshot into a new epoch and, with the snapshot's older clock, re-issues a
+    /// hybrid time its old epoch had used. Stamps were `(time, site)`, so two different
+    /// log entries shared a key and each replica kept the one it saw first. Stamps now
+    /// carry the epoch.
+    @Test func aRestoredCampusReissuingAnOldHybridTimeDoesNotDivergeTheReplicas() throws {
+        var options = SimulationOptions()
+        options.nodes = 7
+        let result = try Simulation(seed: 4_292_840_874_347_071_491, options: options).run()
+        #expect(result.passed, "\(result.failureReport)")
+    }
+
     @Test func aWipedCampusIsRebuiltFromItsPeers() throws {
         var options = Self.options()
         Scenario.wipeAndRebuild.apply(to: &options)

@@ -44,7 +44,7 @@ public struct BatchHeader: Hashable, Sendable {
     }
 
     /// The stamp every change of this batch carries.
-    public var stamp: Stamp { Stamp(time: time, site: origin.site) }
+    public var stamp: Stamp { Stamp(time: time, origin: origin) }
 
     public func encode(into w: inout ByteWriter) {
         w.u8(ReplicaModule.encodingVersion)

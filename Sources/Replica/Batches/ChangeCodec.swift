@@ -157,6 +157,7 @@ public enum ChangeCodec {
         for s in stamps {
             w.u64(s.time.rawValue)
             w.u64(s.site.rawValue)
+            w.u32(s.epoch)
         }
     }
 
@@ -165,7 +166,7 @@ public enum ChangeCodec {
         var stamps: [Stamp] = []
         stamps.reserveCapacity(count)
         for _ in 0..<count {
-            let stamp = Stamp(time: Timestamp(rawValue: try r.u64()), site: SiteID(rawValue: try r.u64()))
+            let stamp = Stamp(time: Timestamp(rawValue: try r.u64()), site: SiteID(rawValue: try r.u64()), epoch: try r.u32())
             if let last = stamps.last, last >= stamp { throw .nonCanonical("stamps not sorted") }
             stamps.append(stamp)
         }

@@ -1,20 +1,32 @@
-/// The total order of writes: hybrid time first, then site id to break ties. Every
-/// change in a batch carries its batch's stamp; a batch writes a field at most once,
-/// so a stamp also names one version of a field.
+/// The total order of writes: hybrid time first, then site, then epoch. Every change in
+/// a batch carries its batch's stamp; a batch writes a field at most once, so a stamp
+/// names exactly one version of a field.
+///
+/// The epoch is part of the stamp because a restored node starts a new epoch with the
+/// clock of its backup: it can issue a hybrid time its old epoch already used (the
+/// simulator found this, seed 4292840874347071491). `(time, site)` alone would then name
+/// two different writes, and whichever arrived first would win — a divergence. Within
+/// one origin the hybrid clock is strictly increasing, so `(time, site, epoch)` is unique.
 public struct Stamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let time: Timestamp
     public let site: SiteID
+    public let epoch: Epoch
 
-    public static let byteCount = 16
-    public static let zero = Stamp(time: .zero, site: SiteID(rawValue: 0))
+    public static let byteCount = 20
+    public static let zero = Stamp(time: .zero, site: SiteID(rawValue: 0), epoch: 0)
 
-    public init(time: Timestamp, site: SiteID) {
+    public init(time: Timestamp, site: SiteID, epoch: Epoch) {
         self.time = time
         self.site = site
+        self.epoch = epoch
+    }
+
+    public init(time: Timestamp, origin: Origin) {
+        self.init(time: time, site: origin.site, epoch: origin.epoch)
     }
 
     public static func < (lhs: Stamp, rhs: Stamp) -> Bool {
-        (lhs.time, lhs.site) < (rhs.time, rhs.site)
+        (lhs.time, lhs.site, lhs.epoch) < (rhs.time, rhs.site, rhs.epoch)
     }
 
     /// Big-endian bytes: byte-wise comparison (SQLite's for blobs) equals `<`.
@@ -23,6 +35,7 @@ public struct Stamp: Hashable, Comparable, Sendable, CustomStringConvertible {
         out.reserveCapacity(Self.byteCount)
         appendBigEndian(time.rawValue, to: &out)
         appendBigEndian(site.rawValue, to: &out)
+        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: epoch >> UInt32(shift))) }
         return out
     }
 
@@ -31,9 +44,10 @@ public struct Stamp: Hashable, Comparable, Sendable, CustomStringConvertible {
         let array = Array(bytes)
         self.time = Timestamp(rawValue: readBigEndian(array, at: 0))
         self.site = SiteID(rawValue: readBigEndian(array, at: 8))
+        self.epoch = array[16..<20].reduce(0) { $0 << 8 | Epoch($1) }
     }
 
-    public var description: String { "\(time)@\(site)" }
+    public var description: String { "\(time)@\(site)/\(epoch)" }
 }
 
 /// A row's identity, 16 bytes. Made from the creating batch's stamp so ids are unique
@@ -50,11 +64,12 @@ public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The `index`-th row created by a batch with this stamp. Distinct sites differ in
-    /// the low word; the index is mixed into its top bits, far from the site bits that
-    /// make two sites differ.
+    /// the low word; the index and the epoch's low bits are mixed into its top half, so
+    /// two batches of one site with the same hybrid time in different epochs (a restored
+    /// node, see `Stamp`) never make the same row id.
     public init(stamp: Stamp, index: UInt16) {
         self.high = stamp.time.rawValue
-        self.low = stamp.site.rawValue ^ (UInt64(index) << 48 | UInt64(index) >> 16)
+        self.low = stamp.site.rawValue ^ (UInt64(index) << 48 | UInt64(stamp.epoch & 0xFFFF) << 32)
     }
 
     public static func < (lhs: RowID, rhs: RowID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }

@@ -48,7 +48,7 @@ struct FastBinding {
         precondition(sqlite3_bind_int64(handle, index, v) == SQLITE_OK)
     }
 
-    /// Sixteen bytes, big-endian: row ids and stamps.
+    /// Sixteen bytes, big-endian: row ids.
     func bind(high: UInt64, low: UInt64, at index: Int32) {
         var words = (high.bigEndian, low.bigEndian)
         let code = withUnsafeBytes(of: &words) { raw in
@@ -58,7 +58,15 @@ struct FastBinding {
     }
 
     func bind(_ row: RowID, at index: Int32) { bind(high: row.high, low: row.low, at: index) }
-    func bind(_ stamp: Stamp, at index: Int32) { bind(high: stamp.time.rawValue, low: stamp.site.rawValue, at: index) }
+    /// Twenty bytes, big-endian, exactly `Stamp.bytes` (time, site, epoch).
+    func bind(_ stamp: Stamp, at index: Int32) {
+        var parts = (stamp.time.rawValue.bigEndian, stamp.site.rawValue.bigEndian, stamp.epoch.bigEndian)
+        let code = withUnsafeBytes(of: &parts) { raw in
+            // The tuple is laid out 8 + 8 + 4 bytes with no padding before the epoch.
+            sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(Stamp.byteCount), Self.transient)
+        }
+        precondition(code == SQLITE_OK, "sqlite3_bind_blob failed: \(code)")
+    }
 
     @discardableResult
     func bindBlob(_ bytes: [UInt8], at index: Int32) -> Int32 {

@@ -128,7 +128,7 @@ extension ReplicaStore {
                 if state.quarantined { throw StorageError.quarantined(origin) }
                 var hlc = HybridLogicalClock(last: try Self.storedClock(db: db))
                 let time = hlc.tick(physicalMillis: clock.nowMillis())
-                let tx = WriteTransaction(db: db, schema: schema, stamp: Stamp(time: time, site: site))
+                let tx = WriteTransaction(db: db, schema: schema, stamp: Stamp(time: time, origin: origin))
                 value = try body(tx)
                 guard !tx.changes.isEmpty else { return .rollback }
                 for change in tx.changes { try validation.validate(change) }
