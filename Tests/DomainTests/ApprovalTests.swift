@@ -18,7 +18,7 @@ import Storage
     @Test func aPurchaseIsApprovedByTheDepartmentThenByIT() throws {
         let f = try CampusReplicas()
         let id = try f.main.requestApproval(purchase(), by: f.acting(CampusReplicas.requester))
-        #expect(try f.refused(f.main) { try f.main.decideApproval(id, .approve, by: f.acting(CampusReplicas.chief)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.decideApproval(id, .approve, by: f.acting(CampusReplicas.chief)) }
                 == .wrongState(what: "purchase request \(id)", state: "requested", action: "approve"))
         try f.main.decideApproval(id, .departmentApprove, by: f.acting(CampusReplicas.head, 1))
         try f.main.decideApproval(id, .approve, by: f.acting(CampusReplicas.chief, 2))
@@ -29,7 +29,7 @@ import Storage
     @Test func anApprovalByTheWrongRoleIsRefused() throws {
         let f = try CampusReplicas()
         let id = try f.main.requestApproval(purchase(), by: f.acting(CampusReplicas.requester))
-        let error = try f.refused(f.main) { try f.main.decideApproval(id, .departmentApprove, by: f.acting(e[0])) }
+        let error = try refusedWithoutWriting(f.main) { try f.main.decideApproval(id, .departmentApprove, by: f.acting(e[0])) }
         #expect(error?.description.contains("科室主任") == true)
     }
 
@@ -39,11 +39,11 @@ import Storage
         change.system = "HIS"
         change.impact = "升级期间门诊挂号停机 30 分钟"
         change.notifyDepartments = ["门诊部", "药剂科"]
-        #expect(try f.refused(f.main) { try f.main.requestApproval(change, by: f.acting(e[0])) } == .missing(field: "rollback plan (回退方案)"))
+        #expect(try refusedWithoutWriting(f.main) { try f.main.requestApproval(change, by: f.acting(e[0])) } == .missing(field: "rollback plan (回退方案)"))
         change.rollbackPlan = "恢复升级前快照"
         let id = try f.main.requestApproval(change, by: f.acting(e[0]))
         try f.main.decideApproval(id, .assess, note: "风险低，夜间实施", by: f.acting(e[1], 1))
-        #expect(try f.refused(f.main) { try f.main.decideApproval(id, .implement, by: f.acting(e[1], 2)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.decideApproval(id, .implement, by: f.acting(e[1], 2)) }
                 == .wrongState(what: "change request \(id)", state: "assessed", action: "implement"))
         try f.main.decideApproval(id, .approve, by: f.acting(CampusReplicas.chief, 3))
         try f.main.decideApproval(id, .implement, note: "已完成", by: f.acting(e[1], 4))

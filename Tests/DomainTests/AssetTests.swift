@@ -41,7 +41,7 @@ import Storage
         #expect(try f.main.asset("TONER-88A").record.stock == 2)
         #expect(try f.east.asset("TONER-88A").record.stock == 2)
         #expect(try f.east.assetReport(on: CampusReplicas.start.date).lowStock.map(\.detail) == ["2/3 个"])
-        let error = try f.refused(f.main) { _ = try f.main.adjustStock("TONER-88A", by: -3, acting: f.acting(e[0], 2)) }
+        let error = try refusedWithoutWriting(f.main) { _ = try f.main.adjustStock("TONER-88A", by: -3, acting: f.acting(e[0], 2)) }
         if case .invalid? = error {} else { Issue.record("stock went below zero") }
     }
 
@@ -56,7 +56,7 @@ import Storage
         let problems = try f.main.assetProblems()
         let atEast = try f.east.assetProblems()
         #expect(problems == [.duplicateTag(tag: "PRN-7", campuses: ["E", "W"])] && problems == atEast)
-        #expect(try f.refused(f.main) { _ = try f.main.asset("PRN-7") } == .ambiguousAssetTag(tag: "PRN-7", campuses: ["E", "W"]))
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.asset("PRN-7") } == .ambiguousAssetTag(tag: "PRN-7", campuses: ["E", "W"]))
         #expect(try f.main.asset("PRN-7@W").campus == "W")
         try f.east.retagAsset("PRN-7@W", newTag: "W-PRN-7", by: f.acting(e[1], 5))
         try f.exchange()
@@ -66,7 +66,7 @@ import Storage
     @Test func registeringADuplicateTagIsRefused() throws {
         let f = try CampusReplicas()
         try f.main.registerAsset(printer(), by: f.acting(e[0]))
-        let error = try f.refused(f.main) { try f.main.registerAsset(printer(), by: f.acting(e[1])) }
+        let error = try refusedWithoutWriting(f.main) { try f.main.registerAsset(printer(), by: f.acting(e[1])) }
         #expect(error == .duplicateAssetTag(tag: "E-PRN-001", campus: "E"))
     }
 
@@ -83,7 +83,7 @@ import Storage
         try f.exchange()
         #expect(try f.main.asset("E-PRN-001").state == .scrapped)
         #expect(try f.east.asset("E-PRN-001").state == .scrapped)
-        #expect(try f.refused(f.main) { try f.main.moveAsset("E-PRN-001", department: "x", location: "", holder: "", by: f.acting(e[0], 7)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.moveAsset("E-PRN-001", department: "x", location: "", holder: "", by: f.acting(e[0], 7)) }
                 == .wrongState(what: "asset E-PRN-001", state: "scrapped", action: "move"))
     }
 

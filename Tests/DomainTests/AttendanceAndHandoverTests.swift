@@ -9,31 +9,18 @@ import Storage
     let chief = DepartmentFixture.chief
     let e = DepartmentFixture.engineers
 
-    func refusal(_ d: Department, _ command: () throws -> Void) throws -> DomainError? {
-        let before = try d.store.versionVector()
-        do {
-            try command()
-        } catch {
-            #expect(try d.store.versionVector() == before, "a refused command wrote something")
-            let domain = error as? DomainError
-            #expect(domain != nil, "not a DomainError: \(error)")
-            return domain
-        }
-        Issue.record("command was not refused")
-        return nil
-    }
 
     func day(_ iso: String) -> LocalDate { Fixture.date(iso) }
 
     @Test func leaveWithReversedDatesBeyondTheMonthOrOverlappingIsRefused() throws {
         let f = try DepartmentFixture()
         let me = f.acting(e[0])
-        #expect(try refusal(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-05"), lastDay: day("2026-03-02"), reason: "病假", by: me) }
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-05"), lastDay: day("2026-03-02"), reason: "病假", by: me) }
             == .reversedTimes(start: "2026-03-05", end: "2026-03-02"))
-        #expect(try refusal(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-30"), lastDay: day("2026-04-02"), reason: "年假", by: me) }
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-30"), lastDay: day("2026-04-02"), reason: "年假", by: me) }
             == .leaveBeyondMonth(first: day("2026-03-30"), last: day("2026-04-02")))
         _ = try f.main.requestLeave(firstDay: day("2026-03-02"), lastDay: day("2026-03-04"), reason: "年假", by: me)
-        guard case .overlapping? = try refusal(f.main, { _ = try f.main.requestLeave(firstDay: day("2026-03-04"), lastDay: day("2026-03-06"), reason: "事假", by: me) }) else {
+        guard case .overlapping? = try refusedWithoutWriting(f.main, { _ = try f.main.requestLeave(firstDay: day("2026-03-04"), lastDay: day("2026-03-06"), reason: "事假", by: me) }) else {
             Issue.record("overlapping leave allowed"); return
         }
     }
@@ -41,13 +28,13 @@ import Storage
     @Test func onlyTheChiefOfTheCampusApprovesLeaveAndApprovedDaysAreCounted() throws {
         let f = try DepartmentFixture()
         let id = try f.main.requestLeave(firstDay: day("2026-03-02"), lastDay: day("2026-03-04"), reason: "年假", by: f.acting(e[0]))
-        guard case .notPermitted? = try refusal(f.main, { try f.main.decideLeave(id, approve: true, by: f.acting(DepartmentFixture.clerk)) }) else {
+        guard case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.decideLeave(id, approve: true, by: f.acting(DepartmentFixture.clerk)) }) else {
             Issue.record("clerk approved leave"); return
         }
         try f.main.decideLeave(id, approve: true, by: f.acting(chief))
         let request = try #require(try f.main.leaveRequests(person: e[0]).first)
         #expect(request.state == .approved && request.days == 3)
-        #expect(try refusal(f.main) { try f.main.decideLeave(id, approve: false, by: f.acting(chief)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.decideLeave(id, approve: false, by: f.acting(chief)) }
             == .wrongState(what: "leave \(id)", state: "approved", action: "reject"))
     }
 
@@ -56,14 +43,14 @@ import Storage
         let me = f.acting(e[0])
         let date = day("2026-03-03")
         _ = try f.main.requestOvertime(date: date, startMinute: 17 * 60, endMinute: 18 * 60 + 30, reason: "HIS 升级", by: me)
-        #expect(try refusal(f.main) { _ = try f.main.requestOvertime(date: date, startMinute: 19 * 60, endMinute: 20 * 60, reason: "补录", by: me) }
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestOvertime(date: date, startMinute: 19 * 60, endMinute: 20 * 60, reason: "补录", by: me) }
             == .overtimeCapExceeded(person: e[0], date: date, requestedMinutes: 60, alreadyMinutes: 90, capMinutes: 120))
-        #expect(try refusal(f.main) { _ = try f.main.requestOvertime(date: date, startMinute: 20 * 60, endMinute: 19 * 60, reason: "补录", by: me) }
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestOvertime(date: date, startMinute: 20 * 60, endMinute: 19 * 60, reason: "补录", by: me) }
             == .reversedTimes(start: "2026-03-03 20:00", end: "2026-03-03 19:00"))
-        guard case .overtimeNotInAdvance? = try refusal(f.main, {
+        guard case .overtimeNotInAdvance? = try refusedWithoutWriting(f.main, {
             _ = try f.main.requestOvertime(date: day("2026-02-20"), startMinute: 8 * 60, endMinute: 9 * 60, reason: "补录", by: me)
         }) else { Issue.record("overtime after the fact allowed"); return }
-        guard case .overlapping? = try refusal(f.main, {
+        guard case .overlapping? = try refusedWithoutWriting(f.main, {
             _ = try f.main.requestOvertime(date: date, startMinute: 18 * 60, endMinute: 18 * 60 + 20, reason: "补录", by: me)
         }) else { Issue.record("overlapping overtime allowed"); return }
     }
@@ -75,7 +62,7 @@ import Storage
         let b = try f.east.requestOvertime(date: date, startMinute: 19 * 60, endMinute: 20 * 60 + 30, reason: "巡检", by: f.acting(e[0]))
         try f.exchange()
         try f.main.decideOvertime(a, approve: true, by: f.acting(chief))
-        guard case .overtimeCapExceeded? = try refusal(f.main, { try f.main.decideOvertime(b, approve: true, by: f.acting(chief)) }) else {
+        guard case .overtimeCapExceeded? = try refusedWithoutWriting(f.main, { try f.main.decideOvertime(b, approve: true, by: f.acting(chief)) }) else {
             Issue.record("cap passed by approval"); return
         }
     }
@@ -83,10 +70,10 @@ import Storage
     @Test func signOutNeedsAnEarlierSignInAndOnlyTheClerkRecordsForOthers() throws {
         let f = try DepartmentFixture()
         let morning = LocalDateTime(date: day("2026-03-02"), minuteOfDay: 8 * 60)
-        #expect(try refusal(f.main) { try f.main.recordAttendance(.signOut, by: f.acting(e[0], morning)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.recordAttendance(.signOut, by: f.acting(e[0], morning)) }
             == .wrongState(what: "attendance of E101 on 2026-03-02", state: "not signed in", action: "sign out"))
         try f.main.recordAttendance(.signIn, by: f.acting(e[0], morning))
-        guard case .notPermitted? = try refusal(f.main, { try f.main.recordAttendance(.signIn, person: e[0], by: f.acting(e[1], morning)) }) else {
+        guard case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.recordAttendance(.signIn, person: e[0], by: f.acting(e[1], morning)) }) else {
             Issue.record("engineer recorded for a colleague"); return
         }
         try f.main.recordAttendance(.signOut, person: e[0], by: f.acting(DepartmentFixture.clerk, morning.adding(minutes: 9 * 60)))
@@ -98,16 +85,16 @@ import Storage
         let id = try f.main.startHandover(campus: "E", post: "network-security", incoming: e[1], openItems: ["E-2026-00042"],
                                           note: "防火墙策略变更待验证", by: f.acting(e[0]))
         #expect(try f.main.handovers(campus: "E").first?.complete == false)
-        guard case .notPermitted? = try refusal(f.main, { try f.main.signHandover(id, by: f.acting(e[2])) }) else {
+        guard case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.signHandover(id, by: f.acting(e[2])) }) else {
             Issue.record("third person signed"); return
         }
         try f.main.signHandover(id, note: "已接收", by: f.acting(e[1]))
         let handover = try #require(try f.main.handovers(campus: "E").first)
         #expect(handover.complete && handover.openItems == ["E-2026-00042"] && handover.notes.map(\.text) == ["防火墙策略变更待验证", "已接收"])
-        guard case .wrongState? = try refusal(f.main, { try f.main.signHandover(id, by: f.acting(e[1])) }) else {
+        guard case .wrongState? = try refusedWithoutWriting(f.main, { try f.main.signHandover(id, by: f.acting(e[1])) }) else {
             Issue.record("signed twice"); return
         }
-        #expect(try refusal(f.main) { _ = try f.main.startHandover(campus: "E", post: "no-post", incoming: e[1], openItems: [], note: "", by: f.acting(e[0])) }
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.startHandover(campus: "E", post: "no-post", incoming: e[1], openItems: [], note: "", by: f.acting(e[0])) }
             == .unknownPost("E", "no-post"))
     }
 
@@ -116,7 +103,7 @@ import Storage
         try f.place([("2026-03-10", .nightSecond, e[1])])
         let late = LocalDateTime(date: day("2026-03-11"), minuteOfDay: 2 * 60)
         try f.main.writeDutyLog(campus: "E", post: "network-security", text: "02:00 核心交换机告警，已处理", by: f.acting(e[1], late))
-        #expect(try refusal(f.main) { try f.main.writeDutyLog(campus: "E", post: "network-security", text: "记录", by: f.acting(e[0], late)) }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.writeDutyLog(campus: "E", post: "network-security", text: "记录", by: f.acting(e[0], late)) }
             == .notOnDuty(person: e[0], post: "network-security", at: late))
         try f.exchange()
         #expect(try f.east.dutyLog(campus: "E", post: "network-security", date: day("2026-03-10")).map(\.by) == ["E102"])

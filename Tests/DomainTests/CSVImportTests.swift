@@ -59,7 +59,7 @@ import Storage
     @Test func aBadRowIsReportedWithItsLineNumberAndNothingIsImported() throws {
         let f = try CampusReplicas()
         let csv = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,ok,Laptops,,,,\nSN-002,bad,Toasters,,,,\nSN-003,bad date,Laptops,,,,2027-13-01\n"
-        let error = try f.refused(f.main) { _ = try f.main.importAssets(csv: csv, mapping: try AssetMapping.parse(Self.snipeMapping), by: f.acting(e[0])) }
+        let error = try refusedWithoutWriting(f.main) { _ = try f.main.importAssets(csv: csv, mapping: try AssetMapping.parse(Self.snipeMapping), by: f.acting(e[0])) }
         guard case .badImport(let lines)? = error else { Issue.record("not refused as an import: \(String(describing: error))"); return }
         #expect(lines.count == 2 && lines[0].hasPrefix("line 3: type \"Toasters\"") && lines[1].hasPrefix("line 4: warranty_until"))
         #expect(try f.main.assets().isEmpty)
@@ -69,11 +69,11 @@ import Storage
         let f = try CampusReplicas()
         let mapping = try AssetMapping.parse(Self.snipeMapping)
         let broken = "Asset Tag,Asset Name,Category\nSN-001,\"unterminated,Laptops\n"
-        if case .badImport(let lines)? = try f.refused(f.main, { _ = try f.main.importAssets(csv: broken, mapping: mapping, by: f.acting(e[0])) }) {
+        if case .badImport(let lines)? = try refusedWithoutWriting(f.main, { _ = try f.main.importAssets(csv: broken, mapping: mapping, by: f.acting(e[0])) }) {
             #expect(lines == ["line 2: a quoted field is never closed"])
         } else { Issue.record("malformed CSV imported") }
         let twice = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,a,Laptops,,,,\nSN-001,b,Laptops,,,,\n"
-        if case .badImport(let lines)? = try f.refused(f.main, { _ = try f.main.importAssets(csv: twice, mapping: mapping, by: f.acting(e[0])) }) {
+        if case .badImport(let lines)? = try refusedWithoutWriting(f.main, { _ = try f.main.importAssets(csv: twice, mapping: mapping, by: f.acting(e[0])) }) {
             #expect(lines.count == 1 && lines[0].hasPrefix("line 3: asset tag SN-001 is already registered"))
         } else { Issue.record("duplicate tag imported") }
     }

@@ -84,17 +84,4 @@ struct CampusReplicas {
                      category: category, description: text, urgency: urgency, impact: impact, major: major, assets: assets)
     }
 
-    /// A refused command: returns its error after checking that nothing was written.
-    func refused(_ d: Department, _ command: () throws -> Void) throws -> DomainError? {
-        let before = try d.store.versionVector()
-        do {
-            try command()
-        } catch {
-            #expect(try d.store.versionVector() == before, "a refused command wrote something")
-            #expect(error is DomainError, "not a DomainError: \(error)")
-            return error as? DomainError
-        }
-        Issue.record("command was not refused")
-        return nil
-    }
 }

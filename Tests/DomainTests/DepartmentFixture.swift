@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Logging
 import Replica
 import Security
@@ -73,4 +74,19 @@ struct DepartmentFixture {
             }
         }
     }
+}
+
+/// A refused command: returns its domain error after checking that nothing was written
+/// (the replica's version vector is unchanged).
+func refusedWithoutWriting(_ d: Department, _ command: () throws -> Void) throws -> DomainError? {
+    let before = try d.store.versionVector()
+    do {
+        try command()
+    } catch {
+        #expect(try d.store.versionVector() == before, "a refused command wrote something")
+        #expect(error is DomainError, "not a DomainError: \(error)")
+        return error as? DomainError
+    }
+    Issue.record("command was not refused")
+    return nil
 }

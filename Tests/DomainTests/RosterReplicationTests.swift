@@ -9,19 +9,6 @@ import Storage
     let chief = DepartmentFixture.chief
     let e = DepartmentFixture.engineers
 
-    func refusedUnchanged(_ d: Department, _ command: () throws -> Void) throws -> DomainError? {
-        let before = try d.store.versionVector()
-        do {
-            try command()
-        } catch {
-            #expect(try d.store.versionVector() == before, "a refused command wrote something")
-            let domain = error as? DomainError
-            #expect(domain != nil, "not a DomainError: \(error)")
-            return domain
-        }
-        Issue.record("command was not refused")
-        return nil
-    }
 
     @Test func publishingWritesEverySeatRespectsApprovedLeaveAndIsRefusedTwice() throws {
         let f = try DepartmentFixture()
@@ -37,13 +24,13 @@ import Storage
         let held = seats.filter { $0.assignee == e[0] }
         #expect(!held.isEmpty && held.allSatisfy { !leave.overlaps(slots[$0.slot]!.interval) })
         #expect(try RosterProblems.list(store: f.main.store).isEmpty)
-        let again = try refusedUnchanged(f.main) { _ = try f.main.publishRoster(campus: "E", month: DepartmentFixture.month, seed: 8, by: f.acting(chief)) }
+        let again = try refusedWithoutWriting(f.main) { _ = try f.main.publishRoster(campus: "E", month: DepartmentFixture.month, seed: 8, by: f.acting(chief)) }
         #expect(again == .alreadyPublished("E", DepartmentFixture.month))
     }
 
     @Test func onlyTheChiefPublishesTheRoster() throws {
         let f = try DepartmentFixture()
-        let error = try refusedUnchanged(f.main) { _ = try f.main.publishRoster(campus: "E", month: DepartmentFixture.month, seed: 1, by: f.acting(e[0])) }
+        let error = try refusedWithoutWriting(f.main) { _ = try f.main.publishRoster(campus: "E", month: DepartmentFixture.month, seed: 1, by: f.acting(e[0])) }
         #expect(error?.description.contains("科长") == true)
     }
 
@@ -55,11 +42,11 @@ import Storage
         let clerk = DepartmentFixture.clerk
         #expect(try f.main.approvedSwaps(campus: "E", viewer: clerk).isEmpty)
         // The chief cannot approve before the colleague accepts; the colleague's colleague cannot accept.
-        #expect(try refusedUnchanged(f.main) { try f.main.approveSwap(id, by: f.acting(chief)) } == .wrongState(what: "swap \(id)", state: "requested", action: "approve"))
-        if case .notPermitted? = try refusedUnchanged(f.main, { try f.main.answerSwap(id, accept: true, by: f.acting(e[2])) }) {} else { Issue.record("wrong acceptor allowed") }
+        #expect(try refusedWithoutWriting(f.main) { try f.main.approveSwap(id, by: f.acting(chief)) } == .wrongState(what: "swap \(id)", state: "requested", action: "approve"))
+        if case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.answerSwap(id, accept: true, by: f.acting(e[2])) }) {} else { Issue.record("wrong acceptor allowed") }
         try f.main.answerSwap(id, accept: true, by: f.acting(e[1]))
         // An engineer may not approve.
-        if case .notPermitted? = try refusedUnchanged(f.main, { try f.main.approveSwap(id, by: f.acting(e[1])) }) {} else { Issue.record("engineer approved") }
+        if case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.approveSwap(id, by: f.acting(e[1])) }) {} else { Issue.record("engineer approved") }
         #expect(try f.main.approvedSwaps(campus: "E", viewer: clerk).isEmpty)
         try f.main.approveSwap(id, by: f.acting(chief))
         #expect(try f.main.approvedSwaps(campus: "E", viewer: clerk).map(\.id) == [id])
@@ -76,7 +63,7 @@ import Storage
         let id = try f.main.requestSwap(campus: "E", seat: Fixture.slot("2026-03-11", .weekdayDay), colleague: e[1], colleagueSeat: nil,
                                         reason: "顶班", by: f.acting(e[0]))
         try f.main.answerSwap(id, accept: true, by: f.acting(e[1]))
-        guard case .breaksRosterRule? = try refusedUnchanged(f.main, { try f.main.approveSwap(id, by: f.acting(chief)) }) else {
+        guard case .breaksRosterRule? = try refusedWithoutWriting(f.main, { try f.main.approveSwap(id, by: f.acting(chief)) }) else {
             Issue.record("rest rule not enforced"); return
         }
     }
@@ -84,13 +71,13 @@ import Storage
     @Test func theChiefsOverrideOntoAnOverlappingShiftOrAnUnknownPersonOrPostIsRefused() throws {
         let f = try DepartmentFixture()
         try f.place([("2026-03-10", .nightFirst, e[0]), ("2026-03-10", .nightSecond, e[1])])
-        guard case .breaksRosterRule? = try refusedUnchanged(f.main, {
+        guard case .breaksRosterRule? = try refusedWithoutWriting(f.main, {
             try f.main.overrideSeat(campus: "E", slot: Fixture.slot("2026-03-10", .nightSecond), person: e[0], by: f.acting(chief))
         }) else { Issue.record("overlap allowed"); return }
-        #expect(try refusedUnchanged(f.main) {
+        #expect(try refusedWithoutWriting(f.main) {
             try f.main.overrideSeat(campus: "E", slot: Fixture.slot("2026-03-10", .nightSecond), person: "E404", by: f.acting(chief))
         } == .unknownPerson("E404"))
-        #expect(try refusedUnchanged(f.main) {
+        #expect(try refusedWithoutWriting(f.main) {
             try f.main.overrideSeat(campus: "E", slot: Fixture.slot("2026-03-10", .nightSecond, post: .dataOperations), person: e[2], by: f.acting(chief))
         } == .unknownPost("E", "data-operations"))
         try f.main.overrideSeat(campus: "E", slot: Fixture.slot("2026-03-10", .nightSecond), person: e[2], by: f.acting(chief))
