@@ -20,7 +20,14 @@ RESULTS=()
 cleanup() {
     for n in "${!PID[@]}"; do kill -9 "${PID[$n]}" 2>/dev/null; done
     wait 2>/dev/null
-    if [ "$FAILED" -eq 0 ]; then rm -rf "$T"; else echo "logs kept in $T"; fi
+    if [ "$FAILED" -eq 0 ]; then rm -rf "$T"; return; fi
+    # CI keeps nothing but this output: show what each failing node said last.
+    for log in "$T"/*.log; do
+        if grep -qiE "fatal|crash|error:|illegal" "$log"; then
+            echo "== last lines of $(basename "$log")"; tail -n 40 "$log" | sed 's/^/    /'
+        fi
+    done
+    echo "logs kept in $T"
 }
 trap cleanup EXIT
 

@@ -47,9 +47,11 @@ public final class ReplicaStore: Sendable {
     public static func open(path: String, schema: Schema, signer: any BatchSigner, verifier: any BatchVerifier,
                             hasher: any ContentHasher, clock: any PhysicalClock, logger: Logger,
                             configuration: Configuration = Configuration()) throws -> ReplicaStore {
-        let pool = try DatabasePool(path: path, configuration: databaseConfiguration())
-        return try ReplicaStore(writer: pool, schema: schema, signer: signer, verifier: verifier, hasher: hasher,
-                                clock: clock, logger: logger, configuration: configuration)
+        try MigrationLock.holding(databasePath: path) {
+            let pool = try DatabasePool(path: path, configuration: databaseConfiguration())
+            return try ReplicaStore(writer: pool, schema: schema, signer: signer, verifier: verifier, hasher: hasher,
+                                    clock: clock, logger: logger, configuration: configuration)
+        }
     }
 
     /// An in-memory replica (tests, the simulator).
@@ -87,7 +89,7 @@ public final class ReplicaStore: Sendable {
         self.validation = ChangeValidation(schema: schema)
         self.pending = Mutex(PendingBuffer(batchesMax: configuration.pendingBatchesMax,
                                            seqWindowMax: configuration.pendingSeqWindowMax))
-        try Migrations.migrator.migrate(writer)
+        try Migrations.migrate(writer)
         let site = signer.site
         try writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {

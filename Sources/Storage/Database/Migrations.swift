@@ -53,4 +53,20 @@ enum Migrations {
         }
         return migrator
     }
+
+    /// Runs the unapplied migrations. A file migrated by a newer MeshDesk is refused with
+    /// a typed error: GRDB would stop the process on it, and an operator who rolled back
+    /// a binary needs to read why, not a crash.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        let migrator = self.migrator
+        let known = Set(migrator.migrations)
+        let applied = try writer.read { db in
+            try migrator.appliedIdentifiers(db)
+        }
+        if let unknown = applied.subtracting(known).sorted().first {
+            throw StorageError.database("the replica was written by a newer MeshDesk (migration \(unknown)); "
+                                        + "run that version or newer")
+        }
+        try migrator.migrate(writer)
+    }
 }
