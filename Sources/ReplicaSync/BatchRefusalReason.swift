@@ -26,7 +26,7 @@ public enum BatchRefusalReason: String, Hashable, Sendable, CaseIterable, Compar
             self = .invalidChange
         case .gapBeyondBuffer: self = .gapBeyondBuffer
         case .pendingBufferFull: self = .pendingBufferFull
-        case .incompatibleSchema, .siteMismatch, .injectedFault, .database: self = .storeFailure
+        case .incompatibleSchema, .siteMismatch, .injectedFault, .database, .compacted: self = .storeFailure
         }
     }
 

@@ -16,6 +16,9 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case timestampBeyondBound(ClockError)
     case fork(origin: Origin, seq: UInt64)
     case quarantined(Origin)
+    /// The log no longer holds these batches (compacted, or installed from a snapshot):
+    /// whoever needs them must take a snapshot instead.
+    case compacted(origin: Origin, through: UInt64)
     case gapBeyondBuffer(origin: Origin, seq: UInt64, contiguous: UInt64)
     case pendingBufferFull(batchesMax: Int)
     case rowDeleted(entity: String, row: RowID)
@@ -40,6 +43,7 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .timestampBeyondBound(error): "batch refused: \(error)"
         case let .fork(origin, seq): "fork: origin \(origin) signed two different batches #\(seq); origin quarantined"
         case let .quarantined(origin): "origin \(origin) is quarantined after a fork"
+        case let .compacted(origin, through): "batches of \(origin) through #\(through) were compacted; a snapshot is needed"
         case let .gapBeyondBuffer(origin, seq, contiguous): "batch \(origin)#\(seq) is too far ahead of #\(contiguous) to buffer"
         case let .pendingBufferFull(max): "out-of-order buffer full (\(max) batches)"
         case let .rowDeleted(entity, row): "\(entity) \(row) was deleted"

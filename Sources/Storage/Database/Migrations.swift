@@ -51,6 +51,16 @@ enum Migrations {
                     PRIMARY KEY(entity, row, field, stamp, idx)) WITHOUT ROWID;
                 """)
         }
+        // The log keeps no batch of an origin at or below its floor: compaction dropped
+        // them, or the replica was installed from a snapshot that never held them. The
+        // origin's head (seq, hash) stays in `origins`, so the chain continues above it.
+        migrator.registerMigration("v2-log-floor") { db in
+            try db.execute(sql: """
+                CREATE TABLE log_floor(
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+                    PRIMARY KEY(site, epoch)) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -132,6 +132,9 @@ extension ReplicaStore {
         let state = try OriginState.fetch(origin, db: db)
         if state.quarantined { return .refused(.quarantined(origin)) }
         if header.seq <= state.seq {
+            // Below the floor the log kept no hash to compare: a fork there cannot be
+            // told from a duplicate. Epochs keep honest restored nodes from reusing seqs.
+            if header.seq <= (try LogFloor.seq(of: origin, db: db)) { return .outcome(.duplicate) }
             let stored = try Data.fetchOne(db, sql: "SELECT hash FROM batches WHERE site = ? AND epoch = ? AND seq = ?",
                                            arguments: [origin.site.databaseValue, Int64(origin.epoch), Int64(header.seq)])
             if let stored, Array(stored) == entry.hash.bytes { return .outcome(.duplicate) }

@@ -52,10 +52,18 @@ extension ReplicaStore {
         }
     }
 
+    /// Per origin, the highest seq the log no longer holds (see `LogFloor`).
+    public func logFloor() throws -> VersionVector {
+        try writer.read { db in try LogFloor.all(db: db) }
+    }
+
     /// Batches of `origin` from `fromSeq` on, at most one chunk. At least one batch is
-    /// returned when any exists, even if it alone exceeds `bytesMax`.
+    /// returned when any exists, even if it alone exceeds `bytesMax`. Throws
+    /// `StorageError.compacted` when `fromSeq` is at or below the origin's log floor.
     public func batches(of origin: Origin, from fromSeq: UInt64, limit: ChunkLimit = ChunkLimit()) throws -> [SealedBatch] {
         try writer.read { db in
+            let floor = try LogFloor.seq(of: origin, db: db)
+            if fromSeq <= floor { throw StorageError.compacted(origin: origin, through: floor) }
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT header, body, signature FROM batches WHERE site = ? AND epoch = ? AND seq >= ? ORDER BY seq LIMIT ?
                 """, arguments: [origin.site.databaseValue, Int64(origin.epoch), Int64(fromSeq), limit.batchesMax])
