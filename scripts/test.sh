@@ -11,6 +11,9 @@ swift build --build-tests
 echo "== unit and property tests"
 swift test --skip-build
 
+echo "== command line (demo, staff directory, refusals)"
+MESHDESK_BIN=.build/debug/meshdesk bash scripts/cli-test.sh
+
 echo "== multi-process cluster test (3 nodes + outsiders on 127.0.0.1)"
 MESHDESK_BIN=.build/debug/meshdesk bash scripts/cluster-test.sh
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The command line as an operator uses it: the demo, then the staff directory, a
+# ticket, a leave request and the duty view on the demo's data directory. Checks
+# outputs and exit codes, including refusals (wrong role, unknown campus, bad role).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+BIN=${MESHDESK_BIN:-.build/debug/meshdesk}
+[ -x "$BIN" ] || swift build -q --product meshdesk
+T=$(mktemp -d /tmp/meshdesk-cli-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+D="$T/demo"
+PASSED=0 FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "  ok: $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "  FAILED: $1"; }
+md() { "$BIN" "$@" --data-dir "$D" 2>>"$T/err.log"; }
+# expect DESCRIPTION PATTERN COMMAND...: exit 0 and stdout matching PATTERN.
+expect() {
+    local what=$1 pattern=$2; shift 2
+    local out; if out=$("$@") && grep -qE "$pattern" <<<"$out"; then pass "$what"; else fail "$what (got: ${out:0:200})"; fi
+}
+# refused DESCRIPTION COMMAND...: a non-zero exit.
+refused() {
+    local what=$1; shift
+    if "$@" >/dev/null; then fail "$what (was accepted)"; else pass "$what"; fi
+}
+
+echo "== demo"
+expect "the demo builds three campuses with staff, tickets and assets" "tickets in every state" "$BIN" demo --data-dir "$D"
+expect "three campuses" "^WEST" md directory campus list
+expect "the administrator of every campus is there" "A0001.*administrator@\*" md directory person list
+
+echo "== staff directory"
+expect "an administrator registers a campus" "campus SOUTH registered" \
+    md directory campus add --as A0001 --code SOUTH --name 南院区 --duty-officer 医院总值班 --duty-phone 0571-88001003
+expect "and a post there" "post SOUTH desk set up" md directory post add --as A0001 --campus SOUTH --id desk --name-zh 服务台 --skill helpdesk
+expect "and a person on it" "registered S0001" \
+    md directory person add --as A0001 --id S0001 --name 王芳 --campus SOUTH --post desk --skill helpdesk
+expect "and grants a role" "granted engineer@SOUTH" md directory role grant --as A0001 --person S0001 --role engineer --campus SOUTH
+expect "the person is listed at the campus with the role" "S0001.王芳.SOUTH.active.engineer@SOUTH" md directory person list --campus SOUTH
+expect "JSON output parses" "S0001" bash -c "'$BIN' directory person list --campus SOUTH --json --data-dir '$D' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])'"
+refused "an engineer cannot make themself administrator" md directory role grant --as S0001 --person S0001 --role administrator --campus '*'
+refused "an unknown role is refused" md directory role grant --as A0001 --person S0001 --role janitor --campus SOUTH
+refused "a post at an unknown campus is refused" md directory post add --as A0001 --campus NOPE --id x --name-zh x
+refused "a person on an unknown post is refused" md directory person add --as A0001 --id S0002 --name 李娜 --campus SOUTH --post nope
+expect "a refusal writes nothing" "^S0001" md directory person list --campus SOUTH
+refused "a command without --as is refused" md directory campus add --code X --name X
+
+echo "== daily work on the demo"
+expect "duty now names who is on duty with the escalation chain" "升级: 值班工程师: .* → 科长: .* → 总值班" md duty now
+expect "the ticket report counts open tickets" "未结工单 [0-9]+ 张" md ticket report
+
+echo "cli: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] || { echo "stderr of the commands:"; tail -n 20 "$T/err.log"; exit 1; }
