@@ -21,6 +21,12 @@ extension ReplicaStore {
         let table = EntityTable.tableName(entity)
         let name = "ix_\(table)_\(columns.joined(separator: "_"))"
         let list = columns.map(quoted).joined(separator: ", ")
+        // Every CLI command opens the store and asks for its indexes: a read answers
+        // the usual case without queueing for the write lock behind a busy node.
+        let present = try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name]) ?? false
+        }
+        if present { return }
         try writer.write { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(quoted(name)) ON \(quoted(table)) (\(list))")
         }
