@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var hashing: PasswordHasher.Limits = .interactive
     /// Seconds between the dashboard's polls of `/api/changes`.
     public var pollSeconds: Int = 5
+    /// A node status file older than this is shown as stale (the node is not running).
+    public var statusStaleMinutes: Int = 2
     /// The clock every command and session reads (China local time). Tests pass a manual one.
     public var clock: any ServerClock
 

@@ -159,4 +159,95 @@ import Testing
             }
         }
     }
+
+    // MARK: tickets, assets, approvals
+
+    @Test func ticketAssetAndApprovalBodiesAreCheckedBeforeAnythingIsWritten() async throws {
+        try await refused { client, session in
+            for (path, json, code) in [
+                ("/api/tickets", #"{"campus":"EAST","title":"#, "malformed_json"),
+                ("/api/tickets", #"["EAST"]"#, "malformed_json"),
+                ("/api/tickets", #"{"campus":5,"title":"x","department":"d"}"#, "wrong_type"),
+                ("/api/tickets", #"{"campus":"EAST","title":"x","department":"d","priority":"high"}"#, "wrong_type"),
+                ("/api/tickets", #"{"campus":"EAST","title":"x","department":"d","assignee":"E101"}"#, "unknown_field"),
+                ("/api/tickets", #"{"department":"d","title":"x"}"#, "missing_field"),
+                ("/api/tickets", #"{"campus":"EAST","title":"a\nb","department":"d"}"#, "bad_title"),
+                ("/api/tickets", #"{"campus":"east; DROP","title":"x","department":"d"}"#, "bad_campus"),
+                ("/api/tickets", #"{"campus":"EAST","title":"x","department":"d","category":"coffee"}"#, "bad_value"),
+                ("/api/assets", #"{"tag":"T","campus":"EAST","type":"pc","name":"n","stock":"many"}"#, "wrong_type"),
+                ("/api/assets", #"{"tag":"T","campus":"EAST","type":"pc","name":"n","owner":"me"}"#, "unknown_field"),
+                ("/api/approvals", #"{"kind":"bribe","campus":"EAST","title":"t","reason":"r"}"#, "bad_value"),
+                ("/api/approvals/00/approve", #"{"note":1}"#, "wrong_type"),
+            ] {
+                let (status, body) = try await client.call(.post, path, as: session, json: json)
+                #expect(status == .badRequest, "\(path) \(json): \(status) \(body)")
+                #expect(errorCode(body) == code, "\(path) \(json): \(body)")
+            }
+            let empty = try await client.call(.post, "/api/tickets", as: session, json: #"{"campus":"EAST","department":"d"}"#)
+            #expect(empty.0 == .unprocessableContent, "no title and no description")
+            let long = String(repeating: "长", count: MeshDeskRequestContext.bodyBytesMax / 3 + 10)
+            let big = try await client.call(.post, "/api/tickets", as: session, json: #"{"campus":"EAST","title":"x","department":"d","description":"\#(long)"}"#)
+            #expect(big.0 == .contentTooLarge)
+            #expect(errorCode(big.1) == "body_too_large")
+            let none = try await client.call(.post, "/api/tickets", as: nil, json: #"{"campus":"EAST","title":"x","department":"d"}"#)
+            #expect(none.0 == .unauthorized)
+            #expect(errorCode(none.1) == "not_signed_in")
+            let noPage = try await client.page("/tickets", as: nil)
+            #expect(noPage.0 == .seeOther, "pages send the signed-out to sign in")
+        }
+    }
+
+    @Test func ticketWritesOutsideTheCampusAndActionFormsWithoutCSRFAreRefused() async throws {
+        let fixture = try ServerFixture()
+        let opened = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "x", department: "门诊", category: .network,
+                                                                    description: "断网"), by: Acting("E101", at: ServerFixture.start))
+        try await fixture.application().test(.router) { client in
+            let before = try fixture.versionVector()
+            let mainChief = try await client.signIn("mainchief")
+            for (path, json) in [("/api/tickets", #"{"campus":"EAST","title":"x","department":"d"}"#),
+                                 ("/api/tickets/\(opened.number)/assign", #"{"to":"E101"}"#),
+                                 ("/api/assets", #"{"tag":"T","campus":"EAST","type":"pc","name":"n"}"#),
+                                 ("/api/approvals", #"{"kind":"purchase","campus":"EAST","title":"t","reason":"r","department":"d","quantity":1}"#)] {
+                let (status, body) = try await client.call(.post, path, as: mainChief, json: json)
+                #expect(status == .forbidden, "\(path): \(body)")
+                #expect(errorCode(body) == "outside_campus", "\(path): \(body)")
+            }
+            let read = try await client.call(.get, "/api/tickets/\(opened.number)", as: mainChief)
+            #expect(read.0 == .forbidden)
+            let eng = try await client.signIn("eng1")
+            let noToken = try await client.form("/tickets/\(opened.number)/start", as: eng, [])
+            #expect(noToken.0 == .forbidden)
+            #expect(noToken.2.contains("csrf_token_missing"))
+            let wrongToken = try await client.form("/tickets/\(opened.number)/start", as: eng, [("csrf", String(repeating: "0", count: 64))])
+            #expect(wrongToken.0 == .forbidden)
+            let approvalForm = try await client.form("/approvals/approval/00/approve", as: eng, [("note", "x")])
+            #expect(approvalForm.0 == .forbidden)
+            var headers: HTTPFields = [.cookie: "meshdesk_session=\(eng.cookie)", .contentType: "application/json"]
+            headers[HTTPField.Name("X-CSRF-Token")!] = "wrong"
+            try await client.execute(uri: "/api/tickets/\(opened.number)/start", method: .post, headers: headers) { response in
+                #expect(response.status == .forbidden)
+            }
+            #expect(try fixture.versionVector() == before, "nothing was written")
+        }
+    }
+
+    @Test func injectedTicketTextIsStoredVerbatimAndRenderedEscapedEverywhere() async throws {
+        let fixture = try ServerFixture()
+        let nasty = #"'); DROP TABLE e_ticket; -- <script>alert("x")</script>"#
+        try await fixture.application().test(.router) { client in
+            let eng = try await client.signIn("eng1")
+            let json = try String(decoding: JSONEncoder().encode(["campus": "EAST", "title": nasty, "description": nasty, "department": nasty]),
+                                  as: UTF8.self)
+            let (status, body) = try await client.call(.post, "/api/tickets", as: eng, json: json)
+            #expect(status == .created, "\(body)")
+            let number = createdID(body, key: "number")
+            #expect(try fixture.department.ticket(number).intake.department == nasty)
+            #expect(try fixture.department.tickets().count == 1, "the table is still there")
+            for path in ["/tickets/\(number)", "/tickets", "/"] {
+                let page = try await client.page(path, as: eng).2
+                #expect(!page.contains("<script>alert"), "\(path)")
+                #expect(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), "\(path)")
+            }
+        }
+    }
 }

@@ -76,4 +76,77 @@ import Testing
             #expect(mismatches.isEmpty, "\(username):\n\(mismatches.joined(separator: "\n"))")
         }
     }
+
+    static let handlersOfEast: Set<String> = ["chief", "eng1", "eng2", "duty"]
+
+    /// Tickets, assets and approvals. `{ticket}` was reported by ward (R001), `{change}`
+    /// and `{purchase}` filed by eng1 (E101); all at EAST, made fresh per role. The order
+    /// walks the ticket through its states; a step the state forbids is a 409 (allowed).
+    static let ticketAssetApprovalEndpoints: [Endpoint] = [
+        Endpoint(name: "report a problem", method: .post, path: "/api/tickets", body: #"{"campus":"EAST","title":"网络中断","department":"门诊"}"#,
+                 allowed: handlersOfEast.union(["ward"])),
+        Endpoint(name: "assign ticket", method: .post, path: "/api/tickets/{ticket}/assign", body: #"{"to":"E101"}"#, allowed: handlersOfEast),
+        Endpoint(name: "start ticket", method: .post, path: "/api/tickets/{ticket}/start", body: nil, allowed: handlersOfEast),
+        Endpoint(name: "comment on ticket", method: .post, path: "/api/tickets/{ticket}/comment", body: #"{"text":"处理中"}"#, allowed: handlersOfEast),
+        Endpoint(name: "pend ticket", method: .post, path: "/api/tickets/{ticket}/pend", body: #"{"reason":"vendor","text":"等厂商"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "resume ticket", method: .post, path: "/api/tickets/{ticket}/resume", body: nil, allowed: handlersOfEast),
+        Endpoint(name: "escalate ticket", method: .post, path: "/api/tickets/{ticket}/escalate", body: #"{"workaround":"改用备用机"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "resolve ticket", method: .post, path: "/api/tickets/{ticket}/resolve", body: #"{"rootCause":"网线","improvement":"巡检"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "close ticket", method: .post, path: "/api/tickets/{ticket}/close", body: nil, allowed: handlersOfEast.union(["ward"])),
+        Endpoint(name: "reopen ticket", method: .post, path: "/api/tickets/{ticket}/reopen", body: #"{"text":"又坏了"}"#,
+                 allowed: handlersOfEast.union(["ward"])),
+        Endpoint(name: "link asset to ticket", method: .post, path: "/api/tickets/{ticket}/link", body: #"{"asset":"E-PC-01"}"#, allowed: handlersOfEast),
+        Endpoint(name: "cancel ticket", method: .post, path: "/api/tickets/{ticket}/cancel", body: #"{"text":"重复"}"#, allowed: ["chief", "duty", "ward"]),
+
+        Endpoint(name: "register asset", method: .post, path: "/api/assets", body: #"{"tag":"E-PC-99","campus":"EAST","type":"pc","name":"新电脑"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "move asset", method: .post, path: "/api/assets/E-PC-01/move", body: #"{"department":"门诊","location":"1F","holder":""}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "inspect asset", method: .post, path: "/api/assets/E-PC-01/inspect", body: #"{"items":{"外观":"ok"}}"#, allowed: handlersOfEast),
+        Endpoint(name: "maintain asset", method: .post, path: "/api/assets/E-PC-01/maintain", body: #"{"kind":"maintenance","text":"除尘"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "draw stock", method: .post, path: "/api/assets/E-TN-01/stock", body: #"{"delta":-1}"#, allowed: handlersOfEast),
+
+        Endpoint(name: "file purchase request", method: .post, path: "/api/approvals",
+                 body: #"{"kind":"purchase","campus":"EAST","title":"打印机","reason":"旧的坏了","department":"门诊","quantity":1}"#,
+                 allowed: ["chief", "eng1", "eng2", "ward"]),
+        Endpoint(name: "assess change", method: .post, path: "/api/approvals/{change}/assess", body: #"{"note":"风险低"}"#, allowed: handlersOfEast),
+        Endpoint(name: "approve purchase", method: .post, path: "/api/approvals/{purchase}/approve", body: nil, allowed: ["chief"]),
+        Endpoint(name: "cancel purchase", method: .post, path: "/api/approvals/{purchase}/cancel", body: nil, allowed: ["eng1"]),
+    ]
+
+    @Test(arguments: ServerFixture.people.map(\.0))
+    func everyTicketAssetAndApprovalWriteAllowsOrRefusesThisRole(_ username: String) async throws {
+        let fixture = try ServerFixture()
+        let d = fixture.department
+        let at = ServerFixture.start
+        let ticket = try d.openTicket(TicketIntake(campus: "EAST", reporter: "病房", department: "病房", category: .network, description: "断网"),
+                                      by: Acting("R001", at: at))
+        try d.registerAsset(AssetRecord(tag: "E-PC-01", campus: "EAST", type: .pc, name: "电脑", inspectionDays: 30), by: Acting("E101", at: at))
+        try d.registerAsset(AssetRecord(tag: "E-TN-01", campus: "EAST", type: .consumable, name: "硒鼓", stock: 5, stockMin: 1), by: Acting("E101", at: at))
+        var change = ApprovalRequest(kind: .change, campus: "EAST", title: "HIS 升级", reason: "补丁")
+        change.system = "HIS"; change.impact = "停机"; change.rollbackPlan = "快照"; change.notifyDepartments = ["门诊部"]
+        let changeID = try d.requestApproval(change, by: Acting("E101", at: at))
+        var purchase = ApprovalRequest(kind: .purchase, campus: "EAST", title: "电脑", reason: "新增")
+        purchase.department = "门诊"; purchase.quantity = 1
+        let purchaseID = try d.requestApproval(purchase, by: Acting("E101", at: at))
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            var mismatches: [String] = []
+            for endpoint in Self.ticketAssetApprovalEndpoints {
+                let path = endpoint.path.replacingOccurrences(of: "{ticket}", with: ticket.number)
+                    .replacingOccurrences(of: "{change}", with: changeID).replacingOccurrences(of: "{purchase}", with: purchaseID)
+                let (status, body) = try await client.call(endpoint.method, path, as: session, json: endpoint.body)
+                #expect(status.code < 500, "\(username) \(endpoint.name): \(status) \(body)")
+                let allowed = endpoint.allowed.contains(username)
+                if allowed == (status == .forbidden) {
+                    mismatches.append("\(endpoint.name): expected \(allowed ? "allowed" : "403"), got \(status.code) \(body)")
+                }
+            }
+            #expect(mismatches.isEmpty, "\(username):\n\(mismatches.joined(separator: "\n"))")
+        }
+    }
 }

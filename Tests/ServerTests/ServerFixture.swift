@@ -48,9 +48,11 @@ struct ServerFixture {
     let clock = ManualClock(start)
     let department: Department
     let configuration: ServerConfiguration
-    let directory = DataDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-server-test").path)
+    let directory: DataDirectory
 
-    init(passwordChangePeriodDays: Int? = 90) throws {
+    /// `directory`: where the server looks for the node's status file (none by default).
+    init(passwordChangePeriodDays: Int? = 90, directory: DataDirectory? = nil) throws {
+        self.directory = directory ?? DataDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-server-test").path)
         let identity = try SigningIdentity(seed: [UInt8](repeating: 7, count: 32))
         department = Department(store: try ReplicaStore.inMemory(schema: DomainSchema.schema, signer: identity,
                                                                  verifier: KeyRing([identity.publicKey]), hasher: Blake2b(),
@@ -110,6 +112,28 @@ struct Session {
         h[HTTPField.Name("X-CSRF-Token")!] = csrf
         return h
     }
+}
+
+extension TestClientProtocol {
+    /// A page as a browser asks for it, with `session`'s cookie.
+    func page(_ uri: String, as session: Session?) async throws -> (HTTPResponse.Status, HTTPFields, String) {
+        var headers: HTTPFields = [.accept: "text/html"]
+        if let session { headers[.cookie] = "meshdesk_session=\(session.cookie)" }
+        return try await execute(uri: uri, method: .get, headers: headers) { ($0.status, $0.headers, String(buffer: $0.body)) }
+    }
+
+    /// A dashboard form post (`application/x-www-form-urlencoded`) as `session`.
+    func form(_ uri: String, as session: Session, _ fields: [(String, String)]) async throws -> (HTTPResponse.Status, HTTPFields, String) {
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        return try await execute(uri: uri, method: .post, headers: [.cookie: "meshdesk_session=\(session.cookie)", .accept: "text/html",
+                                                                     .contentType: "application/x-www-form-urlencoded"],
+                                 body: ByteBuffer(string: body)) { ($0.status, $0.headers, String(buffer: $0.body)) }
+    }
+}
+
+/// The `id` of a JSON answer (`Created`, `OpenedTicket`), or "".
+func createdID(_ body: String, key: String = "id") -> String {
+    ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?[key] as? String ?? ""
 }
 
 struct MeBody: Decodable { let csrfToken: String; let passwordChangeRequired: Bool }

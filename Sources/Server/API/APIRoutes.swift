@@ -5,10 +5,9 @@ import Node
 import Storage
 
 /// The JSON API under `/api`: everything the CLI does on rosters, swaps, leave,
-/// overtime, attendance, handover, the duty log, problems to resolve and node status,
+/// overtime, attendance, handover, the duty log, tickets, assets, approvals, problems to resolve and node status,
 /// with the domain's rules and errors. Each write goes through one `Department`
 /// command, so it lands in the audit trail with the person and this node's site.
-/// Tickets and assets add their own route groups here when their domain lands.
 struct APIRoutes: Sendable {
     let department: Department
     let accounts: AccountService
@@ -23,6 +22,9 @@ struct APIRoutes: Sendable {
         registerRoster(on: router)
         registerRequests(on: router)
         registerHandover(on: router)
+        registerTickets(on: router)
+        registerAssets(on: router)
+        registerApprovals(on: router)
         registerNode(on: router)
     }
 

@@ -53,4 +53,65 @@ enum Access {
     static func seesEveryCampus(_ user: SignedIn) -> Bool {
         user.staff.roles.contains { $0.scope == .allCampuses && overseeingRoles.contains($0.role) }
     }
+
+    // MARK: tickets (问题处理)
+
+    /// Roles that work tickets: the domain lets them act on any ticket of their campus.
+    static let ticketHandlers: [Role] = [.sectionChief, .engineer, .dutyEngineer]
+    /// Roles that may report a problem at a campus (the domain's rule for `openTicket`).
+    static let ticketReporters: [Role] = [.requester, .engineer, .dutyEngineer, .sectionChief]
+    /// Roles that see every ticket of a campus; the others (科室报修人, 科室主任) follow their own.
+    static let ticketOverseers: [Role] = departmentRoles + [.centralViewer]
+
+    static func seesAllTickets(_ user: SignedIn, _ campus: CampusCode) -> Bool {
+        ticketOverseers.contains { user.staff.holds($0, at: campus) }
+    }
+
+    static func handlesTickets(_ user: SignedIn, _ campus: CampusCode) -> Bool {
+        ticketHandlers.contains { user.staff.holds($0, at: campus) }
+    }
+
+    /// Whether `user` opened `ticket` (the first timeline entry is theirs).
+    static func opened(_ user: SignedIn, _ ticket: Ticket) -> Bool {
+        ticket.timeline.first { $0.kind == .open }?.by == user.person.rawValue
+    }
+
+    /// Reading one ticket: a role at its campus, and — for those who follow only their
+    /// own — having opened it.
+    static func requireTicketRead(_ user: SignedIn, _ ticket: Ticket) throws {
+        try requireRead(user, ticket.campus)
+        guard seesAllTickets(user, ticket.campus) || opened(user, ticket) else {
+            throw APIError(.forbidden, "not_your_ticket", "\(user.person) follows only the tickets they reported; \(ticket.number) is not one")
+        }
+    }
+
+    /// Acting on one ticket. The domain checks the role per action; in front of it: a
+    /// role at the ticket's campus (403 `outside_campus`), and a 科室报修人 only on the
+    /// tickets they reported (the domain alone would let them close any of the campus).
+    static func requireTicketWrite(_ user: SignedIn, _ ticket: Ticket, to action: String) throws {
+        guard canRead(user, ticket.campus) else {
+            throw APIError(.forbidden, "outside_campus", "\(user.person) may not \(action) ticket \(ticket.number) of campus \(ticket.campus): no role there")
+        }
+        if !handlesTickets(user, ticket.campus), user.staff.holds(.requester, at: ticket.campus), !opened(user, ticket) {
+            throw APIError(.forbidden, "not_your_ticket", "\(user.person) may \(action) only the tickets they reported; \(ticket.number) is not one")
+        }
+    }
+
+    /// Campuses where `user` may report a problem (the new-ticket form's choices).
+    static func reportingCampuses(_ user: SignedIn, among campuses: [CampusCode]) -> [CampusCode] {
+        campuses.filter { campus in ticketReporters.contains { user.staff.holds($0, at: campus) } }
+    }
+
+    /// A write naming a campus that is not about 信息科 work (tickets, approvals): some
+    /// role there, else 403 `outside_campus`. The domain then checks the exact role.
+    static func requireAnyRole(_ user: SignedIn, _ campus: CampusCode, to action: String) throws {
+        guard canRead(user, campus) else {
+            throw APIError(.forbidden, "outside_campus", "\(user.person) may not \(action) at campus \(campus): no role there")
+        }
+    }
+
+    /// Approvals of a campus seen in full: every role there but the 科室报修人, who sees their own.
+    static func seesAllApprovals(_ user: SignedIn, _ campus: CampusCode) -> Bool {
+        Role.allCases.filter { $0 != .requester }.contains { user.staff.holds($0, at: campus) }
+    }
 }

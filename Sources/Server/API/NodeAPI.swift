@@ -22,6 +22,10 @@ extension APIRoutes {
             }
             return try JSONResponse.make(try conflicts())
         }
+        router.get("/api/cluster") { _, context in
+            _ = try context.activeUser()
+            return try JSONResponse.make(try clusterHealth())
+        }
         router.get("/api/status") { _, context in
             _ = try context.activeUser()
             return try JSONResponse.make(try NodeStatus(store: department.store, directory: directory))
@@ -34,7 +38,26 @@ extension APIRoutes {
         }
     }
 
+    /// Post-merge items to resolve at `campuses`: roster problems, then tickets' and assets'.
     func problems(campuses: [CampusCode]) throws -> [ProblemView] {
+        let codes = Set(campuses.map(\.rawValue))
+        let tickets = try department.ticketProblems().map(TicketProblemView.init).filter { codes.contains($0.campus) }
+            .map { ProblemView(kind: "ticket_\($0.kind)", campus: $0.campus, description: $0.description) }
+        let assets = try department.assetProblems().flatMap { problem -> [ProblemView] in
+            switch problem {
+            case let .duplicateTag(_, campuses):
+                return campuses.filter(codes.contains).map { ProblemView(kind: "asset_duplicate_tag", campus: $0, description: problem.description) }
+            case let .negativeStock(_, campus, _):
+                return codes.contains(campus) ? [ProblemView(kind: "asset_negative_stock", campus: campus, description: problem.description)] : []
+            case let .scrappedWithoutApproval(_, campus, _, _):
+                return codes.contains(campus)
+                    ? [ProblemView(kind: "asset_scrapped_without_approval", campus: campus, description: problem.description)] : []
+            }
+        }
+        return try rosterProblems(campuses: campuses) + tickets + assets
+    }
+
+    func rosterProblems(campuses: [CampusCode]) throws -> [ProblemView] {
         try campuses.flatMap { campus in
             try RosterProblems.list(store: department.store, campus: campus).map { problem in
                 let kind = switch problem {

@@ -50,4 +50,30 @@ enum Parse {
     static func query(_ request: Request, _ name: String) -> String? {
         request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
+
+    /// A value of a string enum, or 400 `bad_value` listing the choices.
+    static func choice<E: RawRepresentable & CaseIterable>(_ text: String, field: String) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: text) else {
+            throw APIError.badRequest("bad_value", "\(field): expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// A whole number in `range` from the query string, or the default; else 400.
+    static func integer(_ request: Request, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = query(request, name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("bad_value", "\(name): expected a whole number \(range.lowerBound)…\(range.upperBound)")
+        }
+        return number
+    }
+
+    static func flag(_ request: Request, _ name: String) throws -> Bool? {
+        guard let text = query(request, name) else { return nil }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.badRequest("bad_value", "\(name): expected true or false")
+        }
+    }
 }

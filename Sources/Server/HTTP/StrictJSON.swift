@@ -50,6 +50,14 @@ extension StrictJSON {
         guard buffer.readableBytes > 0 else { return }
         _ = try await decode(NoBody.self, from: Request(head: request.head, body: .init(buffer: buffer)))
     }
+
+    /// For actions whose fields are all optional: no body (nil), or the strict object.
+    static func decodeIfPresent<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T? {
+        var request = request
+        let buffer = try await request.collectBody(upTo: MeshDeskRequestContext.bodyBytesMax)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try await decode(T.self, from: Request(head: request.head, body: .init(buffer: buffer)))
+    }
 }
 
 /// JSON responses with sorted keys (stable bytes for tests and caches).

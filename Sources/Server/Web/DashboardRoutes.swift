@@ -27,7 +27,22 @@ struct Dashboard: Sendable {
             passwordPage(layout, error: nil)
         } }
         router.post("/password") { request, context in try await changePassword(request, context) }
-        router.get("/") { request, context in try page(request, context, path: "/") { _, layout in try onDutyPage(request, layout) } }
+        router.get("/") { request, context in try page(request, context, path: "/") { user, layout in try onDutyPage(request, user, layout) } }
+        router.get("/tickets") { request, context in try page(request, context, path: "/tickets") { user, layout in
+            try ticketsPage(request, user, layout)
+        } }
+        router.post("/tickets") { request, context in try await openTicketFromForm(request, context) }
+        router.get("/tickets/new") { request, context in try page(request, context, path: "/tickets/new") { user, layout in
+            try newTicketPage(user, layout)
+        } }
+        router.get("/tickets/{number}") { request, context in
+            let number = try context.parameters.require("number")
+            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout) }
+        }
+        router.post("/tickets/{number}/{action}") { request, context in try await ticketActionFromForm(request, context) }
+        router.get("/assets") { request, context in try page(request, context, path: "/assets") { user, layout in
+            try assetsPage(request, user, layout)
+        } }
         router.get("/roster") { request, context in try page(request, context, path: "/roster") { user, layout in
             try rosterPage(request, user, layout)
         } }
@@ -92,13 +107,19 @@ struct Dashboard: Sendable {
         }
     }
 
-    /// 审批 form posts: approve or reject leave, overtime or a swap.
+    /// 审批 form posts: approve or reject leave, overtime or a swap; or any decision on a
+    /// purchase, scrap or change request (`kind` = `approval`, with an optional `note`).
     func decide(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
         let (user, acting) = try api.acting(context)
-        _ = try await FormPost.read(request, fields: [], csrfOf: user)
         let kind = try context.parameters.require("kind")
         let id = try context.parameters.require("id")
         let action = try context.parameters.require("action")
+        if kind == "approval" {
+            let form = try await FormPost.read(request, fields: ["note"], csrfOf: user)
+            _ = try api.decideApproval(id, action, note: form["note"] ?? "", user: user, acting: acting)
+            return HTMLResponse.redirect("/approvals")
+        }
+        _ = try await FormPost.read(request, fields: [], csrfOf: user)
         guard action == "approve" || action == "reject" else { throw APIError(.notFound, "not_found", "no action \(action)") }
         try Access.requireDepartmentStaff(user, to: "\(action) requests")
         switch kind {

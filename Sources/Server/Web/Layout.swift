@@ -17,15 +17,19 @@ struct Layout {
         header a{color:#fff;text-decoration:none}header a.on{font-weight:bold;text-decoration:underline}
         header form{margin:0 0 0 auto}main{padding:16px}
         table{border-collapse:collapse;background:#fff;margin:8px 0 16px}td,th{border:1px solid #ccd3da;padding:4px 8px;text-align:left;font-size:14px}
-        th{background:#e8edf2}.bad{color:#b00020;font-weight:bold}.ok{color:#1b7f3b}.muted{color:#667}
+        th{background:#e8edf2}.bad{color:#b00020;font-weight:bold}.warn{color:#b36b00;font-weight:bold}.ok{color:#1b7f3b}.muted{color:#667}
         .card{background:#fff;border:1px solid #ccd3da;padding:12px;margin:8px 0;max-width:420px}
-        input,button{font-size:14px;padding:4px 8px;margin:2px 0}
+        input,button,select,textarea{font-size:14px;padding:4px 8px;margin:2px 0}
+        .wide{width:100%;max-width:640px;box-sizing:border-box}.desc{white-space:pre-wrap}
+        .act{display:inline-block;vertical-align:top;background:#fff;border:1px solid #ccd3da;padding:6px;margin:4px}
+        .chart{background:#fff;border:1px solid #ccd3da;margin:8px 0}
         </style>
         """
 
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
-            ("/", "当前值班", "On duty now"), ("/roster", "值班表", "Roster"), ("/handover", "交接班", "Handover"),
+            ("/", "当前值班", "On duty now"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
+            ("/roster", "值班表", "Roster"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
             ("/approvals", "审批", "Approvals"), ("/problems", "待处理", "To resolve"), ("/status", "节点状态", "Node status"),
         ]
         let links: [HTML] = user == nil ? [] : nav.map { item in
@@ -39,18 +43,26 @@ struct Layout {
             <button>\(lang.pick("退出", "Sign out"))</button></form>
             """
         } ?? ""
+        // Reloads when the replica moves (a local write or a synced batch) — unless the
+        // user is filling in a form, which a reload would wipe: then a notice offers it.
         let poll: HTML = user == nil || version.isEmpty ? "" : """
             <script nonce="\(nonce)">
-            (function(){var v="\(version)";setInterval(function(){fetch("/api/changes",{credentials:"same-origin"})
-            .then(function(r){return r.ok?r.json():null}).then(function(j){if(j&&j.version!==v){location.reload()}})
-            .catch(function(){})},\(pollSeconds * 1000))})();
+            (function(){var v="\(version)";function snap(){var s=[];document.querySelectorAll("main input,main textarea,main select")
+            .forEach(function(e){s.push(e.type==="checkbox"?e.checked:e.value)});return s.join("\\u0001")}var s0=snap();
+            function editing(){var a=document.activeElement;return(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName))||snap()!==s0}
+            setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
+            .then(function(j){if(j&&j.version!==v){if(editing()){var b=document.getElementById("changed");if(b){b.hidden=false}}
+            else{location.reload()}}}).catch(function(){})},\(pollSeconds * 1000))})();
             </script>
+            """
+        let changed: HTML = poll.markup.isEmpty ? "" : """
+            <p id="changed" class="card" hidden>\(lang.pick("有新数据到达。", "New data has arrived.")) <a href="">\(lang.pick("刷新", "Reload"))</a></p>
             """
         return """
             <!doctype html><html lang="\(lang.htmlLang)"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width,initial-scale=1"><title>\(title) · MeshDesk</title>\(Self.style)</head>
             <body><header><strong>MeshDesk 信息科</strong>\(links)<a href="?lang=\(other.rawValue)">\(other == .en ? "English" : "中文")</a>\(who)</header>
-            <main><h1>\(title)</h1>\(body)</main>\(poll)</body></html>
+            <main>\(changed)<h1>\(title)</h1>\(body)</main>\(poll)</body></html>
             """
     }
 }

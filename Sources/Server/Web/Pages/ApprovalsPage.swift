@@ -1,37 +1,89 @@
 import Domain
 
-/// 审批 — pending leave, overtime and swaps of the campuses the user is chief of.
+/// 审批 — pending leave, overtime and swaps of the campuses the user is chief of, and
+/// the purchase, scrap and change requests the user may act on now (科室主任 approves a
+/// purchase first, 科长 approves, an engineer assesses and implements a change, the
+/// requester may cancel).
 extension Dashboard {
     func approvalsPage(_ user: SignedIn, _ layout: Layout) throws -> HTML {
         let lang = layout.lang
+        let csrf = user.session.csrfToken
         let campuses = try department.campuses().map(\.code).filter { user.staff.holds(.sectionChief, at: $0) }
-        guard !campuses.isEmpty else {
-            return layout.page(title: lang.pick("审批", "Approvals"),
-                               "<p class=\"muted\">\(lang.pick("仅科长可审批。", "Only a section chief approves."))</p>")
-        }
         func buttons(_ kind: String, _ id: String) -> HTML {
-            let csrf = user.session.csrfToken
-            return """
-                <form method="post" action="/approvals/\(kind)/\(id)/approve" style="display:inline"><input type="hidden" name="csrf" value="\(csrf)">\
-                <button>\(lang.pick("批准", "Approve"))</button></form> \
-                <form method="post" action="/approvals/\(kind)/\(id)/reject" style="display:inline"><input type="hidden" name="csrf" value="\(csrf)">\
-                <button>\(lang.pick("驳回", "Reject"))</button></form>
-                """
-        }
-        let leave: [HTML] = try department.leaveRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
-            "<tr><td>\($0.person.rawValue)</td><td>\($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
-        }
-        let overtime: [HTML] = try department.overtimeRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
-            "<tr><td>\($0.person.rawValue)</td><td>\($0.start.description) – \($0.end.clock)</td><td>\($0.reason)</td><td>\(buttons("overtime", $0.id))</td></tr>"
-        }
-        let swaps: [HTML] = try campuses.flatMap { try department.swaps(campus: $0) }.filter { $0.state == .accepted }.map {
-            "<tr><td>\($0.requester.rawValue) ⇄ \($0.colleague.rawValue)</td><td>\($0.requesterSeat.description)</td><td>\($0.reason)</td><td>\(buttons("swap", $0.id))</td></tr>"
+            """
+            <form method="post" action="/approvals/\(kind)/\(id)/approve" style="display:inline"><input type="hidden" name="csrf" value="\(csrf)">\
+            <button>\(lang.pick("批准", "Approve"))</button></form> \
+            <form method="post" action="/approvals/\(kind)/\(id)/reject" style="display:inline"><input type="hidden" name="csrf" value="\(csrf)">\
+            <button>\(lang.pick("驳回", "Reject"))</button></form>
+            """
         }
         let header: HTML = "<tr><th>\(lang.pick("申请人", "Who"))</th><th>\(lang.pick("时间", "When"))</th><th>\(lang.pick("事由", "Reason"))</th><th></th></tr>"
+        var sections: HTML = ""
+        if campuses.isEmpty {
+            sections = "<p class=\"muted\">\(lang.pick("请假、加班与换班仅科长可审批。", "Only a section chief approves leave, overtime and swaps."))</p>"
+        } else {
+            let leave: [HTML] = try department.leaveRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
+                "<tr><td>\($0.person.rawValue)</td><td>\($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
+            }
+            let overtime: [HTML] = try department.overtimeRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
+                "<tr><td>\($0.person.rawValue)</td><td>\($0.start.description) – \($0.end.clock)</td><td>\($0.reason)</td><td>\(buttons("overtime", $0.id))</td></tr>"
+            }
+            let swaps: [HTML] = try campuses.flatMap { try department.swaps(campus: $0) }.filter { $0.state == .accepted }.map {
+                "<tr><td>\($0.requester.rawValue) ⇄ \($0.colleague.rawValue)</td><td>\($0.requesterSeat.description)</td><td>\($0.reason)</td><td>\(buttons("swap", $0.id))</td></tr>"
+            }
+            sections = """
+                <h2>\(lang.pick("请假", "Leave"))</h2><table>\(header)\(leave)</table>
+                <h2>\(lang.pick("加班", "Overtime"))</h2><table>\(header)\(overtime)</table>
+                <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2><table>\(header)\(swaps)</table>
+                """
+        }
+        let requests: [HTML] = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
+            .flatMap { try department.approvals(campus: $0) }
+            .compactMap { approval in
+                let forms = approvalActions(approval, user).map { action -> HTML in
+                    let needsNote = action == .reject || action == .assess
+                    return """
+                        <form method="post" action="/approvals/approval/\(approval.id)/\(action.rawValue)" style="display:inline">\
+                        <input type="hidden" name="csrf" value="\(csrf)"><input name="note" placeholder="\(lang.pick("意见", "note"))"\(needsNote ? HTML(" required") : "")>\
+                        <button>\(approvalActionName(action, lang))</button></form>
+                        """
+                }
+                guard !forms.isEmpty else { return nil }
+                return """
+                    <tr><td>\(lang == .zh ? approval.kind.chineseName : approval.kind.rawValue)</td><td>\(approval.campus.rawValue)</td>\
+                    <td>\(approval.requester.rawValue)</td><td>\(approval.title)</td><td>\(approval.reason)</td><td>\(approval.state.rawValue)</td><td>\(forms)</td></tr>
+                    """
+            }
+        let nothing: HTML = "<p class=\"muted\">\(lang.pick("无待您处理的申请", "Nothing waiting for you"))</p>"
         return layout.page(title: lang.pick("审批", "Approvals"), """
-            <h2>\(lang.pick("请假", "Leave"))</h2><table>\(header)\(leave)</table>
-            <h2>\(lang.pick("加班", "Overtime"))</h2><table>\(header)\(overtime)</table>
-            <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2><table>\(header)\(swaps)</table>
+            \(sections)
+            <h2>\(lang.pick("设备、报废与变更申请", "Purchase, scrap and change requests"))</h2>
+            \(requests.isEmpty ? nothing : """
+                <table><tr><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("申请人", "Requester"))</th>\
+                <th>\(lang.pick("标题", "Title"))</th><th>\(lang.pick("事由", "Reason"))</th><th>\(lang.pick("状态", "State"))</th><th></th></tr>\(requests)</table>
+                """)
             """)
+    }
+
+    /// The decisions the state machine allows now and the user's roles permit.
+    func approvalActions(_ approval: Approval, _ user: SignedIn) -> [ApprovalAction] {
+        ApprovalAction.allCases.filter { action in
+            guard action != .request, ApprovalFlow.next(approval.kind, approval.state, action) != nil else { return false }
+            if action == .cancel { return approval.requester == user.person }
+            return ApprovalFlow.role(approval.kind, action, state: approval.state).contains { user.staff.holds($0, at: approval.campus) }
+        }
+    }
+
+    func approvalActionName(_ action: ApprovalAction, _ lang: Language) -> String {
+        guard lang == .zh else { return action.rawValue }
+        switch action {
+        case .request: return "申请"
+        case .departmentApprove: return "科室批准"
+        case .assess: return "评估"
+        case .approve: return "批准"
+        case .implement: return "实施"
+        case .reject: return "驳回"
+        case .cancel: return "撤回"
+        }
     }
 }

@@ -1,9 +1,11 @@
 import Domain
 import Hummingbird
 
-/// 当前值班 — every campus, every post: who holds it now and the escalation chain.
+/// 首页 — the newest open tickets of every campus the user sees (so a ticket synced
+/// from another node shows up here), the cluster's health in one line, and 当前值班:
+/// every campus, every post, who holds it now and the escalation chain.
 extension Dashboard {
-    func onDutyPage(_ request: Request, _ layout: Layout) throws -> HTML {
+    func onDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
         let lang = layout.lang
         let now = configuration.clock.now()
         let posts = try department.onDuty(at: now)
@@ -25,7 +27,18 @@ extension Dashboard {
                 <th>\(lang.pick("升级链", "Escalation chain"))</th></tr>\(rows)</table>
                 """
         }
-        return layout.page(title: lang.pick("当前值班", "On duty now"),
-                           "<p class=\"muted\">\(now.description)</p>\(sections)")
+        let visible = campuses.map(\.code).filter { Access.canRead(user, $0) }
+        let names = try staffNames()
+        let newest: [HTML] = try openTickets(user, campuses: visible, limit: Self.homeTicketsMax)
+            .sorted { ($0.0.campus.rawValue, -($0.0.summary.openedAt ?? 0)) < ($1.0.campus.rawValue, -($1.0.summary.openedAt ?? 0)) }
+            .map { ticketRow($0.0, $0.1, lang, names: names) }
+        let tickets: HTML = newest.isEmpty ? "<p class=\"ok\">\(lang.pick("无未结工单", "No open tickets"))</p>"
+            : "<table>\(ticketTableHeader(lang))\(newest)</table>"
+        return layout.page(title: lang.pick("当前值班", "On duty now"), """
+            <p class="muted">\(now.description)</p>
+            <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>\(tickets)
+            <h2>\(lang.pick("集群", "Cluster")) <a href="/status">\(lang.pick("详情", "details"))</a></h2>\(clusterSection(try api.clusterHealth(), lang, detailed: false))
+            \(sections)
+            """)
     }
 }
