@@ -36,7 +36,10 @@ say "1. The admin creates the cluster; each campus initialises its node (in $W)"
 md cluster create --cluster-dir "$W/cluster" --name 信息科 >/dev/null
 INSTALL=()
 for c in MAIN EAST WEST; do
-    md init --data-dir "$W/$c" --campus $c --name "${NAME[$c]}" --listen "127.0.0.1:${PORT[$c]}" --gossip-interval-ms 300 >/dev/null
+    # The first administrator is made once, at MAIN; the other campuses receive the account by sync.
+    ADMIN=(); [ $c = MAIN ] || ADMIN=(--no-admin)
+    md init --data-dir "$W/$c" --campus $c --name "${NAME[$c]}" --listen "127.0.0.1:${PORT[$c]}" --gossip-interval-ms 300 \
+        "${ADMIN[@]}" >/dev/null
     md cluster add --cluster-dir "$W/cluster" --data-dir "$W/$c" "${INSTALL[@]}"
     INSTALL+=(--install "$W/$c")
 done

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test MeshDesk. Idempotent:
 # it asks apt only for the packages that are missing.
+#   --browser  also headless Chromium, its driver and Selenium for scripts/e2e-browser.sh
+#              (a few hundred MB, so only the browser test asks for them)
 set -euo pipefail
 
 packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config)
+browser_packages=(chromium chromium-driver python3-selenium)
+for arg in "$@"; do
+    case "$arg" in
+        --browser) packages+=("${browser_packages[@]}") ;;
+        *) echo "setup: unknown option $arg (known: --browser)" >&2; exit 2 ;;
+    esac
+done
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,8 +22,9 @@ extension Department {
 
     /// 初始化管理员账号 — the account of the first administrator, on a replica that has
     /// none yet (called by `meshdesk init` after `bootstrapAdministrator`). The person
-    /// must already hold administrator of every campus.
-    public func createFirstAccount(username: String, person: PersonID, passwordHash: String,
+    /// must already hold administrator of every campus. `mustChangePassword` is set when
+    /// `init` generated the password and printed it: a one-time password.
+    public func createFirstAccount(username: String, person: PersonID, passwordHash: String, mustChangePassword: Bool = false,
                                    at now: LocalDateTime) throws(DomainError) {
         try perform(Acting(person, at: now), "account.bootstrap") { tx, actor in
             let count = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM \(ReplicaQueries.tableName(DomainSchema.account))") ?? 0
@@ -32,7 +33,8 @@ extension Department {
                 throw DomainError.notPermitted(actor: actor.id, action: "own the first account", needs: "\(Role.administrator) of scope *")
             }
             try Self.requireNewAccount(username, person: person, db: tx.db)
-            try Self.writeAccount(username: username, person: person, hash: passwordHash, mustChange: false, at: now, tx: tx)
+            try Self.writeAccount(username: username, person: person, hash: passwordHash, mustChange: mustChangePassword,
+                                  at: now, tx: tx)
             return ((), username)
         }
     }

@@ -26,6 +26,11 @@ import TOMLKit
 ///     poll_interval_ms   = 250         # look for batches written by other processes
 ///     status_interval_ms = 1000        # rewrite status.json
 ///     rehandshake_after_s = 900        # close and redial each session after this
+///
+///     [http]                           # the dashboard and JSON API (docs/server.md)
+///     enabled = true                   # false: this node serves no HTTP
+///     listen  = "127.0.0.1:8080"       # loopback unless a TLS front end is put before it
+///     password_change_days = 90        # 定期修改密码; 0 = never
 public struct NodeConfig: Sendable, Equatable {
     public var campusCode = "MAIN"
     public var campusName = "主院区"
@@ -45,8 +50,23 @@ public struct NodeConfig: Sendable, Equatable {
     /// batch of that origin back (gap-free apply) until anti-entropy fills the gap, so
     /// for a hospital's handful of campuses the default pushes to all of them.
     public var pushFanout = 8
+    /// Where the dashboard and JSON API listen; nil: this node serves no HTTP.
+    public var httpListen: String? = NodeConfig.defaultHTTPListen
+    /// Days after which a password must be changed (定期修改密码); 0: never.
+    public var passwordChangeDays = 90
+
+    public static let defaultHTTPListen = "127.0.0.1:8080"
+    /// Longest password change period accepted (ten years), so the day count cannot overflow.
+    public static let passwordChangeDaysMax = 3_650
 
     public init() {}
+
+    /// The HTTP address a node gets when nobody named one: the dashboard on
+    /// 127.0.0.1:8080 for the default data directory (`scripts/run.sh`); none for any
+    /// other, since several nodes on one machine (tests, a lab) would all want 8080.
+    public static func httpListenDefault(dataDirectory: String) -> String? {
+        DataDirectory(path: dataDirectory).url.path == DataDirectory(path: DataDirectory.defaultPath).url.path ? defaultHTTPListen : nil
+    }
 
     public static let fileName = "meshdesk.toml"
 
@@ -101,6 +121,14 @@ public struct NodeConfig: Sendable, Equatable {
             config.rehandshakeAfterSeconds = sync.rehandshake_after_s ?? config.rehandshakeAfterSeconds
             config.pushFanout = sync.push_fanout.map(Int.init) ?? config.pushFanout
         }
+        if let http = file.http {
+            if http.enabled == false {
+                config.httpListen = nil
+            } else if let listen = http.listen {
+                config.httpListen = listen
+            }
+            config.passwordChangeDays = http.password_change_days.map(Int.init) ?? config.passwordChangeDays
+        }
         try config.validate()
         return config
     }
@@ -111,16 +139,31 @@ public struct NodeConfig: Sendable, Equatable {
             throw Failure.invalid("campus_code \"\(campusCode)\" must be 1…8 of A-Z, 0-9")
         }
         guard listenAddress != nil else { throw Failure.invalid("listen \"\(listen)\" is not host:port") }
+        if let httpListen, Self.address(httpListen) == nil {
+            throw Failure.invalid("http listen \"\(httpListen)\" is not host:port")
+        }
+        guard (0...Self.passwordChangeDaysMax).contains(passwordChangeDays) else {
+            throw Failure.invalid("password_change_days must be 0…\(Self.passwordChangeDaysMax)")
+        }
+        if let http = httpAddress, let sync = listenAddress, http.port != 0, http.port == sync.port, http.host == sync.host {
+            throw Failure.invalid("http listen and sync listen are the same address \(listen)")
+        }
         guard (0...64).contains(pushFanout) else { throw Failure.invalid("push_fanout must be 0…64") }
         guard gossipIntervalMillis > 0, probeIntervalMillis >= 100, pollIntervalMillis > 0, statusIntervalMillis > 0 else {
             throw Failure.invalid("intervals must be positive (probe_interval_ms ≥ 100)")
         }
     }
 
-    public var listenAddress: (host: String, port: Int)? {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+    public var listenAddress: (host: String, port: Int)? { Self.address(listen) }
+
+    /// The HTTP listen address; nil when HTTP is off.
+    public var httpAddress: (host: String, port: Int)? { httpListen.flatMap(Self.address) }
+
+    /// `host:port`, port 0…65535 (0: any free port).
+    public static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
               (0...65535).contains(port) else { return nil }
-        return (String(listen[..<colon]), port)
+        return (String(text[..<colon]), port)
     }
 
     /// The file `meshdesk init` writes: every key, with its default, documented.
@@ -150,6 +193,11 @@ public struct NodeConfig: Sendable, Equatable {
         rehandshake_after_s = \(rehandshakeAfterSeconds)
         push_fanout = \(pushFanout)
 
+        [http]   # the dashboard and JSON API; enabled = false: none on this node
+        enabled = \(httpListen != nil)
+        listen = "\(httpListen ?? Self.defaultHTTPListen)"
+        password_change_days = \(passwordChangeDays)
+
         """
     }
 
@@ -160,8 +208,14 @@ public struct NodeConfig: Sendable, Equatable {
         struct Sync: Decodable {
             var gossip_interval_ms, probe_interval_ms, poll_interval_ms, status_interval_ms, rehandshake_after_s, push_fanout: UInt64?
         }
+        struct HTTP: Decodable {
+            var enabled: Bool?
+            var listen: String?
+            var password_change_days: UInt64?
+        }
         var node: Node?
         var keys: Keys?
+        var http: HTTP?
         var peers: Peers?
         var sync: Sync?
     }

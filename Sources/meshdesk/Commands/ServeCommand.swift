@@ -1,31 +1,78 @@
 import ArgumentParser
+import Domain
 import Foundation
+import Hummingbird
 import Logging
+import NIOCore
 import Node
+import Server
 import ServiceLifecycle
 
-/// `meshdesk serve`: run one campus node until SIGTERM/SIGINT.
+/// `meshdesk serve`: run one campus node — gossip sync and, unless `[http]` is off, the
+/// dashboard and JSON API in the same process over the same replica — until SIGTERM/SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run this campus node: listen, sync with the roster's peers, until SIGTERM or SIGINT."
+        abstract: "Run this campus node: sync with the roster's peers and serve the dashboard, until SIGTERM or SIGINT."
     )
 
     @Option(help: "Config file (TOML). Default: <data-dir>/meshdesk.toml if present, else built-in defaults.")
     var config: String?
     @Option(name: .customLong("data-dir"), help: "Data directory (overrides the config's).") var dataDir: String?
-    @Option(help: "Listen address host:port (overrides the config's).") var listen: String?
+    @Option(help: "Sync listen address host:port (overrides the config's).") var listen: String?
+    @Option(name: .customLong("http-listen"), help: "Dashboard/API listen address host:port (overrides the config's).")
+    var httpListen: String?
+    @Flag(name: .customLong("no-http"), help: "Serve no dashboard/API, whatever the config says.") var noHTTP = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
         let nodeConfig = try resolveConfig(config: config, dataDir: dataDir)
         var effective = nodeConfig
         if let listen { effective.listen = listen }
+        if let httpListen { effective.httpListen = httpListen }
+        if noHTTP { effective.httpListen = nil }
         try effective.validate()
         let logger = makeLogger("meshdesk.node", level: Logger.Level(rawValue: logLevel) ?? .info)
-        let group = ServiceGroup(services: [NodeService(config: effective, logger: logger)],
+        let web: NodeService.Companion?
+        if let address = effective.httpAddress {
+            let directory = DataDirectory(path: effective.dataDirectory)
+            let configuration = Self.serverConfiguration(effective)
+            web = { runtime in
+                // The web server reads and writes the very store the node syncs into:
+                // one GRDB pool, each read a fresh snapshot, so a batch applied from a
+                // peer is on the next page load.
+                let app = try WebApplication.make(department: Department(store: runtime.store), directory: directory,
+                                                  configuration: configuration, host: address.host, port: address.port,
+                                                  logger: logger) { port in
+                    logger.notice("dashboard on http://\(address.host):\(port)/ (sign in at /sign-in)")
+                }
+                try await app.run()
+            }
+        } else {
+            logger.notice("http is off for this node: no dashboard or API")
+            web = nil
+        }
+        let group = ServiceGroup(services: [NodeService(config: effective, logger: logger, companion: web)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+
+    static func serverConfiguration(_ config: NodeConfig) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.passwordChangePeriodDays = config.passwordChangeDays > 0 ? config.passwordChangeDays : nil
+        return configuration
+    }
+}
+
+/// The Hummingbird application of a node: `MeshDeskServer`'s router, plus a callback
+/// with the bound port (port 0 picks a free one: benchmarks and tests).
+enum WebApplication {
+    static func make(department: Department, directory: DataDirectory, configuration: ServerConfiguration,
+                     host: String, port: Int, logger: Logger,
+                     onRunning: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
+        let router = try MeshDeskServer.makeRouter(department: department, directory: directory, configuration: configuration)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "MeshDesk"),
+                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 }
 
@@ -43,5 +90,6 @@ func resolveConfig(config path: String?, dataDir: String?) throws -> NodeConfig 
     }
     var config = NodeConfig()
     config.dataDirectory = directory.url.path
+    config.httpListen = NodeConfig.httpListenDefault(dataDirectory: directory.url.path)
     return config
 }
