@@ -35,10 +35,10 @@ echo "== staff directory"
 expect "an administrator registers a campus" "campus SOUTH registered" \
     md directory campus add --as A0001 --code SOUTH --name 南院区 --duty-officer 医院总值班 --duty-phone 0571-88001003
 expect "and a post there" "post SOUTH desk set up" md directory post add --as A0001 --campus SOUTH --id desk --name-zh 服务台 --skill helpdesk
-expect "and a person on it" "registered S0001" \
-    md directory person add --as A0001 --id S0001 --name 王芳 --campus SOUTH --post desk --skill helpdesk
+expect "and a person on it, with a role" "registered S0001.*with requester@SOUTH" \
+    md directory person add --as A0001 --id S0001 --name 王芳 --campus SOUTH --post desk --skill helpdesk --role requester
 expect "and grants a role" "granted engineer@SOUTH" md directory role grant --as A0001 --person S0001 --role engineer --campus SOUTH
-expect "the person is listed at the campus with the role" "S0001.王芳.SOUTH.active.engineer@SOUTH" md directory person list --campus SOUTH
+expect "the person is listed at the campus with both roles" "S0001.王芳.SOUTH.active.engineer@SOUTH,requester@SOUTH" md directory person list --campus SOUTH
 expect "JSON output parses" "S0001" bash -c "'$BIN' directory person list --campus SOUTH --json --data-dir '$D' | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])'"
 refused "an engineer cannot make themself administrator" md directory role grant --as S0001 --person S0001 --role administrator --campus '*'
 refused "an unknown role is refused" md directory role grant --as A0001 --person S0001 --role janitor --campus SOUTH

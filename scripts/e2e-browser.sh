@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end in a real browser (headless Chromium through Selenium): two `meshdesk
 # serve` nodes on 127.0.0.1 with the dashboard on distinct ports; the browser signs in
-# at A with the administrator `init` made (changing the one-time password), opens a
+# at A with an account made by `meshdesk user add` (changing its first password), opens a
 # ticket through the form at /tickets/new, then signs in at B and waits until the
 # ticket's title is on B's dashboard. Saves screenshots (paths printed), prints
 # `e2e: N passed, M failed`, exits non-zero on failure. Every wait is bounded.
@@ -65,8 +65,16 @@ md init --data-dir "$T/B" --campus EAST --name 东院区 --listen "127.0.0.1:$SY
     --gossip-interval-ms 300 --no-admin >/dev/null || bail "init B"
 md cluster add --cluster-dir "$T/cluster" --data-dir "$T/A" >/dev/null || bail "cluster add A"
 md cluster add --cluster-dir "$T/cluster" --data-dir "$T/B" --install "$T/A" >/dev/null || bail "cluster add B"
-read -r USERNAME ONE_TIME < <(python3 -c "import json,sys; a=json.load(open('$T/init-A.json'))['admin']; print(a['username'], a['one_time_password'])")
-[ -n "${ONE_TIME:-}" ] || bail "init A printed no one-time password"
+read -r ADMIN_PERSON ADMIN_PASSWORD < <(python3 -c "import json,sys; a=json.load(open('$T/init-A.json'))['admin']; print(a['person'], a['one_time_password'])")
+[ -n "${ADMIN_PASSWORD:-}" ] || bail "init A printed no one-time password"
+# The administrator init made does not open tickets; a ward's requester (护士长) does.
+# Their account, made by the administrator, must change its password at first sign-in.
+USERNAME=nurse.e2e
+ONE_TIME="e2e-$RANDOM-$RANDOM-first"
+md directory person add --data-dir "$T/A" --as "$ADMIN_PERSON" --id R0001 --name 护士长 --campus MAIN --role requester >/dev/null \
+    || bail "directory person add (requester at MAIN)"
+echo "$ONE_TIME" | md user add --data-dir "$T/A" --as "$ADMIN_PERSON" --username "$USERNAME" --person R0001 --password-stdin >/dev/null \
+    || bail "user add"
 
 for n in A B; do
     "$BIN" serve --data-dir "$T/$n" --log-level info >>"$T/$n.log" 2>&1 & PID[$n]=$!
@@ -78,11 +86,12 @@ TITLE="E2E 打印机卡纸 $$-$RANDOM"
 ARGS=(--a "http://127.0.0.1:$HTTP_A" --b "http://127.0.0.1:$HTTP_B" --username "$USERNAME" --password "$ONE_TIME"
       --new-password "e2e-$RANDOM-$RANDOM-pass" --title "$TITLE" --campus MAIN --sync-timeout 60 --out "$OUT")
 if [ "$VIA_CLI" = 1 ]; then
-    ARGS+=(--ticket-command "'$BIN' ticket open --data-dir '$T/A' --as ADMIN --campus MAIN --reporter e2e --department 护理部 \
+    ARGS+=(--ticket-command "'$BIN' ticket open --data-dir '$T/A' --as R0001 --campus MAIN --reporter e2e --department 护理部 \
 --category printer --description '$TITLE'")
 fi
 echo "== browser"
-timeout 300 python3 scripts/e2e/browser_flow.py "${ARGS[@]}"
+# Debian's python3 (python3-selenium lives there), not a pyenv or venv one earlier on PATH.
+timeout 300 "${E2E_PYTHON:-/usr/bin/python3}" scripts/e2e/browser_flow.py "${ARGS[@]}"
 RC=$?
 [ $RC -eq 124 ] && echo "  FAILED: the browser run took over 300 s" && echo "e2e: 0 passed, 1 failed"
 for n in A B; do grep -q "Fatal error\|Precondition failed" "$T/$n.log" && { echo "  FAILED: node $n crashed"; RC=1; }; done

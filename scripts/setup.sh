@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config)
-browser_packages=(chromium chromium-driver python3-selenium)
+browser_packages=(chromium chromium-driver python3-selenium fonts-wqy-microhei)   # a CJK font: the dashboard is in Chinese
 for arg in "$@"; do
     case "$arg" in
         --browser) packages+=("${browser_packages[@]}") ;;

@@ -179,7 +179,7 @@ def open_ticket(driver, run, args):
         driver.get(args.a + "/tickets/new")
         if not driver.find_elements(By.ID, "submit-ticket"):
             raise StepFailed("ticket form at A's /tickets/new (no #submit-ticket on the page: %s)"
-                             % driver.find_element(By.TAG_NAME, "body").text.strip()[:120])
+                             % " ".join(driver.find_element(By.TAG_NAME, "body").text.split())[:160])
         driver.find_element(By.NAME, "title").send_keys(args.title)
         driver.find_element(By.NAME, "description").send_keys("e2e: the printer at the nurses' station jams. " + args.title)
         Select(driver.find_element(By.NAME, "priority")).select_by_value(args.priority)

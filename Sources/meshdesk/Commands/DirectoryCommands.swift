@@ -109,16 +109,31 @@ struct PersonAdd: ParsableCommand {
     @Option(name: .customLong("post"), help: "A post they can be rostered on (repeatable).") var posts: [String] = []
     @Option(name: .customLong("skill"), help: "A skill (repeatable).") var skills: [String] = []
     @Flag(help: "Mark as no longer active (left the department).") var inactive = false
+    @Option(help: "A role to grant at their campus (repeatable; administrator): \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var role: [String] = []
 
     func run() throws {
+        let grants = try role.map { name in
+            guard let grant = RoleGrant(element: "\(name)@\(campus)") else {
+                throw ValidationError("unknown role \"\(name)\"; one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return grant
+        }
         let d = try options.department()
         // An update keeps what the command line does not mention: roles and roster preferences.
         let existing = try refusing { try d.person(PersonID(id)) }
         let person = StaffMember(id: PersonID(id), name: name, campus: CampusCode(campus), phone: phone, active: !inactive,
                                  posts: Set(posts.map(PostID.init)), skills: Set(skills.map(Skill.init)),
                                  preferences: existing?.preferences ?? .none)
-        try refusing { try d.registerPerson(person, by: try options.acting()) }
-        try options.emit(["id": id, "name": name, "campus": campus]) { "\(existing == nil ? "registered" : "updated") \(id) \(name) at \(campus)" }
+        let acting = try options.acting()
+        try refusing {
+            try d.registerPerson(person, by: acting)
+            for grant in grants { try d.grantRole(grant, to: person.id, by: acting) }
+        }
+        let granted = grants.map(\.element).joined(separator: ", ")
+        try options.emit(["id": id, "name": name, "campus": campus, "roles": granted]) {
+            "\(existing == nil ? "registered" : "updated") \(id) \(name) at \(campus)\(grants.isEmpty ? "" : " with \(granted)")"
+        }
     }
 }
 
