@@ -115,9 +115,9 @@ extension Dashboard {
                 mine = "<h2>\(lang.pick("我报修的已处理工单", "My handled tickets"))</h2><table>\(ticketTableHeader(lang))\(closed)</table>"
             }
         }
-        return layout.page(title: lang.pick("未结工单", "Open tickets"), """
-            <p><a href="/tickets/new">\(lang.pick("报修新问题", "Report a new problem"))</a></p>\(sections)\(mine)\(figures)
-            """)
+        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
+            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
+        return layout.page(title: lang.pick("未结工单", "Open tickets"), "\(report)\(sections)\(mine)\(figures)")
     }
 
     /// 工单量（近 30 天）and SLA 达成率 per campus, as inline SVG.
