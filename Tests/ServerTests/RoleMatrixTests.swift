@@ -149,4 +149,39 @@ import Testing
             #expect(mismatches.isEmpty, "\(username):\n\(mismatches.joined(separator: "\n"))")
         }
     }
+
+    /// The dashboard's form posts that write: the same gates as the API behind them.
+    /// Allowed is a 303 (or the domain's 409); refused is 403.
+    @Test(arguments: ServerFixture.people.map(\.0))
+    func everyDashboardFormThatWritesAllowsOrRefusesThisRole(_ username: String) async throws {
+        let fixture = try ServerFixture()
+        let d = fixture.department
+        let at = ServerFixture.start
+        let ticket = try d.openTicket(TicketIntake(campus: "EAST", reporter: "病房", department: "病房", category: .network, description: "断网"),
+                                      by: Acting("R001", at: at))
+        var change = ApprovalRequest(kind: .change, campus: "EAST", title: "HIS 升级", reason: "补丁")
+        change.system = "HIS"; change.impact = "停机"; change.rollbackPlan = "快照"; change.notifyDepartments = ["门诊部"]
+        let changeID = try d.requestApproval(change, by: Acting("E101", at: at))
+        let forms: [(String, String, [(String, String)], Set<String>)] = [
+            ("report form", "/tickets", [("title", "断网"), ("priority", "2"), ("campus", "EAST")], Self.handlersOfEast.union(["ward"])),
+            ("start form", "/tickets/\(ticket.number)/start", [], Self.handlersOfEast),
+            ("cancel form", "/tickets/\(ticket.number)/cancel", [("text", "重复")], ["chief", "duty", "ward"]),
+            ("assess form", "/approvals/approval/\(changeID)/assess", [("note", "风险低")], Self.handlersOfEast),
+        ]
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            var mismatches: [String] = []
+            for (name, path, fields, allowed) in forms {
+                let (status, _, body) = try await client.form(path, as: session, [("csrf", session.csrf)] + fields)
+                #expect(status.code < 500, "\(username) \(name): \(status)")
+                if allowed.contains(username) == (status == .forbidden) {
+                    mismatches.append("\(name): expected \(allowed.contains(username) ? "allowed" : "403"), got \(status.code) \(body.prefix(300))")
+                }
+            }
+            #expect(mismatches.isEmpty, "\(username):\n\(mismatches.joined(separator: "\n"))")
+            let home = try await client.page("/", as: session).2
+            #expect(home.contains("href=\"/tickets/new\"") == ["chief", "eng1", "eng2", "duty", "ward", "mainchief", "maineng"].contains(username),
+                    "the report link shows only to those who may report")
+        }
+    }
 }

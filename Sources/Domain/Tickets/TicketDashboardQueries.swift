@@ -50,6 +50,18 @@ extension Department {
         }
     }
 
+    /// The SLA of many tickets at `now`, reading the policy and the holiday calendar once
+    /// (per ticket, `sla(of:at:)` would read both again: most of a list's cost).
+    public func slas(of tickets: [Ticket], at now: LocalDateTime) throws(DomainError) -> [SLAStatus] {
+        try query { db in
+            let policy = try TicketRows.policy(db)
+            let minutes = SLAMinutes(calendar: try Directory.calendar(db))
+            return tickets.map {
+                SLAStatus.evaluate($0.summary, target: policy.target($0.priority), now: now.minutesSinceEpoch, minutes: minutes)
+            }
+        }
+    }
+
     /// Tickets reported per campus and day over the `days` days ending on `lastDay`
     /// (days without tickets are absent). One grouped scan of `reported_at`.
     public func ticketVolume(days: Int, endingOn lastDay: LocalDate) throws(DomainError) -> [TicketDayCount] {

@@ -61,10 +61,9 @@ extension APIRoutes {
             let campuses = try visibleCampuses(user, request)
             let openOnly = try Parse.flag(request, "open") ?? false
             let limit = try Parse.integer(request, "limit", default: 50, in: 1...Self.ticketsListMax)
-            let now = self.now
-            return try JSONResponse.make(try visibleTickets(user, campuses: campuses, openOnly: openOnly, limit: limit).map {
-                TicketView($0, sla: try department.sla(of: $0, at: now), withTimeline: false)
-            })
+            let tickets = try visibleTickets(user, campuses: campuses, openOnly: openOnly, limit: limit)
+            let slas = try department.slas(of: tickets, at: now)
+            return try JSONResponse.make(zip(tickets, slas).map { TicketView($0, sla: $1, withTimeline: false) })
         }
         router.post("/api/tickets") { request, context in
             let (user, acting) = try acting(context)

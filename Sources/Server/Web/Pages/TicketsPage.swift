@@ -38,9 +38,8 @@ extension Dashboard {
 
     /// Visible open tickets with their SLA, breaches first.
     func openTickets(_ user: SignedIn, campuses: [CampusCode], limit: Int) throws -> [(Ticket, SLAStatus)] {
-        let now = configuration.clock.now()
-        return try api.visibleTickets(user, campuses: campuses, openOnly: true, limit: limit)
-            .map { ($0, try department.sla(of: $0, at: now)) }
+        let tickets = try api.visibleTickets(user, campuses: campuses, openOnly: true, limit: limit)
+        return Array(zip(tickets, try department.slas(of: tickets, at: configuration.clock.now())))
             .sorted {
                 (Self.slaRank($0.1.state), $0.0.priority, $0.0.summary.openedAt ?? 0, $0.0.number)
                     < (Self.slaRank($1.1.state), $1.0.priority, $1.0.summary.openedAt ?? 0, $1.0.number)
@@ -110,15 +109,15 @@ extension Dashboard {
         var mine: HTML = ""
         if campuses.contains(where: { !Access.seesAllTickets(user, $0) }) {
             let now = configuration.clock.now()
-            let closed = try department.tickets(openedBy: user.person, limit: 20).filter { !$0.state.isOpen }
-                .map { ticketRow($0, try department.sla(of: $0, at: now), lang, names: names) }
+            let handled = try department.tickets(openedBy: user.person, limit: 20).filter { !$0.state.isOpen }
+            let closed = zip(handled, try department.slas(of: handled, at: now)).map { ticketRow($0, $1, lang, names: names) }
             if !closed.isEmpty {
                 mine = "<h2>\(lang.pick("我报修的已处理工单", "My handled tickets"))</h2><table>\(ticketTableHeader(lang))\(closed)</table>"
             }
         }
-        return layout.page(title: lang.pick("未结工单", "Open tickets"), """
-            <p><a href="/tickets/new">\(lang.pick("报修新问题", "Report a new problem"))</a></p>\(sections)\(mine)\(figures)
-            """)
+        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
+            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
+        return layout.page(title: lang.pick("未结工单", "Open tickets"), "\(report)\(sections)\(mine)\(figures)")
     }
 
     /// 工单量（近 30 天）and SLA 达成率 per campus, as inline SVG.
