@@ -17,5 +17,8 @@ MESHDESK_BIN=.build/debug/meshdesk bash scripts/cli-test.sh
 echo "== multi-process cluster test (3 nodes + outsiders on 127.0.0.1)"
 MESHDESK_BIN=.build/debug/meshdesk bash scripts/cluster-test.sh
 
+echo "== end to end in headless Chromium (two nodes, sign in, a ticket through the form, seen at the other node)"
+bash scripts/e2e-browser.sh
+
 echo "== simulation sweep"
 bash scripts/sim-sweep.sh

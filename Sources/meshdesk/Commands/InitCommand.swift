@@ -111,7 +111,7 @@ struct InitCommand: ParsableCommand {
     }
 
     /// 初始化管理员 — on the new, empty replica: the person (administrator of every
-    /// campus), this node's campus, then the account.
+    /// campus), this node's campus with the regulation's five posts, then the account.
     func createAdministrator(directory: DataDirectory, identity: SigningIdentity, password: String, oneTime: Bool,
                              logger: Logger) throws {
         let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
@@ -128,6 +128,11 @@ struct InitCommand: ParsableCommand {
         try refusing {
             try department.bootstrapAdministrator(StaffMember(id: person, name: adminName, campus: CampusCode(campus), phone: adminPhone), at: now)
             try department.registerCampus(Campus(code: CampusCode(campus), name: name), by: Acting(person, at: now))
+            // The five posts of the duty regulation (值班制度): tickets are routed to a
+            // post, so a campus without any could not take its first ticket.
+            for post in Post.defaults {
+                try department.registerPost(post, campus: CampusCode(campus), by: Acting(person, at: now))
+            }
             try department.createFirstAccount(username: adminUsername, person: person, passwordHash: hash,
                                               mustChangePassword: oneTime, at: now)
         }
