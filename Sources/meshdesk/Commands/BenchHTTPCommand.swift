@@ -26,7 +26,7 @@ struct BenchHTTP: AsyncParsableCommand {
     @Option(help: "Requests each client sends (round-robin over the three paths).") var requestsPerClient = 60
     @Option(help: "Stop sending after this many seconds, whatever is left.") var seconds = 120
     @Option(help: "Dashboard page.") var dashboardPath = "/"
-    @Option(help: "Open-tickets API.") var ticketsPath = "/api/tickets?state=open"
+    @Option(help: "Open-tickets API.") var ticketsPath = "/api/tickets?open=true"
     @Option(help: "Baseline endpoint.") var baselinePath = "/api/changes"
     @Option(help: "Scratch directory (deleted afterwards).")
     var scratch = FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-bench-http").path
