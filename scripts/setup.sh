@@ -3,7 +3,9 @@
 # it asks apt only for the packages that are missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config)
+# sqlite3: integrity checks in the crash and partition tests; iproute2 and iptables:
+# network namespaces, cuts and packet loss in scripts/partition-test.sh.
+packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config sqlite3 iproute2 iptables)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
