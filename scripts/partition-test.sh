@@ -142,9 +142,12 @@ rate_limit() {  # rate_limit NODE RATE | rate_limit NODE off
     if [ "$2" = off ]; then in_ns "$1" tc qdisc del dev eth0 root 2>/dev/null; return 0; fi
     in_ns "$1" tc qdisc replace dev eth0 root tbf rate "$2" burst 32kbit latency 400ms
 }
-pick() { local a=("$@"); echo "${a[$((RANDOM % ${#a[@]}))]}"; }
+# Random choices set globals instead of printing: bash reseeds RANDOM in a subshell, so
+# `$(pick …)` would not follow the seed.
+pick() { local a=("$@"); PICKED=${a[$((RANDOM % ${#a[@]}))]}; }  # → $PICKED
+shuffle() { local i j t; SHUFFLED=("$@"); for ((i=${#SHUFFLED[@]}-1; i>0; i--)); do
+    j=$((RANDOM % (i + 1))); t=${SHUFFLED[i]}; SHUFFLED[i]=${SHUFFLED[j]}; SHUFFLED[j]=$t; done; }  # → ${SHUFFLED[@]}
 without() { local x=$1 n; shift; for n in "$@"; do [ "$n" = "$x" ] || echo "$n"; done; }
-shuffled() { local a=("$@") i j t; for ((i=${#a[@]}-1; i>0; i--)); do j=$((RANDOM % (i + 1))); t=${a[i]}; a[i]=${a[j]}; a[j]=$t; done; echo "${a[@]}"; }
 
 echo "== partition test in $T (seed $SEED, namespaces $ID-*)"
 
@@ -164,7 +167,16 @@ for n in "${NODES[@]}"; do
     fw "$n" -N MD_IN; fw "$n" -N MD_OUT; fw "$n" -N MD_LOSS
     fw "$n" -A INPUT -i eth0 -j MD_LOSS; fw "$n" -A INPUT -i eth0 -j MD_IN; fw "$n" -A OUTPUT -o eth0 -j MD_OUT
 done
-in_ns 1 ping -c 1 -W 2 "$(ipof 5)" >/dev/null 2>&1 && pass "namespaces reach each other over the bridge" \
+# Reachable: a TCP connect to a closed port is refused at once (no ping on a bare Debian).
+reachable() {
+    in_ns "$1" python3 -c "
+import socket, sys
+s = socket.socket(); s.settimeout(2)
+try: s.connect(('$(ipof "$2")', 9))
+except ConnectionRefusedError: sys.exit(0)
+except OSError: sys.exit(1)"
+}
+reachable 1 5 && pass "namespaces reach each other over the bridge" \
     || { fail "namespaces reach each other over the bridge"; exit 1; }
 # The statistic match is what random loss needs; refuse to go on silently without it.
 if fw 1 -A MD_LOSS -m statistic --mode random --probability 0.5 -j DROP 2>/dev/null; then fw 1 -F MD_LOSS; LOSS_OK=1; else LOSS_OK=0; fi
@@ -195,7 +207,7 @@ write_everywhere 2 10 2 healthy
 wait_until 60 "all five converge before any fault" same_digest 1 2 3 4 5
 
 echo "== 2. full partition: two campuses cut off from three"
-read -r -a order <<<"$(shuffled "${NODES[@]}")"
+shuffle "${NODES[@]}"; order=("${SHUFFLED[@]}")
 MINOR="${order[0]} ${order[1]}" MAJOR="${order[2]} ${order[3]} ${order[4]}"
 echo "   minority {$MINOR} | majority {$MAJOR}"
 partition "$MINOR" "$MAJOR"
@@ -210,12 +222,17 @@ heal
 wait_until 60 "after healing, all five converge" same_digest 1 2 3 4 5
 
 echo "== 3. asymmetric partitions: one direction dropped"
-A=$(pick "${NODES[@]}")
+pick "${NODES[@]}"; A=$PICKED
 for n in "${NODES[@]}"; do [ "$n" = "$A" ] || cut_one_way "$A" "$n"; done
-read -r -a rest <<<"$(shuffled $(without "$A" "${NODES[@]}"))"
+mapfile -t rest < <(without "$A" "${NODES[@]}"); shuffle "${rest[@]}"; rest=("${SHUFFLED[@]}")
 cut_one_way "${rest[1]}" "${rest[0]}"
 echo "   everything from $A is dropped (it still receives); ${rest[1]} → ${rest[0]} dropped"
 write_everywhere 3 10 2 asymmetric
+seq_of() { json "$1" "sum(e['seq'] for e in d['replica']['versionVector'] if e['site']=='${SITE[$2]}')"; }
+mine=$(seq_of "$A" "$A"); seen=0
+for n in "${rest[@]}"; do s=$(seq_of "$n" "$A"); [ "$s" -gt "$seen" ] && seen=$s; done
+[ "$seen" -lt "$mine" ] && pass "while everything $A sends is dropped, its latest writes reach no one (#$seen < #$mine)" \
+    || fail "while everything $A sends is dropped, its latest writes reach no one (#$seen, #$mine)"
 heal
 wait_until 90 "after an asymmetric partition, all five converge" same_digest 1 2 3 4 5
 
@@ -231,7 +248,7 @@ fi
 
 echo "== 5. rate limit (tbf 128 kbit/s on two nodes) under bulk writes"
 if [ "$RATE_OK" = 1 ]; then
-    read -r -a slow <<<"$(shuffled "${NODES[@]}")"
+    shuffle "${NODES[@]}"; slow=("${SHUFFLED[@]}")
     rate_limit "${slow[0]}" 128kbit; rate_limit "${slow[1]}" 128kbit
     echo "   slow links: ${slow[0]}, ${slow[1]}"
     write_everywhere 2 60 20 ratelimited
@@ -249,8 +266,8 @@ fi
 echo "== 6. SIGKILL during writes, partitions and loss; restarts"
 [ "$LOSS_OK" = 1 ] && loss 0.05
 for round in 1 2 3; do
-    victim=$(pick "${NODES[@]}")
-    other=$(pick $(without "$victim" "${NODES[@]}"))
+    pick "${NODES[@]}"; victim=$PICKED
+    mapfile -t others < <(without "$victim" "${NODES[@]}"); pick "${others[@]}"; other=$PICKED
     for n in "${NODES[@]}"; do write_at "$n" 16 2 "kill$round"; done
     sleep "0.$((RANDOM % 9 + 1))"
     crash "$victim"
@@ -279,8 +296,10 @@ restore_node() {  # stop node $1, restore it from backup file $2
     crash "$1"
     md restore --data-dir "$T/n$1" --from "$2" >>"$T/n$1.log" 2>&1
 }
-if md rebuild --help >/dev/null 2>&1; then
-    W=$(pick "${NODES[@]}"); F=$(pick $(without "$W" "${NODES[@]}"))
+# A command exists when its own help names it (an unknown one prints the top-level help, exit 0).
+has_command() { "$BIN" "$1" --help 2>/dev/null | grep -q "USAGE: meshdesk $1"; }
+if has_command rebuild; then
+    pick "${NODES[@]}"; W=$PICKED; mapfile -t others < <(without "$W" "${NODES[@]}"); pick "${others[@]}"; F=$PICKED
     echo "   wipe node $W, rebuild from node $F"
     if rebuild_node "$W" "$F"; then pass "node $W wiped and rebuilt from node $F"; else fail "node $W wiped and rebuilt from node $F"; fi
     start "$W"
@@ -289,8 +308,8 @@ if md rebuild --help >/dev/null 2>&1; then
 else
     skip "wipe and rebuild from peers (meshdesk rebuild not available in this build)"
 fi
-if md restore --help >/dev/null 2>&1 && md backup --help >/dev/null 2>&1; then
-    R=$(pick "${NODES[@]}")
+if has_command restore && has_command backup; then
+    pick "${NODES[@]}"; R=$PICKED
     if backup_node "$R" "$T/backup-n$R"; then pass "online backup of node $R"; else fail "online backup of node $R"; fi
     write_everywhere 2 8 2 after-backup
     wait_until 60 "writes after the backup reach every node" same_digest 1 2 3 4 5
