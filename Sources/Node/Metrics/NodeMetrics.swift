@@ -125,8 +125,10 @@ public final class NodeMetrics: Sendable {
             open[campus, default: [:]][line.sla, default: 0] += line.count
         }
         let campuses = ticketCampuses.withLock { known in
-            known.formUnion(open.keys)
-            return known
+            for campus in open.keys where known.count < Self.ticketGaugesMax / SLAStatus.State.allCases.count {
+                known.insert(campus)
+            }
+            return known.union(open.keys)
         }
         for campus in campuses {
             let states = open[campus] ?? [:]
