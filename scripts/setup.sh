@@ -5,7 +5,9 @@
 #              (a few hundred MB, so only the browser test asks for them)
 set -euo pipefail
 
-packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config)
+# sqlite3: integrity checks in the crash and partition tests; iproute2 and iptables:
+# network namespaces, cuts and packet loss in scripts/partition-test.sh.
+packages=(libsqlite3-dev libsodium-dev libqrencode-dev pkg-config sqlite3 iproute2 iptables)
 browser_packages=(chromium chromium-driver python3-selenium fonts-wqy-microhei)   # a CJK font: the dashboard is in Chinese
 for arg in "$@"; do
     case "$arg" in

@@ -22,3 +22,15 @@ bash scripts/e2e-browser.sh
 
 echo "== simulation sweep"
 bash scripts/sim-sweep.sh
+
+echo "== crash safety (20 seeded SIGKILLs under writes; CRASH_KILLS=200 is the soak)"
+MESHDESK_BIN=.build/debug/meshdesk bash scripts/crash-test.sh
+
+# Real network: needs root and network namespaces (CI runs as root here).
+if [ "$(id -u)" -eq 0 ] && ip netns add meshdesk-probe-$$ 2>/dev/null; then
+    ip netns del meshdesk-probe-$$
+    echo "== real-network test (5 nodes in network namespaces: partitions, loss, rate limits, SIGKILL)"
+    MESHDESK_BIN=.build/debug/meshdesk bash scripts/partition-test.sh
+else
+    echo "== real-network test skipped: needs root and ip netns"
+fi

@@ -18,6 +18,7 @@ public enum MeshDeskServer {
         let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration)
         api.register(on: router)
         Dashboard(api: api).register(on: router)
+        MetricsRoute(department: department, directory: directory, configuration: configuration).register(on: router)
         return router
     }
 

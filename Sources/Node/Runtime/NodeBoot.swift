@@ -53,6 +53,7 @@ public enum NodeBoot {
     public static func start(config: NodeConfig, identity: SigningIdentity? = nil, cluster: Cluster? = nil,
                              loops: Loops, logger: Logger, seed: UInt64 = UInt64.random(in: .min ... .max)) async throws -> NodeRuntime {
         let directory = DataDirectory(path: config.dataDirectory)
+        _ = NodeMetrics.shared  // swift-metrics → Prometheus, once per process, before any counter
         try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let identity = try identity ?? directory.prepareIdentity(logger: logger, keyPath: config.path(config.identityKey))

@@ -49,7 +49,9 @@ extension NodeRuntime {
 
     func writeStatus() {
         do {
-            try runtimeStatus().write(to: DataDirectory(path: config.dataDirectory).statusURL)
+            let status = runtimeStatus()
+            try status.write(to: DataDirectory(path: config.dataDirectory).statusURL)
+            publishMetrics(status)
         } catch {
             logger.warning("could not write status.json", metadata: ["error": "\(error)"])
         }

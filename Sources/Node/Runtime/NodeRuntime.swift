@@ -54,6 +54,7 @@ public final class NodeRuntime: @unchecked Sendable {
     var random: SplitMix64
     var stopped = false
     var vectorObserver: (@Sendable (VersionVector) -> Void)?
+    var metricsState = RuntimeMetricsState()
 
     enum DialState { case connecting, backoff(until: Instant) }
 

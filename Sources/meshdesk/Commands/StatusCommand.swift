@@ -15,6 +15,8 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "Config file (TOML).") var config: String?
     @Option(name: .customLong("data-dir"), help: "The node's data directory.") var dataDir: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print the metrics in Prometheus text format (the running node's last, else the replica's gauges).")
+    var metrics = false
 
     struct Report: Codable {
         let running: Bool
@@ -41,6 +43,10 @@ struct StatusCommand: ParsableCommand {
         let epoch = (try? ClusterFiles.load(nodeConfig).roster.epoch) ?? 0
         let report = Report(running: running, roster_epoch: running ? runtime!.roster_epoch : epoch, replica: replica,
                             node: running ? runtime : nil)
+        if metrics {
+            print(StatusMetrics.text(running: running, directory: directory, store: store, logger: logger), terminator: "")
+            return
+        }
         if json { print(try jsonString(report)); return }
         print(replica.text)
         print("roster epoch     \(report.roster_epoch)")
