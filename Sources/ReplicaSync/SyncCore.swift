@@ -77,7 +77,7 @@ public final class SyncCore {
         case let .pingRequest(request):
             return interpret(membership.onPingRequest(request, from: peer, now: now), now: now)
         case .vectorDigest, .vectorRequest, .vector, .batchRequest, .batches, .credit,
-             .stateDigestRequest, .stateDigestReply, .push:
+             .stateDigestRequest, .stateDigestReply, .push, .snapshotNeeded:
             return interpret(antiEntropy.onMessage(message, from: peer, now: now), now: now)
         }
     }
@@ -131,7 +131,13 @@ public final class SyncCore {
                 stats.messagesOut += 1
                 out.append(.send(message, to: peer, address: address))
             case let .loadBatches(request):
-                work += antiEntropy.onBatchesLoaded(load(request), for: request.id, now: now)
+                switch load(request) {
+                case let .loaded(batches): work += antiEntropy.onBatchesLoaded(batches, for: request.id, now: now)
+                case let .compacted(floor): work += antiEntropy.onBatchesCompacted(for: request.id, floor: floor, now: now)
+                }
+            case let .snapshotNeeded(peer, origin, floor):
+                stats.snapshotsNeeded += 1
+                out.append(.snapshotNeeded(peer: peer, origin: origin, floor: floor))
             case let .applyBatches(batches, peer, ticket):
                 out += apply(batches, from: peer)
                 work += antiEntropy.onApplied(ticket, vector: currentVector(), now: now)
@@ -148,12 +154,26 @@ public final class SyncCore {
         return out
     }
 
-    /// Reads one run of the log. A read failure answers "nothing more", which ends the
-    /// range; the peer's next round asks again.
-    private func load(_ request: LoadRequest) -> [SealedBatch] {
+    private enum Loaded {
+        case loaded([SealedBatch])
+        /// The log's floor is at or above the range's start: the peer needs a snapshot.
+        case compacted(floor: UInt64)
+    }
+
+    /// Reads one run of the log. Below the log floor the answer is "compacted", which
+    /// the peer hears as `snapshotNeeded`; another read failure answers "nothing more",
+    /// which ends the range, and the peer's next round asks again.
+    private func load(_ request: LoadRequest) -> Loaded {
         stats.loads += 1
         let limit = ChunkLimit(batchesMax: request.maxCount, bytesMax: max(1, request.maxBytes))
-        return (try? store.batches(of: request.origin, from: request.fromSeq, limit: limit)) ?? []
+        do {
+            return .loaded(try store.batches(of: request.origin, from: request.fromSeq, limit: limit))
+        } catch let StorageError.compacted(_, floor) {
+            stats.compactedLoads += 1
+            return .compacted(floor: floor)
+        } catch {
+            return .loaded([])
+        }
     }
 
     /// A chunk is applied in one store transaction with a savepoint per batch

@@ -11,6 +11,10 @@ public struct SyncCoreStats: Hashable, Sendable {
     public var loads = 0
     public var stateDigestsComputed = 0
     public var undeliverable = 0
+    /// Loads that reached below the log floor (answered `snapshotNeeded`).
+    public var compactedLoads = 0
+    /// Peers that told us to take a snapshot.
+    public var snapshotsNeeded = 0
 
     public init() {}
 

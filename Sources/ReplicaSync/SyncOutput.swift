@@ -40,4 +40,7 @@ public enum SyncOutput: Hashable, Sendable {
     case protocolViolation(SiteID, String)
     /// Equal vectors, different materialised state: bookkeeping says done, data disagree.
     case stateDivergence(SiteID)
+    /// `peer` compacted `origin` through `floor` and we lack part of it: deltas cannot
+    /// catch us up. The shell resyncs from a snapshot (`ReplicaStore.resync`).
+    case snapshotNeeded(peer: SiteID, origin: Origin, floor: UInt64)
 }

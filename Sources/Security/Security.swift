@@ -49,6 +49,8 @@ public enum SecurityError: Error, Equatable, Sendable, CustomStringConvertible {
     case streamFailed
     /// A secretstream header of the wrong length.
     case invalidStreamHeader
+    /// A backup's sealed file key does not open with this backup key (wrong key, or altered).
+    case backupKeyMismatch
 
     /// A password longer than `PasswordHasher.passwordBytesMax`.
     case passwordTooLong(bytes: Int, max: Int)
@@ -70,6 +72,7 @@ public enum SecurityError: Error, Equatable, Sendable, CustomStringConvertible {
         case .streamClosed: "stream already closed by its final frame"
         case .streamFailed: "stream refused: an earlier frame failed"
         case .invalidStreamHeader: "secretstream header has the wrong length"
+        case .backupKeyMismatch: "the backup's file key does not open with this backup key (wrong key or altered file)"
         case let .passwordTooLong(bytes, max): "password of \(bytes) bytes, at most \(max)"
         case .passwordHashingFailed: "password hashing failed (out of memory for the chosen limits?)"
         }

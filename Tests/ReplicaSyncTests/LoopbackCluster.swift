@@ -47,6 +47,8 @@ final class LoopbackCluster {
     private var antiEntropyTickAt: [SiteID: Instant] = [:]
     private(set) var divergences = 0
     private(set) var refusedBatches = 0
+    /// Every `snapshotNeeded` a core reported: (who, told by whom, origin, floor).
+    private(set) var snapshotsNeeded: [(site: SiteID, peer: SiteID, origin: Origin, floor: UInt64)] = []
     /// Links that drop everything (a cut).
     var cut: Set<[SiteID]> = []
 
@@ -118,6 +120,8 @@ final class LoopbackCluster {
                 divergences += 1
             case .batchRefused:
                 refusedBatches += 1
+            case let .snapshotNeeded(peer, origin, floor):
+                snapshotsNeeded.append((site, peer, origin, floor))
             case .memberStatusChanged, .refused, .protocolViolation:
                 break
             }

@@ -87,6 +87,8 @@ struct AntiEntropyHarness {
                 divergences.append((s, peer))
             case let .protocolViolation(peer, reason):
                 violations.append("\(s) ← \(peer): \(reason)")
+            case let .snapshotNeeded(peer, origin, floor):
+                violations.append("\(s) told by \(peer) that \(origin) is compacted through #\(floor): fake replicas never compact")
             case .refused, .scheduleTick:
                 break
             }

@@ -85,6 +85,29 @@ import Replica
         #expect(node.pullingFrom.isEmpty)
     }
 
+    @Test func aRequestBelowTheLogFloorIsAnsweredSnapshotNeeded() {
+        // The server: holds B's origin through 100, but its log starts above 40.
+        var server = AntiEntropy(config: Self.smallWindows(Self.b), localVector: VersionVector([Self.originB: 100]),
+                                 isOnRoster: { _ in true }, random: SplitMix64(seed: 1))
+        var puller = AntiEntropy(config: Self.smallWindows(Self.a), localVector: VersionVector(),
+                                 isOnRoster: { _ in true }, random: SplitMix64(seed: 2))
+        _ = server.start(now: .zero)
+        _ = puller.start(now: .zero)
+        guard case let .send(request, _) = puller.onMessage(.vector(VersionVector([Self.originB: 100])), from: Self.b, now: .zero).first,
+              case let .loadBatches(load) = server.onMessage(request, from: Self.a, now: .zero).first else {
+            Issue.record("no request or load"); return
+        }
+        let answer = server.onBatchesCompacted(for: load.id, floor: 40, now: .zero)
+        #expect(answer == [.send(.snapshotNeeded(SnapshotNeeded(origin: Self.originB, floor: 40)), to: Self.a)])
+        #expect(server.servingTo.isEmpty)
+        guard case let .send(message, _) = answer.first else { return }
+        let decoded = try! SyncMessage.decode(message.encoded())
+        #expect(puller.onMessage(decoded, from: Self.b, now: .zero) == [.snapshotNeeded(peer: Self.b, origin: Self.originB, floor: 40)])
+        #expect(puller.pullingFrom.isEmpty)
+        // Unasked, the same message is ignored.
+        #expect(puller.onMessage(decoded, from: Self.b, now: .zero).isEmpty)
+    }
+
     @Test func anUnrequestedBatchIsAProtocolViolation() {
         var node = AntiEntropy(config: Self.smallWindows(Self.a), localVector: VersionVector(),
                                isOnRoster: { _ in true }, random: SplitMix64(seed: 1))

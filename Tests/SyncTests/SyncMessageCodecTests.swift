@@ -23,6 +23,7 @@ import Replica
         .batches(BatchChunk(batches: [makeBatch(origin: origin, seq: 1, bodyBytes: 10),
                                       makeBatch(origin: origin, seq: 2, bodyBytes: 0)])),
         .credit(Credit(batches: 16, bytes: .max)),
+        .snapshotNeeded(SnapshotNeeded(origin: origin, floor: 1_000_000)),
         .stateDigestRequest,
         .stateDigestReply(StateDigestReply(vectorDigest: 77, stateDigest: [UInt8](repeating: 1, count: 32))),
         .push(makeBatch(origin: origin, seq: 3, bodyBytes: 100)),
@@ -36,7 +37,7 @@ import Replica
     }
 
     @Test func everyTypeCodeIsCovered() {
-        #expect(Set(Self.everyCase.map(\.typeCode.rawValue)).count == 12)
+        #expect(Set(Self.everyCase.map(\.typeCode.rawValue)).count == 13)
     }
 
     @Test func anUnknownMessageTypeIsATypedError() {

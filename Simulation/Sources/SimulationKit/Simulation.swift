@@ -176,6 +176,9 @@ public final class Simulation {
                 // a false alarm of the corruption model, not of the replicas.
                 if deliveringFlippedFrame { stats.divergenceFromCorruptFrames += 1; continue }
                 violations.append("t=\(time.millis)ms node \(node.index) found its state differs from node \(indexOfSite[peer] ?? -1) at equal vectors")
+            case let .snapshotNeeded(peer, origin, floor):
+                // The simulator never compacts a log, so no peer may ever answer this.
+                violations.append("t=\(time.millis)ms node \(node.index) told by node \(indexOfSite[peer] ?? -1) that \(origin) is compacted through #\(floor)")
             }
         }
         checkBounds(node)

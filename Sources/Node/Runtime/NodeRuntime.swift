@@ -55,6 +55,8 @@ public final class NodeRuntime: @unchecked Sendable {
     var stopped = false
     var vectorObserver: (@Sendable (VersionVector) -> Void)?
     var metricsState = RuntimeMetricsState()
+    /// Snapshot exports running for `meshdesk rebuild` clients, by session id.
+    var snapshotServes: [UInt64: SnapshotCreditGate] = [:]
 
     enum DialState { case connecting, backoff(until: Instant) }
 
@@ -177,6 +179,7 @@ public final class NodeRuntime: @unchecked Sendable {
             deliver(bytes, from: site, session: handle)
         case let .closed(handle, remoteKey, error):
             let site = sessionSites.removeValue(forKey: handle.id) ?? remoteKey?.siteID ?? handle.dialledKey?.siteID
+            snapshotServes.removeValue(forKey: handle.id)?.cancel()
             if let error { count("session_\(error.metricLabel)") }
             guard let site else { return }
             sessions[site]?.removeAll { $0.id == handle.id }
@@ -208,6 +211,8 @@ public final class NodeRuntime: @unchecked Sendable {
             default: break
             }
             perform(core.onMessage(message, from: site, now: now()))
+        case .snapshotRequest, .snapshotCredit, .snapshotPart, .snapshotRefused:
+            handleSnapshotEnvelope(envelope, from: site, session: session)
         }
     }
 
@@ -246,6 +251,13 @@ public final class NodeRuntime: @unchecked Sendable {
             case let .stateDivergence(site):
                 count("state_divergence")
                 logger.error("state divergence: equal vectors, different data", metadata: ["peer": "\(site)"])
+            case let .snapshotNeeded(site, origin, floor):
+                // Resync in place (swapping the open replica) is not wired into the running
+                // node yet: the operator stops it and runs the offline resync (docs/operations.md).
+                count("snapshot_needed")
+                Counter(label: "meshdesk_snapshot_needed_total").increment()
+                logger.error("peer compacted history this node lacks; resync from a snapshot needed",
+                             metadata: ["peer": "\(site)", "origin": "\(origin)", "floor": "\(floor)"])
             }
         }
         vectorObserver?(core.antiEntropy.localVector)

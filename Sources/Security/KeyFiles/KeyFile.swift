@@ -24,6 +24,9 @@ public enum KeyFile {
         case adminIdentity = "meshdesk-admin-identity-v1"
         /// The 32-byte cluster network key that gates the handshake.
         case networkKey = "meshdesk-network-key-v1"
+        /// The secret half of the cluster's X25519 backup key (`BackupSecretKey`): opens
+        /// backups. Kept offline by the admin, never on a node.
+        case backupKey = "meshdesk-backup-key-v1"
 
         /// Every kind holds a 32-byte secret today; the tag fixes the length.
         public var secretByteCount: Int { 32 }
@@ -165,7 +168,7 @@ public enum KeyFile {
 extension SigningIdentity {
     /// Saves this identity's seed (not the expanded secret key) as a key file.
     public func save(to path: String, kind: KeyFile.Kind = .identity, overwrite: Bool = false) throws(SecurityError) {
-        precondition(kind != .networkKey, "an identity is saved as .identity or .adminIdentity")
+        precondition(kind == .identity || kind == .adminIdentity, "an identity is saved as .identity or .adminIdentity")
         var seed = self.seed
         let secret = SecretBytes(wiping: &seed)
         try KeyFile.save(secret, kind: kind, to: path, overwrite: overwrite)
@@ -173,7 +176,7 @@ extension SigningIdentity {
 
     /// Loads an identity saved by `save(to:kind:)`.
     public static func load(from path: String, kind: KeyFile.Kind = .identity) throws(SecurityError) -> SigningIdentity {
-        precondition(kind != .networkKey, "an identity is loaded as .identity or .adminIdentity")
+        precondition(kind == .identity || kind == .adminIdentity, "an identity is loaded as .identity or .adminIdentity")
         let secret = try KeyFile.load(kind: kind, from: path)
         return try secret.withBytes { seed throws(SecurityError) in try SigningIdentity(seed: seed) }
     }

@@ -111,6 +111,12 @@ public struct AntiEntropy: Sendable {
             return startServing(peer, request: request, now: now)
         case let .batches(chunk):
             return receive(chunk, from: peer, now: now)
+        case let .snapshotNeeded(needed):
+            // Only an answer to our own request counts; anything else is noise.
+            guard let session = pulls[peer], let through = session.wanted[needed.origin],
+                  localVector[needed.origin] < needed.floor, through >= 1 else { return [] }
+            pulls[peer] = nil
+            return [.snapshotNeeded(peer: peer, origin: needed.origin, floor: needed.floor)]
         case let .credit(credit):
             guard var session = serves[peer] else { return [] }
             session.creditBatches = session.creditBatches.addingSaturating(credit.batches)
@@ -161,6 +167,16 @@ public struct AntiEntropy: Sendable {
         // When nothing fitted, wait for credit: `pump` restarts on the next `Credit`.
         if !(chunk.isEmpty && !batches.isEmpty) { out += pump(peer) }
         return out
+    }
+
+    /// The store answers a `loadBatches` directive with "compacted": its log no longer
+    /// holds the range's start. The peer is told so — never silently sent nothing — and
+    /// the session ends (nothing after a gap could apply anyway).
+    public mutating func onBatchesCompacted(for id: UInt64, floor: UInt64, now: Instant) -> [AntiEntropyDirective] {
+        guard let peer = serves.first(where: { $0.value.loading?.id == id })?.key,
+              let load = serves[peer]?.loading else { return [] } // session gone: stale
+        serves[peer] = nil
+        return [.send(.snapshotNeeded(SnapshotNeeded(origin: load.origin, floor: floor)), to: peer)]
     }
 
     /// The store reports the result of an `applyBatches` directive.

@@ -17,6 +17,9 @@ public enum AntiEntropyDirective: Hashable, Sendable {
     /// The peer broke the protocol (e.g. sent beyond its credit); close its session.
     case protocolViolation(SiteID, String)
     case refused(SiteID, AntiEntropyRefusal)
+    /// `peer` no longer holds `origin`'s batches through `floor`, which we lack: deltas
+    /// cannot bring us past it. The shell resyncs from a snapshot (docs/sync.md).
+    case snapshotNeeded(peer: SiteID, origin: Origin, floor: UInt64)
     /// Call `onTick(now:)` at (or after) this instant.
     case scheduleTick(at: Instant)
 }

@@ -17,6 +17,9 @@ public enum SyncMessage: Hashable, Sendable {
     case batchRequest(BatchRequest)
     case batches(BatchChunk)
     case credit(Credit)
+    /// "Your request reaches below my log floor: take a snapshot." The answer to a
+    /// `batchRequest` whose range starts at or below the server's floor for `origin`.
+    case snapshotNeeded(SnapshotNeeded)
     // Second layer of anti-entropy: compare digests of the materialised state.
     case stateDigestRequest
     case stateDigestReply(StateDigestReply)
@@ -129,6 +132,18 @@ public struct BatchChunk: Hashable, Sendable {
     public init(batches: [SealedBatch]) {
         precondition(!batches.isEmpty && batches.count <= SyncMessage.chunkBatchesMax, "chunk of \(batches.count)")
         self.batches = batches
+    }
+}
+
+/// The server's log no longer holds `origin` through `floor` (compacted, or installed
+/// from a snapshot): a delta cannot bring the requester past it.
+public struct SnapshotNeeded: Hashable, Sendable {
+    public let origin: Origin
+    public let floor: UInt64
+
+    public init(origin: Origin, floor: UInt64) {
+        self.origin = origin
+        self.floor = floor
     }
 }
 

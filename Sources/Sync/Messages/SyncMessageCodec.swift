@@ -14,7 +14,7 @@ extension SyncMessage {
 
     enum TypeCode: UInt8 {
         case ping = 1, ack = 2, pingRequest = 3
-        case vectorDigest = 10, vectorRequest = 11, vector = 12, batchRequest = 13, batches = 14, credit = 15
+        case vectorDigest = 10, vectorRequest = 11, vector = 12, batchRequest = 13, batches = 14, credit = 15, snapshotNeeded = 16
         case stateDigestRequest = 20, stateDigestReply = 21
         case push = 30
     }
@@ -30,6 +30,7 @@ extension SyncMessage {
         case .batchRequest: .batchRequest
         case .batches: .batches
         case .credit: .credit
+        case .snapshotNeeded: .snapshotNeeded
         case .stateDigestRequest: .stateDigestRequest
         case .stateDigestReply: .stateDigestReply
         case .push: .push
@@ -84,6 +85,10 @@ extension SyncMessage {
         case let .credit(c):
             w.varint(UInt64(c.batches))
             w.varint(UInt64(c.bytes))
+        case let .snapshotNeeded(n):
+            w.u64(n.origin.site.rawValue)
+            w.u32(n.origin.epoch)
+            w.varint(n.floor)
         case .stateDigestRequest:
             break
         case let .stateDigestReply(s):
@@ -159,6 +164,9 @@ extension SyncMessage {
             return .batches(BatchChunk(batches: batches))
         case .credit:
             return .credit(Credit(batches: try decodeU32(from: &r), bytes: try decodeU32(from: &r)))
+        case .snapshotNeeded:
+            let origin = Origin(site: SiteID(rawValue: try r.u64()), epoch: try r.u32())
+            return .snapshotNeeded(SnapshotNeeded(origin: origin, floor: try r.varint()))
         case .stateDigestRequest:
             return .stateDigestRequest
         case .stateDigestReply:

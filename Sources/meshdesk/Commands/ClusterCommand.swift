@@ -10,6 +10,8 @@ import Security
 ///     <cluster>/admin.pub      its public key: pinned by every node
 ///     <cluster>/network.key    the cluster network key (0600)
 ///     <cluster>/roster.signed  the latest signed roster
+///     <cluster>/backup.key     the backup key's secret half (0600): opens backups; keep offline
+///     <cluster>/backup.pub     its public half: nodes seal backups to it
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
@@ -45,6 +47,10 @@ struct ClusterCommand: ParsableCommand {
                 }
                 try ClusterFiles.writePublicKey(try ClusterFiles.loadPublicKey(file("admin.pub")),
                                                 to: dir.appendingPathComponent("admin.pub").path)
+                if FileManager.default.fileExists(atPath: file(NodeRecovery.backupPublicKeyFile)) {
+                    try NodeRecovery.writeBackupPublicKey(try NodeRecovery.loadBackupPublicKey(file(NodeRecovery.backupPublicKeyFile)),
+                                                          to: dir.appendingPathComponent(NodeRecovery.backupPublicKeyFile).path)
+                }
             }
             try ClusterFiles.write(signed.encoded(), to: dir.appendingPathComponent("roster.signed").path)
         }
@@ -66,6 +72,9 @@ struct ClusterCommand: ParsableCommand {
             try admin.save(to: cluster.file("admin.key"), kind: .adminIdentity)
             try ClusterFiles.writePublicKey(admin.publicKey, to: cluster.file("admin.pub"))
             try NetworkKey.generate().save(to: cluster.file("network.key"))
+            let backupKey = BackupSecretKey.generate()
+            try backupKey.save(to: cluster.file("backup.key"))
+            try NodeRecovery.writeBackupPublicKey(backupKey.publicKey, to: cluster.file(NodeRecovery.backupPublicKeyFile))
             let signed = try cluster.publish(MembershipRoster(epoch: 1, clusterName: name, members: []), admin: admin)
             _ = signed
             let report = RosterReport(try cluster.load().roster, dir: cluster.url.path)
