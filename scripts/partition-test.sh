@@ -291,10 +291,11 @@ rebuild_node() {  # wipe node $1's replica (keys and config kept) and rebuild it
     rm -f "$T/n$1/replica.sqlite" "$T/n$1/replica.sqlite-wal" "$T/n$1/replica.sqlite-shm" "$T/n$1/status.json"
     in_ns "$1" "$BIN" rebuild --data-dir "$T/n$1" --from "$(ipof "$2"):$PORT" >>"$T/n$1.log" 2>&1
 }
-backup_node() { md backup --data-dir "$T/n$1" --out "$2" >/dev/null; }
-restore_node() {  # stop node $1, restore it from backup file $2
+backup_node() { md backup --data-dir "$T/n$1" --output "$2" >/dev/null; }
+restore_node() {  # node $1 burns (replica gone); restore it from backup file $2 with the cluster's offline key
     crash "$1"
-    md restore --data-dir "$T/n$1" --from "$2" >>"$T/n$1.log" 2>&1
+    rm -f "$T/n$1/replica.sqlite" "$T/n$1/replica.sqlite-wal" "$T/n$1/replica.sqlite-shm" "$T/n$1/status.json"
+    md restore --data-dir "$T/n$1" --input "$2" --backup-key "$T/cluster/backup.key" >>"$T/n$1.log" 2>&1
 }
 # A command exists when its own help names it (an unknown one prints the top-level help, exit 0).
 has_command() { "$BIN" "$1" --help 2>/dev/null | grep -q "USAGE: meshdesk $1"; }
