@@ -13,7 +13,8 @@ struct MeshDesk: AsyncParsableCommand {
         subcommands: [InitCommand.self, ServeCommand.self, StatusCommand.self, ClusterCommand.self,
                       RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self,
                       TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
-                      UserCommand.self, DirectoryCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self]
+                      UserCommand.self, DirectoryCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self,
+                      CompactCommand.self]
     )
 }
 
