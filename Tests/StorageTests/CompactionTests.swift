@@ -267,6 +267,37 @@ import Testing
         #expect(try a.stateDigest() == c.stateDigest())
     }
 
+    /// The concurrent edit stamped before the delete: absorbed when it arrives (no
+    /// conflict, the delete is later), and only then is the tombstone collected.
+    @Test func anEarlierStampedConcurrentEditIsAbsorbedBeforeItsTombstoneGoes() throws {
+        let (a, b, c) = try stores()
+        var row = RowID(high: 0, low: 0)
+        clock.advance(1)
+        try a.write { tx in row = tx.newRowID(); try tx.assign("asset", row, ["tag": .text("CT-01")]) }
+        try sync(a, to: b)
+        try sync(a, to: c)
+        clock.advance(1)
+        let edit = try #require(try c.write { tx in try tx.assign("asset", row, ["state": .text("calibrated")]) }.receipt)
+        clock.advance(1)
+        try a.write { tx in try tx.delete("asset", row) }
+        try sync(a, to: b)
+        try sync(a, to: c)
+        try acknowledgeAll([a, b, c])
+        _ = try a.compact(members: [bob.site, carol.site], policy: exact)
+        #expect(try a.compact(members: [bob.site, carol.site], policy: exact).collection
+                == .waiting(lacking: VersionVector([edit.origin: 1])))
+        #expect(try a.receive(edit.batch) == .applied(drained: 0))
+        try b.receive(edit.batch)
+        try acknowledgeAll([a, b, c])
+        let round = try a.compact(members: [bob.site, carol.site], policy: exact)
+        #expect(round.collection == .collected(MetadataCollectionCounts(tombstones: 1, overwrittenStamps: 0, removedTags: 0),
+                                               newPointRecorded: true))
+        #expect(try count("tombstones", a) == 0)
+        #expect(try count("e_asset", a) == 0)
+        #expect(try a.stateDigest() == b.stateDigest())
+        #expect(try a.stateDigest() == c.stateDigest())
+    }
+
     @Test func aNewRowIsStillWritableAfterCollection() throws {
         let (a, b, _) = try stores()
         var gone = RowID(high: 0, low: 0)
