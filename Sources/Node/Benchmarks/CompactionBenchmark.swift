@@ -78,7 +78,8 @@ public struct CompactionBenchmark {
     private func runOnce(directory: URL, name: String, compact: Bool, progress: (String) -> Void) throws -> Run {
         let writer = SigningIdentity(), peer = SigningIdentity()
         let ring = KeyRing([writer.publicKey, peer.publicKey])
-        let logger = Logger(label: "bench")
+        // Each round logs a notice; the figures are what this prints.
+        let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         func fresh(_ file: String) -> String {
             let path = directory.appendingPathComponent("\(name)-\(file).sqlite").path
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
