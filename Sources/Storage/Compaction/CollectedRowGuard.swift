@@ -13,6 +13,18 @@ import Replica
 /// replica that has collected something; natural-key rows keep their tombstones and
 /// never reach here.
 enum CollectedRowGuard {
+    /// Whether `row` of the entity was deleted and its tombstone since collected: absent,
+    /// and created by a batch a completed collection covers.
+    static func wasCollected(_ row: RowID, table: EntityTable, db: Database) throws -> Bool {
+        let collected = try CollectedThrough.all(db: db)
+        guard !collected.isEmpty,
+              let creator = MetadataCollection.creator(of: row, among: try MetadataCollection.knownOrigins(db: db)),
+              let through = collected[creator], row.high <= through.rawValue else { return false }
+        let present = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(quoted(table.tableName)) WHERE id = ?)",
+                                        arguments: [row.databaseValue]) ?? false
+        return !present
+    }
+
     static func check(_ changes: [Change], schema: Schema, tables: [EntityID: EntityTable], db: Database) throws {
         let collected = try CollectedThrough.all(db: db)
         guard !collected.isEmpty else { return }
