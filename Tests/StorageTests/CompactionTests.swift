@@ -256,6 +256,9 @@ import Testing
         // The edited-after-delete tombstone stays (a human looks at it); the quiet one went.
         let left = try a.read { db in try Data.fetchAll(db, sql: "SELECT row FROM tombstones") }
         #expect(left == [Data(edited.bytes)])
+        // Still deleted to a reader, tombstone or not.
+        #expect(try a.isDeleted("asset", quiet))
+        #expect(try a.isDeleted("asset", edited))
         // Nothing brings the collected row back: a later local write is refused.
         clock.advance(1)
         #expect(throws: StorageError.rowDeleted(entity: "asset", row: quiet)) {
