@@ -23,6 +23,8 @@ public final class SyncCore {
     public let stateDigestRefreshMillis: UInt64
 
     private var digestVector: VersionVector?
+    private var acknowledgements = HorizonAcknowledgements()
+    private let isOnRoster: RosterCheck
     private var digestAt: Instant?
     private var started = false
 
@@ -41,6 +43,7 @@ public final class SyncCore {
         self.antiEntropy = AntiEntropy(config: antiEntropyConfig, localVector: try store.versionVector(),
                                        isOnRoster: isOnRoster, random: random.split())
         self.stateDigestRefreshMillis = stateDigestRefreshMillis
+        self.isOnRoster = isOnRoster
     }
 
     // MARK: - Events
@@ -78,6 +81,7 @@ public final class SyncCore {
             return interpret(membership.onPingRequest(request, from: peer, now: now), now: now)
         case .vectorDigest, .vectorRequest, .vector, .batchRequest, .batches, .credit,
              .stateDigestRequest, .stateDigestReply, .push, .snapshotNeeded:
+            noteAcknowledgement(message, from: peer, now: now)
             return interpret(antiEntropy.onMessage(message, from: peer, now: now), now: now)
         }
     }
@@ -87,6 +91,22 @@ public final class SyncCore {
     public func onLocalCommit(_ batch: SealedBatch, now: Instant) -> [SyncOutput] {
         precondition(started, "sync core not started")
         return interpret(antiEntropy.onLocalBatchCommitted(batch, now: now), now: now)
+    }
+
+    /// Records the vector a roster peer says it holds, for the compaction horizon
+    /// (`HorizonAcknowledgements`). Read before the message is handled, against the
+    /// vector the digest was compared with. A failed write is counted; the next round
+    /// tells us again.
+    private func noteAcknowledgement(_ message: SyncMessage, from peer: SiteID, now: Instant) {
+        guard isOnRoster(peer),
+              let vector = HorizonAcknowledgements.acknowledgedVector(in: message, ourVector: antiEntropy.localVector),
+              acknowledgements.shouldStore(vector, from: peer, now: now) else { return }
+        do {
+            try store.recordAcknowledgement(of: peer, vector: vector)
+            stats.acknowledgementsRecorded += 1
+        } catch {
+            stats.acknowledgementWriteFailures += 1
+        }
     }
 
     // MARK: - Interpreting directives

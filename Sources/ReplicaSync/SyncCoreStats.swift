@@ -19,4 +19,7 @@ public struct SyncCoreStats: Hashable, Sendable {
     public init() {}
 
     public var batchesRefused: Int { refusals.values.reduce(0, +) }
+    /// Peers' acknowledged vectors written for the compaction horizon, and failed writes.
+    public var acknowledgementsRecorded = 0
+    public var acknowledgementWriteFailures = 0
 }

@@ -14,7 +14,8 @@ struct MeshDesk: AsyncParsableCommand {
                       RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self,
                       TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
                       UserCommand.self, DirectoryCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self,
-                      VerifyCommand.self, BackupCommand.self, RestoreCommand.self, RebuildCommand.self]
+                      VerifyCommand.self, BackupCommand.self, RestoreCommand.self, RebuildCommand.self,
+                      CompactCommand.self]
     )
 }
 

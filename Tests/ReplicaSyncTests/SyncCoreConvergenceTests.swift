@@ -1,5 +1,5 @@
 import Replica
-import ReplicaSync
+@testable import ReplicaSync
 import Storage
 import Sync
 import Testing
@@ -77,5 +77,47 @@ import Testing
             return try Self.digests(cluster, count: 3)
         }
         #expect(try trace(seed: 5) == trace(seed: 5))
+    }
+}
+
+/// What anti-entropy tells a core about its peers ends up in the store, for the
+/// compaction horizon.
+@Suite struct HorizonAcknowledgementTests {
+    @Test func convergedCoresRecordWhatEachPeerHolds() throws {
+        let cluster = try LoopbackCluster(count: 3, seed: 21)
+        cluster.run(forMillis: 3_000)
+        try SyncCoreConvergenceTests.writeTicket(cluster, at: 0, title: "监护仪报警")
+        try SyncCoreConvergenceTests.writeTicket(cluster, at: 2, title: "HIS slow")
+        cluster.run(forMillis: 15_000)
+        let vector = try cluster.core(0).store.versionVector()
+        #expect(vector.batchCount == 2)
+        for index in 0..<3 {
+            let core = cluster.core(index)
+            let acknowledgements = try core.store.memberAcknowledgements()
+            #expect(Set(acknowledgements.keys) == Set(cluster.sites.filter { $0 != core.site }))
+            for (_, acknowledgement) in acknowledgements { #expect(acknowledgement.vector == vector) }
+            #expect(core.stats.acknowledgementWriteFailures == 0)
+        }
+        // And compaction then drops the whole log everywhere (no retained tail), state unchanged.
+        var policy = CompactionPolicy()
+        policy.retainedBatchesPerOriginMin = 0
+        let before = try SyncCoreConvergenceTests.digests(cluster, count: 3)
+        for index in 0..<3 {
+            let core = cluster.core(index)
+            let report = try core.store.compact(members: Set(cluster.sites), policy: policy)
+            #expect(report.batchesDeleted == 2)
+        }
+        #expect(try SyncCoreConvergenceTests.digests(cluster, count: 3) == before)
+    }
+
+    @Test func aDigestThatDiffersFromOursSaysNothingAboutThePeer() {
+        let ours = VersionVector([Origin(site: SiteID(rawValue: 1), epoch: 1): 3])
+        let other = VersionVector([Origin(site: SiteID(rawValue: 1), epoch: 1): 2])
+        #expect(HorizonAcknowledgements.acknowledgedVector(in: .vectorDigest(VectorDigest(digest: VectorDigest.of(other))),
+                                                          ourVector: ours) == nil)
+        #expect(HorizonAcknowledgements.acknowledgedVector(in: .vectorDigest(VectorDigest(digest: VectorDigest.of(ours))),
+                                                          ourVector: ours) == ours)
+        #expect(HorizonAcknowledgements.acknowledgedVector(in: .vector(other), ourVector: ours) == other)
+        #expect(HorizonAcknowledgements.acknowledgedVector(in: .stateDigestRequest, ourVector: ours) == nil)
     }
 }

@@ -71,6 +71,9 @@ public enum FaultAction: Hashable, Sendable, CustomStringConvertible {
     case byzantineBurst
     /// A scheduled local write (named scenarios need writes at given moments).
     case localWrite(node: Int)
+    /// One compaction round at the node (log below the horizon, metadata behind a
+    /// recorded join; docs/replication.md, "Compaction").
+    case compact(node: Int)
 
     public var description: String {
         switch self {
@@ -83,6 +86,7 @@ public enum FaultAction: Hashable, Sendable, CustomStringConvertible {
         case let .clockJump(n, d): "clock of node \(n) jumps \(d)ms"
         case .byzantineBurst: "byzantine burst"
         case let .localWrite(n): "local write at node \(n)"
+        case let .compact(n): "compaction round at node \(n)"
         }
     }
 }
@@ -152,10 +156,32 @@ public struct FaultPlan: Sendable, CustomStringConvertible {
         if byzantine != nil {
             for _ in 0..<Int.random(in: 1...4, using: &random) { actions.append((at(), .byzantineBurst)) }
         }
+        actions += compactionRounds(seed: seed, nodes: nodes, options: options, drawn: actions.map(\.1))
         actions.sort { ($0.0, $0.1.description) < ($1.0, $1.1.description) }
         return FaultPlan(seed: seed, nodes: nodes, network: network, skewMillis: skew, byzantine: byzantine,
                          actions: actions, faultPhaseMillis: phase,
                          writes: Int.random(in: options.writesMin...options.writesMax, using: &random))
+    }
+
+    /// Compaction rounds, from a stream of their own so the faults every older seed
+    /// drew stay the same. Not in plans that lose a disk: a wiped or restored node needs
+    /// a snapshot once its peers compacted, and snapshots are not simulated yet.
+    static func compactionRounds(seed: UInt64, nodes: Int, options: SimulationOptions,
+                                 drawn: [FaultAction]) -> [(UInt64, FaultAction)] {
+        guard options.compactionFaults else { return [] }
+        let losesDisk = drawn.contains {
+            switch $0 {
+            case .wipe, .snapshot, .restoreFromBackup: true
+            default: false
+            }
+        }
+        guard !losesDisk else { return [] }
+        var random = SplitMix64(seed: seed ^ 0xC0A1_E5CE_C0A1_E5CE)
+        let phase = options.faultPhaseMillis
+        return (0..<Int.random(in: 1...6, using: &random)).map { _ in
+            (UInt64.random(in: 2_000..<max(2_001, phase), using: &random),
+             .compact(node: Int.random(in: 0..<nodes, using: &random)))
+        }
     }
 
     public var description: String {

@@ -10,6 +10,10 @@ public enum Scenario: String, CaseIterable, Sendable {
     case isolateCampusForHours = "isolate-campus-for-hours"
     /// A campus wiped and rebuilt from its peers mid-run.
     case wipeAndRebuild = "wipe-and-rebuild"
+    /// Every campus runs compaction rounds every 4 s while one campus is cut off for
+    /// 12 s and everyone writes: the cut-off campus holds the horizon back, the rounds
+    /// after the heal drop the log and collect metadata, and all must converge.
+    case compactDuringPartition = "compact-during-partition"
 
     /// Whether the checkers must reject the run.
     public var mustFail: Bool { self == .sequenceReuseTrap }
@@ -31,6 +35,11 @@ public enum Scenario: String, CaseIterable, Sendable {
             options.extraActions = [(5_000, .partition(.isolate(0), durationMillis: hours * 3_600_000))]
         case .wipeAndRebuild:
             options.extraActions = [(20_000, .wipe(node: 2)), (21_000, .localWrite(node: 2))]
+        case .compactDuringPartition:
+            let rounds = stride(from: UInt64(4_000), to: options.faultPhaseMillis, by: 4_000).flatMap { at in
+                (0..<options.nodes).map { (at + UInt64($0) * 100, FaultAction.compact(node: $0)) }
+            }
+            options.extraActions = [(3_000, .partition(.isolate(0), durationMillis: 12_000))] + rounds
         }
     }
 }

@@ -339,10 +339,23 @@ public final class Simulation {
                 if let byzantine = plan.byzantine { byzantineBurst(from: nodes[byzantine]) }
             case let .localWrite(index):
                 write(at: nodes[index])
+            case let .compact(index):
+                try compact(nodes[index])
             }
         } catch {
             violations.append("t=\(time.millis)ms fault \(action) failed: \(error)")
         }
+    }
+
+    /// One compaction round, as the node's timer runs it: every other simulated site
+    /// is a member. A small retained tail, so the rounds of a short run do delete.
+    func compact(_ node: SimulatedNode) throws {
+        guard let store = node.store else { return }
+        var policy = CompactionPolicy()
+        policy.retainedBatchesPerOriginMin = 2
+        let report = try store.compact(members: roster.subtracting([node.site]), policy: policy)
+        stats.compactionRounds += 1
+        stats.batchesCompacted += report.batchesDeleted
     }
 
     /// The disk is gone: a new empty replica under a new epoch, filled from peers. The
@@ -446,7 +459,7 @@ public final class Simulation {
         for node in nodes {
             guard let store = node.store else { continue }
             for origin in try store.versionVector().origins {
-                var next: UInt64 = 1
+                var next = try store.logFloor()[origin] + 1
                 while true {
                     let chunk = try store.batches(of: origin, from: next, limit: ChunkLimit(batchesMax: 256, bytesMax: 8 << 20))
                     guard !chunk.isEmpty else { break }

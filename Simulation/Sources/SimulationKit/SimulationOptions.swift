@@ -17,6 +17,8 @@ public struct SimulationOptions: Sendable {
     /// Wipes and restores from backup in the drawn plans. The self-test turns them off:
     /// a wiped node rebuilt from its peers would erase the corruption it must detect.
     public var diskLossFaults = true
+    /// Compaction rounds at random nodes in plans without disk loss.
+    public var compactionFaults = true
     /// One anti-entropy round (and one SWIM protocol period).
     public var roundMillis: UInt64 = 1_000
     /// Liveness: after healing, all replicas must agree within this many rounds.

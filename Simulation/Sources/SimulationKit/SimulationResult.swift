@@ -16,6 +16,8 @@ public struct SimulationStats: Sendable {
     public var crashes = 0
     public var wipes = 0
     public var restores = 0
+    public var compactionRounds = 0
+    public var batchesCompacted = 0
     public var byzantineBursts = 0
     public var forksDetected = 0
     public var conflicts = 0
@@ -48,6 +50,7 @@ public struct SimulationResult: Sendable {
         return "seed \(seed) \(passed ? "ok" : "FAILED") trace \(String(traceHash, radix: 16)) "
             + "writes \(stats.writesAcknowledged) frames \(stats.framesSent) lost \(stats.framesLost) cut \(stats.framesCut) "
             + "flipped \(stats.framesFlipped) crashes \(stats.crashes) wipes \(stats.wipes) restores \(stats.restores) "
+            + "compactions \(stats.compactionRounds) (\(stats.batchesCompacted) batches) "
             + "byzantine \(stats.byzantineBursts) forks \(stats.forksDetected) conflicts \(stats.conflicts) "
             + "converged \(stats.roundsToConverge.map { "in \($0) rounds" } ?? "never")"
             + (refused.isEmpty ? "" : " refused[\(refused)]")

@@ -27,6 +27,15 @@ import Testing
         }
     }
 
+    @Test func compactionRoundsDuringAPartitionStillConverge() throws {
+        var options = Self.options()
+        Scenario.compactDuringPartition.apply(to: &options)
+        let result = try Simulation(seed: 3, options: options).run()
+        #expect(result.passed, "\(result.failureReport)")
+        #expect(result.stats.compactionRounds > 0)
+        #expect(result.stats.batchesCompacted > 0)
+    }
+
     @Test func restoringFromABackupWithoutANewEpochIsCaughtAsSequenceReuse() throws {
         var options = Self.options()
         Scenario.sequenceReuseTrap.apply(to: &options)

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import TOMLKit
 
 /// `meshdesk.toml`: what one campus node runs as. Every key is optional; the defaults
@@ -31,6 +32,11 @@ import TOMLKit
 ///     enabled = true                   # false: this node serves no HTTP
 ///     listen  = "127.0.0.1:8080"       # loopback unless a TLS front end is put before it
 ///     password_change_days = 90        # 定期修改密码; 0 = never
+///     [compaction]                     # docs/replication.md, "Compaction"
+///     enabled = true                   # off switch for periodic compaction
+///     interval_s = 3600                # one round per interval
+///     member_silence_max_s = 604800    # a member silent longer stops holding the log back
+///     retained_batches_min = 128       # batches kept per origin below its head
 public struct NodeConfig: Sendable, Equatable {
     public var campusCode = "MAIN"
     public var campusName = "主院区"
@@ -58,6 +64,12 @@ public struct NodeConfig: Sendable, Equatable {
     public static let defaultHTTPListen = "127.0.0.1:8080"
     /// Longest password change period accepted (ten years), so the day count cannot overflow.
     public static let passwordChangeDaysMax = 3_650
+    /// Periodic compaction inside the running node; `meshdesk compact` works either way.
+    public var compactionEnabled = true
+    public var compactionIntervalSeconds: UInt64 = 3_600
+    /// `horizonMemberSilenceMax`, in seconds.
+    public var horizonMemberSilenceMaxSeconds: UInt64 = CompactionHorizon.memberSilenceMaxDefaultMillis / 1_000
+    public var compactionRetainedBatchesMin: UInt64 = 128
 
     public init() {}
 
@@ -69,6 +81,14 @@ public struct NodeConfig: Sendable, Equatable {
     }
 
     public static let fileName = "meshdesk.toml"
+
+    /// The store's compaction policy from these settings.
+    public var compactionPolicy: CompactionPolicy {
+        var policy = CompactionPolicy()
+        policy.memberSilenceMaxMillis = horizonMemberSilenceMaxSeconds * 1_000
+        policy.retainedBatchesPerOriginMin = compactionRetainedBatchesMin
+        return policy
+    }
 
     /// Resolves a key path: absolute as given, relative inside the data directory.
     public func path(_ file: String) -> String {
@@ -129,6 +149,12 @@ public struct NodeConfig: Sendable, Equatable {
             }
             config.passwordChangeDays = http.password_change_days.map(Int.init) ?? config.passwordChangeDays
         }
+        if let compaction = file.compaction {
+            config.compactionEnabled = compaction.enabled ?? config.compactionEnabled
+            config.compactionIntervalSeconds = compaction.interval_s ?? config.compactionIntervalSeconds
+            config.horizonMemberSilenceMaxSeconds = compaction.member_silence_max_s ?? config.horizonMemberSilenceMaxSeconds
+            config.compactionRetainedBatchesMin = compaction.retained_batches_min ?? config.compactionRetainedBatchesMin
+        }
         try config.validate()
         return config
     }
@@ -151,6 +177,9 @@ public struct NodeConfig: Sendable, Equatable {
         guard (0...64).contains(pushFanout) else { throw Failure.invalid("push_fanout must be 0…64") }
         guard gossipIntervalMillis > 0, probeIntervalMillis >= 100, pollIntervalMillis > 0, statusIntervalMillis > 0 else {
             throw Failure.invalid("intervals must be positive (probe_interval_ms ≥ 100)")
+        }
+        guard compactionIntervalSeconds > 0, horizonMemberSilenceMaxSeconds > 0 else {
+            throw Failure.invalid("compaction interval_s and member_silence_max_s must be positive")
         }
     }
 
@@ -198,6 +227,12 @@ public struct NodeConfig: Sendable, Equatable {
         listen = "\(httpListen ?? Self.defaultHTTPListen)"
         password_change_days = \(passwordChangeDays)
 
+        [compaction]  # docs/replication.md, "Compaction"
+        enabled = \(compactionEnabled)
+        interval_s = \(compactionIntervalSeconds)
+        member_silence_max_s = \(horizonMemberSilenceMaxSeconds)
+        retained_batches_min = \(compactionRetainedBatchesMin)
+
         """
     }
 
@@ -218,5 +253,10 @@ public struct NodeConfig: Sendable, Equatable {
         var http: HTTP?
         var peers: Peers?
         var sync: Sync?
+        struct Compaction: Decodable {
+            var enabled: Bool?
+            var interval_s, member_silence_max_s, retained_batches_min: UInt64?
+        }
+        var compaction: Compaction?
     }
 }

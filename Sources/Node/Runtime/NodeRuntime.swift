@@ -118,6 +118,7 @@ public final class NodeRuntime: @unchecked Sendable {
         every(config.pollIntervalMillis) { $0.pollLocalCommits() }
         every(config.statusIntervalMillis) { $0.writeStatus() }
         every(1_000) { $0.reloadRosterFile() }
+        scheduleCompaction()
     }
 
     /// Seed peers: the roster members named in `[peers] seeds` (by address), or all.
@@ -130,7 +131,7 @@ public final class NodeRuntime: @unchecked Sendable {
         }
     }
 
-    private func every(_ millis: UInt64, _ body: @escaping @Sendable (NodeRuntime) -> Void) {
+    func every(_ millis: UInt64, _ body: @escaping @Sendable (NodeRuntime) -> Void) {
         let interval = TimeAmount.milliseconds(Int64(millis))
         repeating.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
             guard !stopped else { return }
@@ -327,6 +328,10 @@ public final class NodeRuntime: @unchecked Sendable {
                 perform(core.onLocalCommit(batch, now: now()))
                 lastLocalSeq = batch.header.seq
             }
+        } catch let StorageError.compacted(_, through) {
+            // Peers pulled these from the log and compaction dropped them before the
+            // poll saw them: they are announced already.
+            lastLocalSeq = max(lastLocalSeq, through)
         } catch {
             logger.error("polling the replica failed", metadata: ["error": "\(error)"])
         }

@@ -61,6 +61,22 @@ enum Migrations {
                     PRIMARY KEY(site, epoch)) WITHOUT ROWID;
                 """)
         }
+        // Compaction's memory (docs/replication.md, "Compaction"): what each member last
+        // acknowledged holding and when we learned it; the pending metadata-collection
+        // point (horizon H_k, join J_k and, per origin, the hybrid time of the batch at
+        // H_k); and per origin the time through which metadata was already collected.
+        migrator.registerMigration("v3-compaction") { db in
+            try db.execute(sql: """
+                CREATE TABLE member_acknowledgements(
+                    site INTEGER PRIMARY KEY NOT NULL, vector BLOB NOT NULL, learned_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE collection_point(
+                    id INTEGER PRIMARY KEY CHECK (id = 1), horizon BLOB NOT NULL, join_vector BLOB NOT NULL,
+                    times BLOB NOT NULL, recorded_at INTEGER NOT NULL);
+                CREATE TABLE collected_through(
+                    site INTEGER NOT NULL, epoch INTEGER NOT NULL, time INTEGER NOT NULL,
+                    PRIMARY KEY(site, epoch)) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -3,8 +3,10 @@ import GRDB
 import GRDBSQLite
 import Replica
 
-/// A hash of the materialised state — every entity table, the side tables of the
-/// set, log and surfaced kinds, and the tombstones — in canonical row order. Two
+/// A hash of the materialised state — every entity table, the live set elements, log
+/// entries and surfaced versions, and the tombstones of rows edited after their delete —
+/// in canonical row order. Bookkeeping that compaction collects (other tombstones,
+/// overwritten stamps, removed tags) is left out. Two
 /// replicas that merged the same batches have the same digest whatever order the
 /// batches arrived in; the batch log and local bookkeeping are not part of it.
 ///
@@ -26,11 +28,13 @@ extension ReplicaStore {
             var sections: [String: [BatchHash]] = [:]
             var rows = 0
             let systemSections: [(String, String)] = [
-                ("tombstones", "SELECT entity, row, stamp, max_edit FROM tombstones ORDER BY entity, row"),
+                // Only tombstones a human must look at (edited after delete): the others,
+                // like overwritten stamps and removed tags, are bookkeeping compaction
+                // collects on its own schedule, so two replicas with the same data may
+                // differ in how much of it they still hold (docs/replication.md).
+                ("tombstones", "SELECT entity, row, stamp, max_edit FROM tombstones WHERE max_edit > stamp ORDER BY entity, row"),
                 ("surfaced_versions", "SELECT * FROM surfaced_versions ORDER BY entity, row, field, stamp"),
-                ("surfaced_overwritten", "SELECT * FROM surfaced_overwritten ORDER BY entity, row, field, stamp"),
                 ("set_elements", "SELECT * FROM set_elements ORDER BY entity, row, field, element, stamp"),
-                ("set_removed", "SELECT * FROM set_removed ORDER BY entity, row, field, element, stamp"),
                 ("log_entries", "SELECT * FROM log_entries ORDER BY entity, row, field, stamp, idx"),
             ]
             let entitySections = schema.entities.sorted { $0.id < $1.id }.map { entity in

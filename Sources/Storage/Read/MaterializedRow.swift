@@ -71,8 +71,10 @@ extension ReplicaStore {
     public func isDeleted(_ entityName: String, _ id: RowID) throws -> Bool {
         guard let entity = schema.entity(named: entityName) else { throw StorageError.unknownEntityName(entityName) }
         return try writer.read { db in
+            // A collected tombstone still means deleted (docs/replication.md, "Compaction").
             try Bool.fetchOne(db, sql: "SELECT 1 FROM tombstones WHERE entity = ? AND row = ?",
                               arguments: [entity.id, id.databaseValue]) ?? false
+                || CollectedRowGuard.wasCollected(id, table: materializer.tables[entity.id]!, db: db)
         }
     }
 

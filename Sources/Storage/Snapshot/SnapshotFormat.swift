@@ -34,9 +34,12 @@ public enum SnapshotFormat {
     static let trailerKind: UInt8 = 3
 
     /// The bookkeeping tables a snapshot carries besides the entity tables; the batch
-    /// log, deferred batches and security events are local and stay behind.
+    /// log, deferred batches and security events are local and stay behind, and so do
+    /// the compaction's own rounds (acknowledgements, collection point). What compaction
+    /// already collected travels (`collected_through`): without it an installed replica
+    /// would accept writes to rows whose tombstones are gone.
     static let systemTables = ["tombstones", "surfaced_versions", "surfaced_overwritten", "set_elements",
-                               "set_removed", "log_entries", "declared_fields", "origins"]
+                               "set_removed", "log_entries", "declared_fields", "origins", "collected_through"]
 }
 
 public struct SnapshotTable: Hashable, Sendable {

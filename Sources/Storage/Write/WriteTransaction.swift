@@ -132,6 +132,7 @@ extension ReplicaStore {
                 value = try body(tx)
                 guard !tx.changes.isEmpty else { return .rollback }
                 for change in tx.changes { try validation.validate(change) }
+                try CollectedRowGuard.check(tx.changes, schema: schema, tables: materializer.tables, db: db)
                 let header = BatchHeader(suite: signer.suite, origin: origin, seq: state.seq + 1, prevHash: state.hash,
                                          time: time, schemaVersion: schema.version)
                 var message = ByteWriter(capacity: BatchHeader.byteCount + tx.changes.count * 48)

@@ -6,7 +6,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures (ratios against a baseline measured in the same run).",
-        subcommands: [BenchReplica.self, BenchSync.self, BenchRoster.self, BenchDomain.self, BenchHTTP.self, BenchRebuild.self]
+        subcommands: [BenchReplica.self, BenchSync.self, BenchRoster.self, BenchDomain.self, BenchHTTP.self,
+                      BenchRebuild.self, BenchCompaction.self]
     )
 }
 

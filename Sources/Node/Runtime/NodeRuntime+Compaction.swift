@@ -1,0 +1,35 @@
+import Metrics
+import Replica
+import Storage
+
+extension NodeRuntime {
+    /// Periodic compaction (`[compaction]` in meshdesk.toml): one round per interval on
+    /// the node's event loop, so it never races the sync core's applies. A round is one
+    /// transaction bounded by `CompactionPolicy.batchesPerRoundMax`.
+    func scheduleCompaction() {
+        guard config.compactionEnabled else {
+            logger.notice("periodic compaction is off")
+            return
+        }
+        every(config.compactionIntervalSeconds * 1_000) { $0.compactOnce() }
+    }
+
+    func compactOnce() {
+        loop.preconditionInEventLoop()
+        do {
+            let report = try store.compact(members: compactionMembers(), policy: config.compactionPolicy)
+            Counter(label: "meshdesk_compaction_rounds_total").increment()
+            Counter(label: "meshdesk_compaction_batches_deleted_total").increment(by: report.batchesDeleted)
+        } catch {
+            count("compaction_failed")
+            logger.error("compaction failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The members whose acknowledgements bound the horizon: the roster, revoked keys
+    /// left out (a revoked campus will never sync again).
+    func compactionMembers() -> Set<SiteID> {
+        guard let roster = roster.roster else { return [] }
+        return Set(roster.members.filter { $0.site != identity.site && !roster.isRevoked($0.publicKey) }.map(\.site))
+    }
+}
