@@ -55,6 +55,23 @@ struct ReplicaAuditTests {
         #expect(audit.origins.allSatisfy { $0.problem == nil && $0.logged == $0.seq })
     }
 
+    @Test func aLogAboveAFloorIsCheckedFromTheFloorUpAndNotReplayed() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let site = Int64(bitPattern: f.identity.site.rawValue)
+        // As a snapshot install or compaction leaves it: batches 1…3 gone, the floor at 3.
+        try f.tamper("INSERT INTO log_floor(site, epoch, seq) VALUES (\(site), 1, 3); DELETE FROM batches WHERE site = \(site) AND epoch = 1 AND seq <= 3")
+        let audit = try f.audit()
+        #expect(audit.ok, "\(audit.problems)")
+        #expect(!audit.replayChecked)
+        #expect(audit.origins.first { $0.origin == f.local.description }?.logged == 3)
+        // A gap above the floor is still a gap.
+        try f.tamper("DELETE FROM batches WHERE site = \(site) AND epoch = 1 AND seq = 5")
+        let gapped = try f.audit()
+        #expect(!gapped.ok)
+        #expect(gapped.problems.contains { $0.contains("gap: #5 missing") })
+    }
+
     @Test func aMaterialisedRowWithoutItsBatchIsAHalfAppliedState() throws {
         let f = try Fixture()
         defer { f.remove() }

@@ -322,6 +322,29 @@ import Testing
         #expect(try a.stateDigest() == b.stateDigest())
     }
 
+    @Test func aReplicaInstalledFromASnapshotRefusesWritesToCollectedRowsToo() throws {
+        let (a, b, c) = try stores()
+        var gone = RowID(high: 0, low: 0)
+        clock.advance(1)
+        try a.write { tx in gone = tx.newRowID(); try tx.assign("asset", gone, ["tag": .text("X")]) }
+        clock.advance(1)
+        try a.write { tx in try tx.delete("asset", gone) }
+        try sync(a, to: b)
+        try acknowledgeAll([a, b])
+        _ = try a.compact(members: [bob.site], policy: exact)
+        _ = try a.compact(members: [bob.site], policy: exact)
+        #expect(try count("tombstones", a) == 0)
+        var parts: [[UInt8]] = []
+        try a.exportSnapshot { parts.append($0) }
+        var iterator = parts.makeIterator()
+        try c.installSnapshot(expectedSource: alice.site) { iterator.next() }
+        #expect(try c.isDeleted("asset", gone))
+        clock.advance(1)
+        #expect(throws: StorageError.rowDeleted(entity: "asset", row: gone)) {
+            try c.write { tx in try tx.assign("asset", gone, ["state": .text("back?")]) }
+        }
+    }
+
     @Test func acknowledgementsAreStoredWithTheTimeTheyWereLearned() throws {
         let (a, _, _) = try stores()
         let vector = VersionVector([Origin(site: bob.site, epoch: 1): 4])
