@@ -69,7 +69,7 @@ import Testing
     @Test func theHorizonNeverExceedsAnyLiveMemberNorOurselvesOverSeededVectors() {
         let seed: UInt64 = 0xC0A1_E5CE
         print("CompactionHorizonTests seed \(seed)")
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let origins = [a, b, c]
         for _ in 0..<500 {
             func vector() -> VersionVector {
@@ -92,15 +92,3 @@ import Testing
     }
 }
 
-/// SplitMix64 for test cases; the seed is printed.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -92,7 +92,7 @@ public struct CompactionBenchmark {
                                            hasher: Blake2b(), clock: SystemClock(), logger: logger)
         var policy = CompactionPolicy()
         policy.retainedBatchesPerOriginMin = retainedBatchesMin
-        var random = SplitMixBench(seed: seed)
+        var random = SplitMix64(seed: seed)
         var live: [RowID] = []
         var run = Run()
         for window in 0..<windows {
@@ -118,7 +118,7 @@ public struct CompactionBenchmark {
     }
 
     /// One change of the steady mix, one transaction (as a desk clerk's click is).
-    private func change(_ store: ReplicaStore, live: inout [RowID], random: inout SplitMixBench) throws -> WriteReceipt? {
+    private func change(_ store: ReplicaStore, live: inout [RowID], random: inout SplitMix64) throws -> WriteReceipt? {
         let name = Self.entity.name
         let roll = random.next() % 100
         if live.count < liveRows || roll < 10 {
@@ -164,15 +164,3 @@ public struct CompactionBenchmark {
     }
 }
 
-/// The benchmark's own seeded generator (the workload must be the same in both runs).
-struct SplitMixBench {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

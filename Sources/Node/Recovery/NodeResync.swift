@@ -39,8 +39,7 @@ public enum NodeResync {
         let replica = directory.replicaURL.path
         let files = FileManager.default
         guard files.fileExists(atPath: replica) else { throw Failure.noReplica(replica) }
-        if let status = RuntimeStatus.read(from: directory.statusURL), kill(status.pid, 0) == 0,
-           SystemClock().nowMillis() - status.written_at_ms <= max(3 * config.statusIntervalMillis, 5_000) {
+        if let status = RuntimeStatus.ofRunningNode(config, nowMillis: SystemClock().nowMillis()) {
             throw Failure.nodeRunning(pid: status.pid)
         }
         let kept = replica + ".before-resync-\(SystemClock().nowMillis())"

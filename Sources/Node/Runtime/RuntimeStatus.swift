@@ -42,6 +42,18 @@ public struct RuntimeStatus: Codable, Sendable {
         return try? JSONDecoder().decode(RuntimeStatus.self, from: data)
     }
 
+    /// The status of the node serving `config`'s data directory, if one is running: its
+    /// status file is fresh (written within three status intervals, at least 5 s) and
+    /// its pid is alive. A stale file of a crashed node does not count.
+    public static func ofRunningNode(_ config: NodeConfig, nowMillis: UInt64) -> RuntimeStatus? {
+        guard let status = read(from: DataDirectory(path: config.dataDirectory).statusURL) else { return nil }
+        let freshMillis = max(3 * config.statusIntervalMillis, 5_000)
+        // A file written "in the future" (the clock stepped back) is as fresh as one written now.
+        let age = nowMillis > status.written_at_ms ? nowMillis - status.written_at_ms : 0
+        guard age <= freshMillis, kill(status.pid, 0) == 0 else { return nil }
+        return status
+    }
+
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

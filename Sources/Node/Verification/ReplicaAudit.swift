@@ -54,15 +54,16 @@ public struct ReplicaAudit: Codable, Sendable {
     /// key (the roster's key ring): the replay verifies signatures like any intake.
     public static func run(path: String, store: ReplicaStore, verifier: any BatchVerifier, logger: Logger) throws -> ReplicaAudit {
         var problems: [String] = []
-        let integrity = try integrityCheck(path: path)
+        let file = try readOnly(path: path)
+        let integrity = try integrityCheck(file)
         if integrity != ["ok"] { problems.append("integrity_check: " + integrity.prefix(5).joined(separator: "; ")) }
 
         let hasher = Blake2b()
         let vector = try store.versionVector()
         let floor = try store.logFloor()
         let replayChecked = floor.origins.isEmpty
-        let logged = try loggedCounts(path: path)
-        let heads = try headHashes(path: path)
+        let logged = try loggedCounts(file)
+        let heads = try headHashes(file)
         let replay = try ReplicaStore.inMemory(schema: store.schema, signer: SigningIdentity(), verifier: verifier,
                                                hasher: hasher, clock: SystemClock(), logger: logger)
         var chains: [OriginChain] = []
@@ -126,14 +127,14 @@ public struct ReplicaAudit: Codable, Sendable {
         return try DatabaseQueue(path: path, configuration: config)
     }
 
-    static func integrityCheck(path: String) throws -> [String] {
-        try readOnly(path: path).read { db in
+    static func integrityCheck(_ file: DatabaseQueue) throws -> [String] {
+        try file.read { db in
             try String.fetchAll(db, sql: "PRAGMA integrity_check(\(integrityLinesMax))")
         }
     }
 
-    static func loggedCounts(path: String) throws -> [Origin: UInt64] {
-        try readOnly(path: path).read { db in
+    static func loggedCounts(_ file: DatabaseQueue) throws -> [Origin: UInt64] {
+        try file.read { db in
             var out: [Origin: UInt64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT site, epoch, COUNT(*) AS n FROM batches GROUP BY site, epoch") {
                 out[origin(row)] = UInt64(row["n"] as Int64)
@@ -142,8 +143,8 @@ public struct ReplicaAudit: Codable, Sendable {
         }
     }
 
-    static func headHashes(path: String) throws -> [Origin: BatchHash] {
-        try readOnly(path: path).read { db in
+    static func headHashes(_ file: DatabaseQueue) throws -> [Origin: BatchHash] {
+        try file.read { db in
             var out: [Origin: BatchHash] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT site, epoch, hash FROM origins WHERE seq > 0") {
                 out[origin(row)] = BatchHash(bytes: Array(row["hash"] as Data))

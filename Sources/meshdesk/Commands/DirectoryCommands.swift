@@ -113,12 +113,7 @@ struct PersonAdd: ParsableCommand {
     var role: [String] = []
 
     func run() throws {
-        let grants = try role.map { name in
-            guard let grant = RoleGrant(element: "\(name)@\(campus)") else {
-                throw ValidationError("unknown role \"\(name)\"; one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return grant
-        }
+        let grants = try role.map { try roleGrant($0, campus: campus) }
         let d = try options.department()
         // An update keeps what the command line does not mention: roles and roster preferences.
         let existing = try refusing { try d.person(PersonID(id)) }
@@ -159,12 +154,15 @@ struct RoleGrantOptions: ParsableArguments {
     @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
     @Option(help: "Campus code, or * for every campus.") var campus: String
 
-    func grant() throws -> RoleGrant {
-        guard let grant = RoleGrant(element: "\(role)@\(campus)") else {
-            throw ValidationError("unknown role \"\(role)\"; one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return grant
+    func grant() throws -> RoleGrant { try roleGrant(role, campus: campus) }
+}
+
+/// A role name and a campus code (or `*`) from the command line, as a grant.
+func roleGrant(_ role: String, campus: String) throws -> RoleGrant {
+    guard let grant = RoleGrant(element: "\(role)@\(campus)") else {
+        throw ValidationError("unknown role \"\(role)\"; one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
     }
+    return grant
 }
 
 struct RoleGrantCommand: ParsableCommand {

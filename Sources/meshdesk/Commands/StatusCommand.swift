@@ -37,9 +37,8 @@ struct StatusCommand: ParsableCommand {
         let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
                                               clock: SystemClock(), logger: logger)
         let replica = try NodeStatus(store: store, directory: directory)
-        let runtime = RuntimeStatus.read(from: directory.statusURL)
-        let freshMillis = max(3 * nodeConfig.statusIntervalMillis, 5_000)
-        let running = runtime.map { SystemClock().nowMillis() - $0.written_at_ms <= freshMillis && kill($0.pid, 0) == 0 } ?? false
+        let runtime = RuntimeStatus.ofRunningNode(nodeConfig, nowMillis: SystemClock().nowMillis())
+        let running = runtime != nil
         let epoch = (try? ClusterFiles.load(nodeConfig).roster.epoch) ?? 0
         let report = Report(running: running, roster_epoch: running ? runtime!.roster_epoch : epoch, replica: replica,
                             node: running ? runtime : nil)
