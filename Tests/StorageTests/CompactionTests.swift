@@ -301,6 +301,61 @@ import Testing
         #expect(try a.stateDigest() == c.stateDigest())
     }
 
+    /// Delivery is FIFO per origin only, so a replica may hold Bob's delete of a row before
+    /// Alice's batch that created it (soak seeds 9006349113248551909, 11128692779830560616,
+    /// 1956352362058070431). A collection point recorded then covers the delete but not the
+    /// creation. Collecting the tombstone at that point left nothing that said the row was
+    /// deleted: `collected_through` covered the delete's origin, not the creator's, so the
+    /// row read as never deleted and a local write re-created it here while every replica
+    /// still holding the tombstone absorbed that write — a divergence at equal vectors. The
+    /// tombstone must wait until a point covers its creating batch too.
+    @Test func aTombstoneWaitsUntilThePointCoversTheRowsCreationToo() throws {
+        let (a, b, c) = try stores()
+        var row = RowID(high: 0, low: 0)
+        clock.advance(1)
+        let created = try #require(try a.write { tx in
+            row = tx.newRowID()
+            try tx.assign("asset", row, ["tag": .text("PACS-01")])
+        }.receipt)
+        try sync(a, to: b)
+        clock.advance(1)
+        let deleted = try #require(try b.write { tx in try tx.delete("asset", row) }.receipt)
+        try sync(b, to: a)
+        // Carol gets Bob's delete before Alice's create.
+        try c.receive(deleted.batch)
+        #expect(try c.isDeleted("asset", row))
+
+        try acknowledgeAll([a, b, c])
+        #expect(try c.compact(members: [alice.site, bob.site], policy: exact).collection == .pointRecorded)
+        // The create arrives; the tombstone absorbs it.
+        try c.receive(created.batch)
+        #expect(try count("e_asset", c) == 0)
+        try acknowledgeAll([a, b, c])
+        // The first point covered Bob's delete but not Alice's create: the tombstone stays.
+        let second = try c.compact(members: [alice.site, bob.site], policy: exact)
+        #expect(second.collection == .collected(MetadataCollectionCounts(tombstones: 0, overwrittenStamps: 0, removedTags: 0),
+                                                newPointRecorded: true))
+        #expect(try count("tombstones", c) == 1)
+        #expect(try c.isDeleted("asset", row))
+        clock.advance(1)
+        #expect(throws: StorageError.rowDeleted(entity: "asset", row: row)) {
+            try c.write { tx in try tx.assign("asset", row, ["state": .text("back?")]) }
+        }
+        // The next point covers both batches: now it goes, and the row stays deleted.
+        try acknowledgeAll([a, b, c])
+        let third = try c.compact(members: [alice.site, bob.site], policy: exact)
+        #expect(third.collection == .collected(MetadataCollectionCounts(tombstones: 1, overwrittenStamps: 0, removedTags: 0),
+                                               newPointRecorded: false))
+        #expect(try count("tombstones", c) == 0)
+        #expect(try c.isDeleted("asset", row))
+        clock.advance(1)
+        #expect(throws: StorageError.rowDeleted(entity: "asset", row: row)) {
+            try c.write { tx in try tx.assign("asset", row, ["state": .text("back?")]) }
+        }
+        #expect(try c.stateDigest() == a.stateDigest())
+        #expect(try c.stateDigest() == b.stateDigest())
+    }
+
     /// A row Alice created and deleted, Bob holds, and two compaction rounds at Alice collected.
     func collectedRow(at a: ReplicaStore, seenBy b: ReplicaStore) throws -> RowID {
         var gone = RowID(high: 0, low: 0)

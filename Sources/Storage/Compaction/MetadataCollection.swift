@@ -10,7 +10,8 @@ import Replica
 ///   (a re-sent copy is a duplicate, also below the log floor);
 /// - `set_removed` entries: the same for a removed add tag;
 /// - tombstones without an edited-after-delete conflict, of rows whose id says which
-///   origin created them (`RowID(stamp:index:)`). Conflict tombstones are what a
+///   origin created them (`RowID(stamp:index:)`) and whose creating batch is covered
+///   as well as the delete. Conflict tombstones are what a
 ///   human resolves and stay; tombstones of natural-key rows stay, because nothing but
 ///   the tombstone stops a later local write from re-creating such a row.
 enum MetadataCollection {
@@ -37,6 +38,12 @@ enum MetadataCollection {
     static func collect(through times: [Origin: Timestamp], dryRun: Bool, db: Database) throws -> Counts {
         var counts = Counts()
         let origins = try knownOrigins(db: db)
+        // A tombstone's creating batch must be covered too, by this point or an earlier
+        // collection: only then does `collected_through` still say "deleted" once the
+        // tombstone is gone (`CollectedRowGuard`). Delivery is FIFO per origin, not
+        // causal, so a point may cover a delete and not yet the create it deletes.
+        var creationCovered = try CollectedThrough.all(db: db)
+        for (origin, time) in times where time > (creationCovered[origin] ?? .zero) { creationCovered[origin] = time }
         for origin in times.keys.sorted() {
             let arguments: StatementArguments = [originKey(origin), timeKey(times[origin]!)]
             let covered = "substr(stamp, 9) = ? AND substr(stamp, 1, 8) <= ?"
@@ -52,7 +59,9 @@ enum MetadataCollection {
             let candidates = try Row.fetchAll(db, sql: "SELECT entity, row FROM tombstones WHERE \(covered) AND max_edit <= stamp",
                                               arguments: arguments)
             for candidate in candidates {
-                guard let row = RowID(bytes: Array(candidate["row"] as Data)), creator(of: row, among: origins) != nil else { continue }
+                guard let row = RowID(bytes: Array(candidate["row"] as Data)),
+                      let creator = creator(of: row, among: origins),
+                      let covered = creationCovered[creator], row.high <= covered.rawValue else { continue }
                 counts.tombstones += 1
                 if !dryRun {
                     try db.execute(sql: "DELETE FROM tombstones WHERE entity = ? AND row = ?",
