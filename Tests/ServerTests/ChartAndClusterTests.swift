@@ -77,6 +77,25 @@ import Testing
         #expect(health.quarantinedOrigins == ["dddd000000000004/1"])
     }
 
+    @Test func aStateDivergenceAtEqualVectorsIsListedOnTheStatusPage() async throws {
+        var status = Self.status(writtenAt: Self.nowMillis)
+        #expect(try ClusterHealthView.read(statusFile: statusFile(status), now: ServerFixture.start, staleMinutes: 2,
+                                           quarantined: []).stateDivergences.isEmpty)
+        status.state_divergences = [.init(site: "bbbb000000000002", campus: "MAIN", count: 3, first_at_ms: Self.nowMillis - 120_000,
+                                          last_at_ms: Self.nowMillis)]
+        let url = try statusFile(status)
+        let health = ClusterHealthView.read(statusFile: url, now: ServerFixture.start, staleMinutes: 2, quarantined: [])
+        #expect(health.stateDivergences.map(\.campus) == ["MAIN"])
+        #expect(health.stateDivergences.first?.firstAt == "2026-03-02 08:58")
+        let fixture = try ServerFixture(directory: DataDirectory(path: url.deletingLastPathComponent().path))
+        try await fixture.application().test(.router) { client in
+            let viewer = try await client.signIn("viewer")
+            let page = try await client.page("/status", as: viewer).2
+            #expect(page.contains("数据分歧") && page.contains("MAIN") && page.contains("次数 3"))
+            #expect(try await client.page("/", as: viewer).2.contains("数据分歧"), "the dashboard's summary shows it too")
+        }
+    }
+
     @Test func aStaleOrMissingStatusFileIsShownAsNotRunning() throws {
         let stale = try statusFile(Self.status(writtenAt: Self.nowMillis - 10 * 60_000))
         let health = ClusterHealthView.read(statusFile: stale, now: ServerFixture.start, staleMinutes: 2, quarantined: [])

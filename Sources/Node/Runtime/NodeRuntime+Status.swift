@@ -44,7 +44,8 @@ extension NodeRuntime {
             roster_epoch: roster.epoch, peers: peers, origin_lag: lag,
             bytes_sent: counters.bytesSent.load(ordering: .relaxed), bytes_received: counters.bytesReceived.load(ordering: .relaxed),
             sessions_established: counters.sessionsEstablished.load(ordering: .relaxed),
-            sessions_failed: counters.sessionsFailed.load(ordering: .relaxed), refusals: refusals)
+            sessions_failed: counters.sessionsFailed.load(ordering: .relaxed), refusals: refusals,
+            state_divergences: stateDivergences.keys.sorted().map { stateDivergences[$0]! })
     }
 
     func writeStatus() {

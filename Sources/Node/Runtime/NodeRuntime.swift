@@ -47,6 +47,8 @@ public final class NodeRuntime: @unchecked Sendable {
     var memberStates: [SiteID: MemberStatus] = [:]
     var peerVectors: [SiteID: VersionVector] = [:]
     public private(set) var refusals: [String: Int] = [:]
+    /// Peers found at equal vectors with a different state digest, since start.
+    var stateDivergences: [SiteID: RuntimeStatus.StateDivergence] = [:]
     var lastLocalSeq: UInt64 = 0
     var antiEntropyTick: Scheduled<Void>?
     var repeating: [RepeatedTask] = []
@@ -251,7 +253,16 @@ public final class NodeRuntime: @unchecked Sendable {
                 sessions[site]?.forEach { $0.close(.protocolViolation(reason)) }
             case let .stateDivergence(site):
                 count("state_divergence")
-                logger.error("state divergence: equal vectors, different data", metadata: ["peer": "\(site)"])
+                Counter(label: "meshdesk_state_divergence_total").increment()
+                let now = SystemClock().nowMillis()
+                var record = stateDivergences[site] ?? RuntimeStatus.StateDivergence(
+                    site: site.description, campus: roster.roster?.members.first { $0.site == site }?.campusCode ?? "",
+                    count: 0, first_at_ms: now, last_at_ms: now)
+                record.count += 1
+                record.last_at_ms = now
+                stateDivergences[site] = record
+                logger.error("state divergence: equal vectors, different data; the replicas must be compared (meshdesk verify)",
+                             metadata: ["peer": "\(site)", "campus": "\(record.campus)", "times": "\(record.count)"])
             case let .snapshotNeeded(site, origin, floor):
                 // Resync in place (swapping the open replica) is not wired into the running
                 // node yet: the operator stops it and runs the offline resync (docs/operations.md).

@@ -14,6 +14,17 @@ public struct RuntimeStatus: Codable, Sendable {
         public var revoked: Bool
     }
 
+    /// A peer whose state digest differed from ours at equal version vectors: the two
+    /// replicas hold the same batches and show different data, which no sync repairs.
+    /// Never expected; listed so an operator sees it on the cluster-health page.
+    public struct StateDivergence: Codable, Sendable, Equatable {
+        public var site: String
+        public var campus: String
+        public var count: Int
+        public var first_at_ms: UInt64
+        public var last_at_ms: UInt64
+    }
+
     public struct OriginLag: Codable, Sendable {
         public var origin: String
         public var held: UInt64
@@ -36,6 +47,8 @@ public struct RuntimeStatus: Codable, Sendable {
     public var sessions_failed: Int
     /// Counts by reason: sessions closed, batches refused, sync refusals.
     public var refusals: [String: Int]
+    /// Absent in status files written before it existed.
+    public var state_divergences: [StateDivergence]?
 
     public static func read(from url: URL) -> RuntimeStatus? {
         guard let data = try? Data(contentsOf: url) else { return nil }

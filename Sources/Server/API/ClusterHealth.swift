@@ -23,6 +23,13 @@ struct ClusterHealthView: Codable, Sendable {
         let held, seen, lag: UInt64
     }
 
+    /// A peer whose data differed from ours at equal version vectors (China local time).
+    struct StateDivergence: Codable, Sendable {
+        let campus, site: String
+        let count: Int
+        let firstAt, lastAt: String
+    }
+
     /// `running` (a fresh status file), `stale` (one older than `statusStaleMinutes`) or `missing`.
     let node: String
     /// When the node last wrote its status (China local time): its last report of sync.
@@ -35,6 +42,8 @@ struct ClusterHealthView: Codable, Sendable {
     let quarantinedOrigins: [String]
     let sessionsEstablished, sessionsFailed, bytesSent, bytesReceived: Int?
     let refusals: [String: Int]
+    /// Since the node started; empty when none (the expected case).
+    let stateDivergences: [StateDivergence]
 
     var running: Bool { node == "running" }
 
@@ -44,9 +53,12 @@ struct ClusterHealthView: Codable, Sendable {
         guard let status = RuntimeStatus.read(from: url) else {
             return ClusterHealthView(node: "missing", writtenAt: nil, site: nil, campus: nil, listen: nil, rosterEpoch: nil, peers: [],
                                      campusLag: [], quarantinedOrigins: quarantined, sessionsEstablished: nil, sessionsFailed: nil,
-                                     bytesSent: nil, bytesReceived: nil, refusals: [:])
+                                     bytesSent: nil, bytesReceived: nil, refusals: [:], stateDivergences: [])
         }
-        let written = LocalDateTime(minutesSinceEpoch: Int(status.written_at_ms / 60_000) + WallClock.chinaOffsetMinutes)
+        func local(_ millis: UInt64) -> LocalDateTime {
+            LocalDateTime(minutesSinceEpoch: Int(millis / 60_000) + WallClock.chinaOffsetMinutes)
+        }
+        let written = local(status.written_at_ms)
         let fresh = abs(now.minutesSinceEpoch - written.minutesSinceEpoch) <= staleMinutes
         let peers = status.peers.map {
             Peer(campus: $0.campus, site: $0.site, address: $0.address, membership: $0.membership, session: $0.session,
@@ -73,7 +85,11 @@ struct ClusterHealthView: Codable, Sendable {
                 return CampusLag(campus: key, origins: e.origins, held: e.held, seen: e.seen, lag: e.lag)
             },
             quarantinedOrigins: quarantined, sessionsEstablished: status.sessions_established, sessionsFailed: status.sessions_failed,
-            bytesSent: status.bytes_sent, bytesReceived: status.bytes_received, refusals: status.refusals)
+            bytesSent: status.bytes_sent, bytesReceived: status.bytes_received, refusals: status.refusals,
+            stateDivergences: (status.state_divergences ?? []).map {
+                StateDivergence(campus: $0.campus, site: $0.site, count: $0.count, firstAt: local($0.first_at_ms).description,
+                                lastAt: local($0.last_at_ms).description)
+            })
     }
 }
 

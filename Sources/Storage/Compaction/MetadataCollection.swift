@@ -38,14 +38,16 @@ enum MetadataCollection {
     static func collect(through times: [Origin: Timestamp], dryRun: Bool, db: Database) throws -> Counts {
         var counts = Counts()
         let origins = try knownOrigins(db: db)
-        // A tombstone's creating batch must be covered too, by this point or an earlier
-        // collection: only then does `collected_through` still say "deleted" once the
-        // tombstone is gone (`CollectedRowGuard`). Delivery is FIFO per origin, not
-        // causal, so a point may cover a delete and not yet the create it deletes.
-        var creationCovered = try CollectedThrough.all(db: db)
-        for (origin, time) in times where time > (creationCovered[origin] ?? .zero) { creationCovered[origin] = time }
-        for origin in times.keys.sorted() {
-            let arguments: StatementArguments = [originKey(origin), timeKey(times[origin]!)]
+        // Covered: by this point, or by an earlier completed collection. A tombstone's
+        // creating batch must be covered too: only then does `collected_through` still
+        // say "deleted" once the tombstone is gone (`CollectedRowGuard`). Delivery is FIFO
+        // per origin, not causal, so a point may cover a delete and not yet the create it
+        // deletes; such a tombstone goes at a later point, whose origins may no longer
+        // include the delete's (its batch compacted from the log), hence the union.
+        var coveredThrough = try CollectedThrough.all(db: db)
+        for (origin, time) in times where time > (coveredThrough[origin] ?? .zero) { coveredThrough[origin] = time }
+        for origin in coveredThrough.keys.sorted() {
+            let arguments: StatementArguments = [originKey(origin), timeKey(coveredThrough[origin]!)]
             let covered = "substr(stamp, 9) = ? AND substr(stamp, 1, 8) <= ?"
             if dryRun {
                 counts.overwrittenStamps += try Int.fetchOne(db, sql: "SELECT count(*) FROM surfaced_overwritten WHERE \(covered)", arguments: arguments) ?? 0
@@ -61,7 +63,7 @@ enum MetadataCollection {
             for candidate in candidates {
                 guard let row = RowID(bytes: Array(candidate["row"] as Data)),
                       let creator = creator(of: row, among: origins),
-                      let covered = creationCovered[creator], row.high <= covered.rawValue else { continue }
+                      let created = coveredThrough[creator], row.high <= created.rawValue else { continue }
                 counts.tombstones += 1
                 if !dryRun {
                     try db.execute(sql: "DELETE FROM tombstones WHERE entity = ? AND row = ?",

@@ -42,12 +42,22 @@ extension Dashboard {
                 """
         default: break
         }
+        // Equal vectors, different data: the one failure sync cannot repair, so it is
+        // shown even in the dashboard's summary.
+        let divergences: [HTML] = health.stateDivergences.map { d in
+            """
+            <p class="bad">\(lang.pick("数据分歧", "State divergence")): \(lang.pick("与", "with")) \(d.campus.isEmpty ? d.site : d.campus) \
+            \(lang.pick("版本向量相同而数据不同", "equal version vectors, different data")) · \(lang.pick("次数", "times")) \(d.count) · \
+            \(lang.pick("首次", "first")) \(d.firstAt) · \(lang.pick("最近", "last")) \(d.lastAt) · \
+            \(lang.pick("请用 meshdesk verify 核对两个副本", "compare the two replicas with meshdesk verify"))</p>
+            """
+        }
         let reachable = health.peers.filter(\.reachable).count
         let behind = health.campusLag.map(\.lag).reduce(0, +)
         let summary: HTML = """
             <p>\(lang.pick("节点运行中", "Node running")) · \(health.campus ?? "") \(health.listen ?? "") · \(lang.pick("最后同步报告", "last sync report")) \(health.writtenAt ?? "") · \
             \(lang.pick("可达对等节点", "reachable peers")) <span class="\(reachable == health.peers.count ? HTML("ok") : HTML("bad"))">\(reachable)/\(health.peers.count)</span> · \
-            \(lang.pick("落后批次", "batches behind")) <span class="\(behind == 0 ? HTML("ok") : HTML("warn"))">\(String(behind))</span></p><p>\(quarantined)</p>
+            \(lang.pick("落后批次", "batches behind")) <span class="\(behind == 0 ? HTML("ok") : HTML("warn"))">\(String(behind))</span></p><p>\(quarantined)</p>\(divergences)
             """
         guard detailed else { return summary }
         let peers: [HTML] = health.peers.map { p in
