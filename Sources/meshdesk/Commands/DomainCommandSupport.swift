@@ -24,7 +24,7 @@ struct DomainOptions: ParsableArguments {
 
     func acting() throws -> Acting {
         guard let actor, !actor.isEmpty else { throw ValidationError("--as STAFFNO is required: every command names who acts") }
-        return Acting(PersonID(actor), at: try moment())
+        return Acting(PersonID(actor), at: try moment(), via: CLIInvoker.current)
     }
 
     func department() throws -> Department {
@@ -38,6 +38,18 @@ struct DomainOptions: ParsableArguments {
 
     func emit<T: Encodable>(_ value: T, text: () -> String) throws {
         print(json ? try jsonString(value) : text())
+    }
+}
+
+/// Who ran this CLI process, as the host's operating system knows it. `--as` names a
+/// person but proves nothing (anyone with write access to the data directory may claim
+/// anyone); the OS user is recorded in every CLI write's audit entry so the operator can
+/// tell which host account made it (docs/security.md, "Trust model").
+enum CLIInvoker {
+    static var current: String {
+        let uid = geteuid()
+        let name = getpwuid(uid).flatMap { String(validatingCString: $0.pointee.pw_name) } ?? "?"
+        return "cli os-user=\(name) uid=\(uid)"
     }
 }
 
