@@ -52,13 +52,18 @@ struct RosterSpreadTests {
         return false
     }
 
+    /// Scratch directories go; a failure to remove one is reported, not hidden.
+    static func remove(_ path: String) {
+        do { try FileManager.default.removeItem(atPath: path) } catch { print("could not remove \(path): \(error)") }
+    }
+
     static func established(_ node: NodeRuntime) -> Int {
         node.runtimeStatus().peers.filter { $0.session == "established" }.count
     }
 
     @Test func aNodeWithAnOlderRosterLearnsTheNewerOneFromThePeerItWouldHaveRefused() async throws {
         let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { Self.remove(directory.path) }
         let a = SigningIdentity(), b = SigningIdentity()
         let loopsA = NodeBoot.Loops(), loopsB = NodeBoot.Loops()
         // A starts with the roster of its own `cluster add`: only itself (epoch 1).
@@ -74,7 +79,9 @@ struct RosterSpreadTests {
         let origin = try nodeB.store.currentOrigin()
 
         #expect(try await eventually(nodeA) { $0.roster.epoch == 2 && Self.established($0) == 1 })
-        #expect(try await eventually(nodeA) { (try? $0.store.versionVector()[origin]) == 3 })
+        #expect(try await eventually(nodeA) { node in
+            do { return try node.store.versionVector()[origin] == 3 } catch { Issue.record("\(error)"); return false }
+        })
         // Saved, so a restart keeps it.
         #expect(try ClusterFiles.loadRoster(nodeA.config.path(nodeA.config.roster)).verify(adminKey: admin.publicKey).epoch == 2)
         await nodeB.stop(); await nodeA.stop()
@@ -83,7 +90,7 @@ struct RosterSpreadTests {
 
     @Test func aRevokedKeyOrAForgedOrOlderRosterAdmitsNobody() async throws {
         let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { Self.remove(directory.path) }
         let a = SigningIdentity(), revoked = SigningIdentity(), stranger = SigningIdentity(), forger = SigningIdentity()
         let loops = (0..<4).map { _ in NodeBoot.Loops() }
         // A holds epoch 3, which revoked `revoked`; `stranger` was never a member.
@@ -130,7 +137,7 @@ struct RosterSpreadTests {
         // A directory where the file should be: the atomic rename fails, as on a full or
         // read-only disk.
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
+        defer { Self.remove(config.dataDirectory) }
         let members = node.roster.members.filter { $0.publicKey != node.other.publicKey }
         let revoking = try MembershipRoster(epoch: 2, clusterName: "t", members: members, revokedKeys: [node.other.publicKey])
         let signed = SignedRoster(signing: revoking, admin: node.admin)
