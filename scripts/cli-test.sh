@@ -43,6 +43,9 @@ refused "a month without a roster is an error" md roster show --campus EAST --mo
 expect "which names the months that have one" "no roster for EAST in 2020-01; months with a roster: [0-9]{4}-[0-9]{2}" \
     bash -c "'$BIN' roster show --campus EAST --month 2020-01 --data-dir '$D' 2>&1; true"
 refused "an unknown campus is an error" md roster show --campus NOPE
+for c in "directory person list" "directory post list" "ticket report" "asset report" "ticket list"; do
+    refused "$c with an unknown campus is an error" md $c --campus NOPE
+done
 expect "roster ical as README writes it: every campus, this month" "wrote [0-9]+ calendars" md roster ical --per-person --output "$T/ics"
 
 echo "== staff directory"

@@ -79,7 +79,7 @@ struct AssetExport: ParsableCommand {
 
     func run() throws {
         let d = try options.department()
-        let text = try refusing { try d.exportAssets(campus: campus.map { CampusCode($0) }) }
+        let text = try refusing { try d.exportAssets(campus: try campus.map { try knownCampus($0, in: d) }) }
         if let output { try text.write(toFile: output, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
     }
 }
@@ -148,7 +148,7 @@ struct AssetList: ParsableCommand {
     func run() throws {
         let d = try options.department()
         let kind: AssetType? = try type.map { try parseChoice($0, "type") }
-        let assets = try refusing { try d.assets(campus: campus.map { CampusCode($0) }, type: kind) }
+        let assets = try refusing { try d.assets(campus: try campus.map { try knownCampus($0, in: d) }, type: kind) }
         try options.emit(assets) {
             assets.map { "\($0.tag)@\($0.campus) \($0.record.type.rawValue) \($0.record.name) \($0.state.chineseName) \($0.record.department)" }
                 .joined(separator: "\n")
@@ -244,7 +244,7 @@ struct AssetReportCommand: ParsableCommand {
 
     func run() throws {
         let d = try options.department()
-        let r = try refusing { try d.assetReport(campus: campus.map { CampusCode($0) }, on: try options.moment().date) }
+        let r = try refusing { try d.assetReport(campus: try campus.map { try knownCampus($0, in: d) }, on: try options.moment().date) }
         try options.emit(r) {
             func section(_ title: String, _ lines: [AssetReport.Line]) -> [String] {
                 ["\(title) (\(lines.count))"] + lines.map { "  \($0.tag)@\($0.campus) \($0.name) \($0.detail)" }

@@ -109,9 +109,10 @@ struct RosterSwap: ParsableCommand {
             try options.emit(["id": id, "action": action]) { "swap \(id): cancelled" }
         case "list":
             guard let campus else { throw ValidationError("list needs --campus") }
-            let swaps = try refusing { try d.swaps(campus: CampusCode(campus)) }
+            let code = try knownCampus(campus, in: d)
+            let swaps = try refusing { try d.swaps(campus: code) }
             try options.emit(swaps) {
-                swaps.map { "\($0.id) \($0.state.chineseName) \($0.requester)→\($0.colleague) \($0.requesterSeat) \($0.reason)" }.joined(separator: "\n")
+                swaps.isEmpty ? "no swap requests at \(code)" : swaps.map { "\($0.id) \($0.state.chineseName) \($0.requester)→\($0.colleague) \($0.requesterSeat) \($0.reason)" }.joined(separator: "\n")
             }
         default:
             throw ValidationError("unknown swap action \(action): request | accept | decline | cancel | list")

@@ -173,7 +173,7 @@ struct TicketList: ParsableCommand {
     func run() throws {
         let d = try options.department()
         let now = try options.moment()
-        let tickets = try refusing { try d.tickets(campus: campus.map { CampusCode($0) }, openOnly: open, limit: limit) }
+        let tickets = try refusing { try d.tickets(campus: try campus.map { try knownCampus($0, in: d) }, openOnly: open, limit: limit) }
         let lines = try tickets.map { t in
             let sla = try refusing { try d.sla(of: t, at: now) }
             return Line(number: t.number, campus: t.campus.rawValue, state: t.state.rawValue, priority: t.priority,
@@ -231,7 +231,7 @@ struct TicketReport: ParsableCommand {
 
     func run() throws {
         let d = try options.department()
-        let report = try refusing { try d.openTicketReport(campus: campus.map { CampusCode($0) }, at: try options.moment()) }
+        let report = try refusing { try d.openTicketReport(campus: try campus.map { try knownCampus($0, in: d) }, at: try options.moment()) }
         try options.emit(report) {
             (["未结工单 \(report.open) 张 (\(report.at))"] + report.lines.map { "  \($0.campus) P\($0.priority) \($0.sla.chineseName): \($0.count)" }
              + (report.escalationsDue.isEmpty ? [] : ["应升级:"] + report.escalationsDue.map { "  \($0.number) → \($0.level.chineseName) (\($0.sla.chineseName))" }))
