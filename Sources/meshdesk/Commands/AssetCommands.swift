@@ -73,7 +73,7 @@ struct AssetImport: ParsableCommand {
 
 struct AssetExport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export assets as CSV (importable back without a mapping).")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "Write to this file instead of standard output.") var output: String?
 
@@ -141,7 +141,7 @@ struct AssetScrap: ParsableCommand {
 
 struct AssetList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Assets by tag.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "Type.") var type: String?
 
@@ -158,7 +158,7 @@ struct AssetList: ParsableCommand {
 
 struct AssetShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One asset with its maintenance, inspections and tickets.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Argument(help: "Tag.") var tag: String
 
     func run() throws {
@@ -223,7 +223,7 @@ struct AssetRetag: ParsableCommand {
 
 struct AssetQR: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "qr", abstract: "Write the QR label of an asset tag as SVG (libqrencode).")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Argument(help: "Tag.") var tag: String
     @Option(help: "SVG file to write.") var output: String
 
@@ -239,7 +239,7 @@ struct AssetQR: ParsableCommand {
 
 struct AssetReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Assets due for inspection, consumables below threshold, warranties ending.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String?
 
     func run() throws {
@@ -256,7 +256,7 @@ struct AssetReportCommand: ParsableCommand {
 
 struct AssetProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Duplicate tags across campuses and stock driven below zero.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let d = try options.department()

@@ -9,7 +9,7 @@ import Server
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Fill an empty data directory: MAIN/EAST/WEST, staff, posts, calendar, leave, the current month's roster, web accounts.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Holiday calendar file (default: the shipped 2026 schedule).") var calendar: String?
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
     @Flag(help: "Make no web accounts (faster: each password is an Argon2id hash).") var noAccounts = false

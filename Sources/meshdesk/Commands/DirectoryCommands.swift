@@ -55,7 +55,7 @@ struct CampusAdd: ParsableCommand {
 
 struct CampusList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List campuses.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let campuses = try refusing { try options.department().campuses() }
@@ -86,7 +86,7 @@ struct PostAdd: ParsableCommand {
 
 struct PostList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the posts of a campus.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String
 
     func run() throws {
@@ -135,7 +135,7 @@ struct PersonAdd: ParsableCommand {
 
 struct PersonList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff, optionally of one campus.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
 
     func run() throws {

@@ -35,7 +35,7 @@ struct RosterGenerate: ParsableCommand {
 
 struct RosterShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a campus month.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String
     @Option(help: "Month, YYYY-MM (default: the current month).") var month: String?
     @Option(help: "Only this person's seats.") var person: String?
@@ -159,7 +159,7 @@ struct RosterOverride: ParsableCommand {
 
 struct RosterProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Items to resolve after merges: conflicting seats, broken rules.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code (default: all).") var campus: String?
 
     func run() throws {
@@ -171,7 +171,7 @@ struct RosterProblemsCommand: ParsableCommand {
 
 struct RosterICal: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ical", abstract: "Export RFC 5545 iCalendar, per person or per post.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code (default: every campus with a roster that month; file names then start with the campus).") var campus: String?
     @Option(help: "Month, YYYY-MM (default: the current month).") var month: String?
     @Flag(help: "One .ics file per person.") var perPerson = false

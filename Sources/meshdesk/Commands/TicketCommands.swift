@@ -160,7 +160,7 @@ struct TicketLink: ParsableCommand {
 
 struct TicketList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Tickets, newest first, with their SLA state at --now.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Flag(help: "Open tickets only.") var open = false
     @Option(help: "At most this many.") var limit = 50
@@ -190,7 +190,7 @@ struct TicketList: ParsableCommand {
 
 struct TicketShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One ticket: intake, state, SLA and the whole timeline.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Argument(help: "Ticket number.") var number: String
 
     struct Shown: Encodable {
@@ -226,7 +226,7 @@ struct TicketShow: ParsableCommand {
 
 struct TicketReport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Open tickets by campus, priority and SLA state at --now; escalations due.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code (default: every campus).") var campus: String?
 
     func run() throws {
@@ -242,7 +242,7 @@ struct TicketReport: ParsableCommand {
 
 struct TicketProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Items to resolve after merges: concurrent assignees, transitions that arrived too late.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let d = try options.department()
