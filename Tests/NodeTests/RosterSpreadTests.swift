@@ -144,10 +144,14 @@ struct RosterSpreadTests {
         try node.deliverRaw(NodeEnvelope.roster(signed).encoded(), from: node.peer.site)
         #expect(node.runtime.roster.epoch == 2, "in force at once, file or not")
         #expect(node.refusals["roster_write_failed"] == 1)
+        let unsaved = try node.runtime.loop.submit { [runtime = node.runtime] in runtime.runtimeStatus().roster_unsaved_epoch }.wait()
+        #expect(unsaved == 2, "status says the roster in force is not on disk")
         try FileManager.default.removeItem(atPath: path)
         try node.runtime.loop.submit { [runtime = node.runtime] in runtime.reloadRosterFile() }.wait()
         let saved = try ClusterFiles.loadRoster(path).verify(adminKey: node.admin.publicKey)
         #expect(saved.epoch == 2 && saved.isRevoked(node.other.publicKey))
         #expect(node.refusals["roster_write_failed"] == 1, "counted once, not once per retry")
+        let saved2 = try node.runtime.loop.submit { [runtime = node.runtime] in runtime.runtimeStatus().roster_unsaved_epoch }.wait()
+        #expect(saved2 == nil, "and says so no more once saved")
     }
 }
