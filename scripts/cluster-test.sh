@@ -83,6 +83,10 @@ for n in A B C D E; do start $n; done
 wait_until 30 "A, B and C all learn the newest roster (epoch $EPOCH)" \
     bash -c "$(declare -f md json epoch_is); BIN=$BIN T=$T; epoch_is A $EPOCH && epoch_is B $EPOCH && epoch_is C $EPOCH"
 wait_until 30 "A, B, C see two established peers each" bash -c "$(declare -f md json established); BIN=$BIN T=$T; established A 2 && established B 2 && established C 2"
+# doctor may exit 1 for findings outside this test (file modes); its peer lines are the point.
+"$BIN" doctor --data-dir "$T/A" >"$T/doctor.out" 2>>"$T/cli.log"
+[ "$(grep -cE '^OK	peer (EAST|WEST): .*session established' "$T/doctor.out")" = 2 ] \
+    && pass "meshdesk doctor on A sees both peers' sessions" || fail "meshdesk doctor on A sees both peers' sessions ($(head -c 300 "$T/doctor.out"))"
 md dev write --data-dir "$T/A" --count 40 >/dev/null
 md dev write --data-dir "$T/B" --count 30 --per-batch 3 >/dev/null
 md dev write --data-dir "$T/C" --count 20 >/dev/null
