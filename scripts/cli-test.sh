@@ -27,9 +27,26 @@ refused() {
 }
 
 echo "== demo"
-expect "the demo builds three campuses with staff, tickets and assets" "tickets in every state" "$BIN" demo --data-dir "$D"
+expect "the demo builds three campuses with staff, tickets and assets" "tickets in every state" bash -c "'$BIN' demo --data-dir '$D' | tee '$T/demo.out'"
 expect "three campuses" "^WEST" md directory campus list
 expect "the administrator of every campus is there" "A0001.*administrator@\*" md directory person list
+
+expect "the demo names the file of its web accounts" "one-time passwords" cat "$T/demo.out"
+[ "$(stat -c %a "$D/demo-accounts.txt" 2>/dev/null)" = 600 ] && pass "the demo's accounts file is mode 0600" || fail "the demo's accounts file is mode 0600"
+expect "it holds a 科长 account per campus" "^chief-east	[0-9a-f]{24}	E0001	科长" cat "$D/demo-accounts.txt"
+[ "$(grep -c '^[a-z]*-\(main\|east\|west\)	' "$D/demo-accounts.txt")" = 18 ] && pass "six roles at each of three campuses" || fail "six roles at each of three campuses"
+
+echo "== rosters say what they show"
+expect "roster show defaults to this month and names posts and shifts in Chinese" "^[0-9-]+ (应急支持|系统维护|网络安全) (白班|前夜班|后夜班|节假日白班|节假日夜班) 第1席 " \
+    md roster show --campus EAST
+refused "a month without a roster is an error" md roster show --campus EAST --month 2020-01
+expect "which names the months that have one" "no roster for EAST in 2020-01; months with a roster: [0-9]{4}-[0-9]{2}" \
+    bash -c "'$BIN' roster show --campus EAST --month 2020-01 --data-dir '$D' 2>&1; true"
+refused "an unknown campus is an error" md roster show --campus NOPE
+for c in "directory person list" "directory post list" "ticket report" "asset report" "ticket list"; do
+    refused "$c with an unknown campus is an error" md $c --campus NOPE
+done
+expect "roster ical as README writes it: every campus, this month" "wrote [0-9]+ calendars" md roster ical --per-person --output "$T/ics"
 
 echo "== staff directory"
 expect "an administrator registers a campus" "campus SOUTH registered" \
@@ -46,6 +63,11 @@ refused "a post at an unknown campus is refused" md directory post add --as A000
 refused "a person on an unknown post is refused" md directory person add --as A0001 --id S0002 --name 李娜 --campus SOUTH --post nope
 expect "a refusal writes nothing" "^S0001" md directory person list --campus SOUTH
 refused "a command without --as is refused" md directory campus add --code X --name X
+
+echo "== audit trail"
+ME=$(id -un)
+expect "a CLI write's audit entry names the --as person and the OS user who ran it" \
+    "A0001.*role\.grant.*cli os-user=$ME uid=$(id -u)" md audit --last 20
 
 echo "== daily work on the demo"
 expect "duty now names who is on duty with the escalation chain" "升级: 值班工程师: .* → 科长: .* → 总值班" md duty now

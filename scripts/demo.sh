@@ -12,6 +12,8 @@ BIN=${MESHDESK_BIN:-$PWD/.build/debug/meshdesk}
 W=${1:-$(mktemp -d /tmp/meshdesk-demo.XXXXXX)}
 BASE=$((24000 + ($$ % 3000) * 3))
 declare -A PORT=([MAIN]=$BASE [EAST]=$((BASE + 1)) [WEST]=$((BASE + 2)))
+HBASE=$((33000 + ($$ % 3000) * 3))   # the dashboards, also loopback only
+declare -A HTTP=([MAIN]=$HBASE [EAST]=$((HBASE + 1)) [WEST]=$((HBASE + 2)))
 declare -A NAME=([MAIN]=主院区 [EAST]=东院区 [WEST]=西院区)
 declare -A PID=()
 trap 'for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
@@ -39,7 +41,8 @@ for c in MAIN EAST WEST; do
     # The first administrator is made once, at MAIN; the other campuses receive the account by sync.
     ADMIN=(); [ $c = MAIN ] || ADMIN=(--no-admin)
     md init --data-dir "$W/$c" --campus $c --name "${NAME[$c]}" --listen "127.0.0.1:${PORT[$c]}" --gossip-interval-ms 300 \
-        "${ADMIN[@]}" >/dev/null
+        --http-listen "127.0.0.1:${HTTP[$c]}" "${ADMIN[@]}" >"$W/$c-init.txt"
+    chmod 600 "$W/$c-init.txt"   # it holds MAIN's one-time administrator password
     md cluster add --cluster-dir "$W/cluster" --data-dir "$W/$c" "${INSTALL[@]}"
     INSTALL+=(--install "$W/$c")
 done
@@ -70,5 +73,14 @@ show MAIN EAST WEST
 say "5. Status of WEST after the merge"
 sleep 1.5
 md status --data-dir "$W/WEST" | sed 's/^/  /'
+say "6. The dashboards of the three campuses (same data, each its own node)"
+up() { python3 -c "import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)" "$1" 2>/dev/null && echo answers || echo "not answering"; }
+for c in MAIN EAST WEST; do
+    printf '  %-5s %s  http://127.0.0.1:%s/  (%s)\n' "$c" "${NAME[$c]}" "${HTTP[$c]}" "$(up "http://127.0.0.1:${HTTP[$c]}/sign-in")"
+done
+echo "  sign in at any of them as admin with the one-time password made at MAIN:"
+grep -E "administrator|one-time password" "$W/MAIN-init.txt" | sed 's/^/  /'
+echo "  (demo data with an account per role and campus: meshdesk demo --data-dir DIR; README.md)"
 echo
 echo "demo files in $W (logs: $W/*.log); nodes stop when this script exits"
+if [ -t 0 ]; then read -r -p "press Enter to stop the nodes " _; fi

@@ -14,6 +14,9 @@ swift test --skip-build
 echo "== command line (demo, staff directory, refusals)"
 MESHDESK_BIN=.build/debug/meshdesk bash scripts/cli-test.sh
 
+echo "== the commands of README.md and the runbooks of docs/operations.md, as written"
+MESHDESK_BIN=.build/debug/meshdesk bash scripts/doc-commands-test.sh
+
 echo "== multi-process cluster test (3 nodes + outsiders on 127.0.0.1)"
 MESHDESK_BIN=.build/debug/meshdesk bash scripts/cluster-test.sh
 

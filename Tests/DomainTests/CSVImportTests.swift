@@ -63,6 +63,9 @@ import Storage
         guard case .badImport(let lines)? = error else { Issue.record("not refused as an import: \(String(describing: error))"); return }
         #expect(lines.count == 2 && lines[0].hasPrefix("line 3: type \"Toasters\"") && lines[1].hasPrefix("line 4: warranty_until"))
         #expect(try f.main.assets().isEmpty)
+        // Printed one problem per line under a count, not as one long line.
+        let printed = DomainError.badImport(lines).description.split(separator: "\n")
+        #expect(printed.count == 3 && printed[0].hasSuffix("2 problems") && printed[1] == "  \(lines[0])")
     }
 
     @Test func malformedCSVOrADuplicateTagInTheFileImportsNothing() throws {

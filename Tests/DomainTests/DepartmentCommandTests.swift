@@ -64,6 +64,19 @@ import Storage
         #expect(try AuditTrail.entries(store: f.east.store) == AuditTrail.entries(store: f.main.store))
     }
 
+    @Test func anAuditEntryKeepsHowTheCommandCameInSuchAsTheCLIsOperatingSystemUser() throws {
+        let f = try DepartmentFixture()
+        let when = LocalDateTime(date: Fixture.date("2026-02-21"), minuteOfDay: 10 * 60)
+        let cli = Acting(DepartmentFixture.engineers[0], at: when, via: "cli os-user=ops uid=1001")
+        _ = try f.main.requestLeave(firstDay: Fixture.date("2026-03-02"), lastDay: Fixture.date("2026-03-03"), reason: "年假", by: cli)
+        let last = try #require(try AuditTrail.entries(store: f.main.store).last)
+        #expect(last.via == "cli os-user=ops uid=1001")
+        // An entry stored before the field existed still decodes, with no `via`.
+        let old = #"{"action":"leave.request","actor":"E101","at":1,"node":"n","subject":"s"}"#
+        #expect(LogCoding.decode(AuditEntry.self, old)?.via == nil)
+        #expect(LogCoding.decode(AuditEntry.self, old)?.actor == "E101")
+    }
+
     @Test func aCalendarFileWithBadDatesIsRefusedNamingTheLineAndNothingIsLoaded() throws {
         let f = try DepartmentFixture()
         let text = "2026-10-01 holiday 国庆节\n2026-02-30 holiday 不存在\n2026-13-01 workday\n"

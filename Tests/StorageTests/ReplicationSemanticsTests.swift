@@ -137,4 +137,25 @@ import GRDB
         #expect(try reopened.rows("asset").first?["warranty_until"] == 20_281_231)
         #expect(try reopened.stateDigest() == upgraded.stateDigest())
     }
+
+    @Test func aDeferredBatchThatStillDoesNotApplyAfterTheUpgradeIsKeptNotDeleted() throws {
+        let v2 = Schema(version: 2, entities: [TestSchema.ticket, EntitySchema(id: 2, name: "asset", fields: TestSchema.asset.fields + [
+            FieldSchema(id: 3, name: "warranty_until", kind: .register, type: .integer),
+        ])])
+        let writer = try DatabaseQueue(configuration: ReplicaStore.databaseConfiguration())
+        let old = try TestCluster.store(east, ring: ring, clock: clock, writer: writer)
+        let upgraded = try TestCluster.store(main, ring: ring, clock: clock, schema: v2)
+        let receipt = try upgraded.write { tx in
+            try tx.assign("asset", tx.newRowID(), ["tag": "HX-2", "state": "in_stock", "warranty_until": 20_300_101])
+        }.receipt!
+        #expect(try old.receive(receipt.batch) == .awaitingUpgrade(schemaVersion: 2))
+        // Upgraded, but opened with a verifier that no longer knows MAIN's key: the retry
+        // is refused, and the batch must stay in the table rather than vanish.
+        let strict = try TestCluster.store(east, ring: TestCluster.ring([east]), clock: clock, schema: v2, writer: writer)
+        #expect(try strict.rows("asset").isEmpty)
+        #expect(try strict.deferredBatchCount() == 1)
+        let reopened = try TestCluster.store(east, ring: ring, clock: clock, schema: v2, writer: writer)
+        #expect(try reopened.rows("asset").first?["warranty_until"] == 20_300_101)
+        #expect(try reopened.deferredBatchCount() == 0)
+    }
 }

@@ -15,6 +15,19 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     public let at: Int
     /// The node (site id) that accepted the command.
     public let node: String
+    /// How the command came in (`Acting.via`): for the CLI, the operating-system user
+    /// that ran it — the one fact about a CLI write the host itself vouches for, since
+    /// `--as` is only a claim. Absent in entries written before it existed.
+    public let via: String?
+
+    public init(actor: String, action: String, subject: String, at: Int, node: String, via: String? = nil) {
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.at = at
+        self.node = node
+        self.via = via
+    }
 
     public var time: LocalDateTime { LocalDateTime(minutesSinceEpoch: at) }
 }

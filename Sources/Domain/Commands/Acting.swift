@@ -3,9 +3,14 @@
 public struct Acting: Hashable, Sendable {
     public let person: PersonID
     public let now: LocalDateTime
+    /// How the command reached the node, for the audit entry: `cli os-user=… uid=…` for
+    /// the CLI (whose `--as` nobody authenticates), `web user=…` for a signed-in web
+    /// session; nil where the caller does not say (demo data, tests).
+    public let via: String?
 
-    public init(_ person: PersonID, at now: LocalDateTime) {
+    public init(_ person: PersonID, at now: LocalDateTime, via: String? = nil) {
         self.person = person
         self.now = now
+        self.via = via
     }
 }

@@ -40,7 +40,8 @@ public struct Department: Sendable {
                 }
                 let (value, subject) = try body(tx, actor)
                 try AuditTrail.append(AuditEntry(actor: acting.person.rawValue, action: action, subject: subject,
-                                                 at: acting.now.minutesSinceEpoch, node: store.site.description), tx: tx)
+                                                 at: acting.now.minutesSinceEpoch, node: store.site.description, via: acting.via),
+                                       tx: tx)
                 return value
             }.value
         } catch let error as DomainError {

@@ -79,7 +79,10 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .duplicateAssetTag(tag, campus): "asset tag \(tag) is already registered at campus \(campus); tags are unique hospital-wide"
         case let .ambiguousAssetTag(tag, campuses):
             "asset tag \(tag) is registered at \(campuses.map(\.rawValue).joined(separator: " and ")): name the campus (TAG@CAMPUS) or retag one"
-        case .badImport(let lines): "import refused, nothing written: " + lines.joined(separator: "; ")
+        // One problem per line, counted: a many-row import can have hundreds.
+        case .badImport(let lines):
+            "import refused, nothing written: \(lines.count) \(lines.count == 1 ? "problem" : "problems")\n"
+                + lines.map { "  \($0)" }.joined(separator: "\n")
         case let .invalid(field, reason): "\(field): \(reason)"
         case .storage(let reason): "storage refused the write: \(reason)"
         }

@@ -79,6 +79,15 @@ extension Department {
         try query { try RosterSeats.seats($0, campus: campus, from: month.firstDay, to: month.lastDay) }
     }
 
+    /// Months (YYYY-MM, ascending) in which a campus has at least one roster seat, so an
+    /// empty answer can say where the roster is.
+    public func rosterMonths(campus: CampusCode) throws(DomainError) -> [String] {
+        try query { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT month FROM \(ReplicaQueries.tableName(DomainSchema.rosterSeat)) WHERE campus = ? AND month IS NOT NULL ORDER BY month",
+                                arguments: [campus.rawValue])
+        }
+    }
+
     /// The month as a `Roster` value (the displayed assignee of each seat), with the
     /// policy and people, for iCalendar export and fairness figures.
     public func rosterValue(campus: CampusCode, month: LocalMonth) throws(DomainError)

@@ -23,6 +23,14 @@ public final class RosterHolder: Sendable {
         roster?.allowsSession(with: key, atMillis: now) ?? false
     }
 
+    /// Whether an inbound handshake from `key` may complete so that the peer can present
+    /// its roster: any key this roster has not revoked. A revoked key never gets that far
+    /// (revocation is permanent, so no roster it could show would re-admit it).
+    public func admitsRosterProbation(_ key: PublicKey) -> Bool {
+        guard let roster else { return false }
+        return !roster.isRevoked(key)
+    }
+
     public func isMember(_ site: SiteID) -> Bool {
         guard let roster else { return false }
         return roster.members.contains { $0.site == site && !roster.isRevoked($0.publicKey) }

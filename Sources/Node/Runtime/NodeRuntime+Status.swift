@@ -38,7 +38,7 @@ extension NodeRuntime {
             let held = vector[origin], high = max(seen[origin] ?? 0, held)
             return RuntimeStatus.OriginLag(origin: origin.description, held: held, seen: high, lag: high - held)
         }
-        return RuntimeStatus(
+        var status = RuntimeStatus(
             written_at_ms: SystemClock().nowMillis(), pid: getpid(), site: identity.site.description,
             campus: config.campusCode, listen: "\(config.listenAddress?.host ?? "?"):\(listenPort)",
             roster_epoch: roster.epoch, peers: peers, origin_lag: lag,
@@ -46,6 +46,8 @@ extension NodeRuntime {
             sessions_established: counters.sessionsEstablished.load(ordering: .relaxed),
             sessions_failed: counters.sessionsFailed.load(ordering: .relaxed), refusals: refusals,
             state_divergences: stateDivergences.keys.sorted().map { stateDivergences[$0]! })
+        status.roster_unsaved_epoch = rosterUnsaved == nil ? nil : roster.epoch
+        return status
     }
 
     func writeStatus() {

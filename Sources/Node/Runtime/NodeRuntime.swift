@@ -59,6 +59,12 @@ public final class NodeRuntime: @unchecked Sendable {
     var metricsState = RuntimeMetricsState()
     /// Snapshot exports running for `meshdesk rebuild` clients, by session id.
     var snapshotServes: [UInt64: SnapshotCreditGate] = [:]
+    /// Inbound sessions of keys this roster does not allow yet, by session id: each may
+    /// present a newer roster before it is judged (NodeRuntime+Probation.swift).
+    var probations: [UInt64: RosterProbation] = [:]
+    /// An accepted roster whose file write failed, retried every second: until it is on
+    /// disk a restart would start from the older roster (and forget a revocation).
+    var rosterUnsaved: SignedRoster?
 
     enum DialState { case connecting, backoff(until: Instant) }
 
@@ -89,6 +95,7 @@ public final class NodeRuntime: @unchecked Sendable {
         let endpoint = TransportEndpoint(
             group: ioGroup, identity: identity, networkKey: networkKey, config: sessionConfig, counters: counters,
             logger: logger, isAllowed: { key in roster.allowsSession(key, atMillis: SystemClock().nowMillis()) },
+            responderAdmits: { key in roster.admitsRosterProbation(key) },
             onEvent: { [self] event in loop.execute { self.handle(event) } })
         self.endpoint = endpoint
         let (host, port) = config.listenAddress!
@@ -148,7 +155,9 @@ public final class NodeRuntime: @unchecked Sendable {
             repeating.forEach { $0.cancel() }
             antiEntropyTick?.cancel()
             writeStatus()
-            let all = sessions.values.flatMap { $0 }
+            let all = sessions.values.flatMap { $0 } + probations.values.map(\.handle)
+            probations.values.forEach { $0.deadline.cancel() }
+            probations = [:]
             all.forEach { $0.close() }
             return all.map { $0.channel }
         }.get()) ?? []
@@ -168,19 +177,20 @@ public final class NodeRuntime: @unchecked Sendable {
         guard !stopped else { return }
         switch event {
         case let .established(handle, remoteKey):
-            let site = remoteKey.siteID
-            sessionSites[handle.id] = site
-            sessionKeys[site] = remoteKey
-            sessions[site, default: []].append(handle)
-            backoffs[site]?.reset()
-            dialing[site] = nil
-            logger.info("session established", metadata: ["peer": "\(site)", "direction": "\(handle.isInitiator ? "out" : "in")"])
-            if let signed = roster.signed { handle.send(NodeEnvelope.roster(signed).encoded()) }
-            for message in outbox.removeValue(forKey: site) ?? [] { handle.send(message) }
+            if roster.allowsSession(remoteKey, atMillis: SystemClock().nowMillis()) {
+                establish(handle, remoteKey: remoteKey)
+            } else {
+                startRosterProbation(handle, remoteKey: remoteKey)
+            }
         case let .message(handle, bytes):
+            if probations[handle.id] != nil {
+                probationMessage(bytes, session: handle)
+                return
+            }
             guard let site = sessionSites[handle.id] else { return }
             deliver(bytes, from: site, session: handle)
         case let .closed(handle, remoteKey, error):
+            probations.removeValue(forKey: handle.id)?.deadline.cancel()
             let site = sessionSites.removeValue(forKey: handle.id) ?? remoteKey?.siteID ?? handle.dialledKey?.siteID
             snapshotServes.removeValue(forKey: handle.id)?.cancel()
             if let error { count("session_\(error.metricLabel)") }
@@ -194,6 +204,20 @@ public final class NodeRuntime: @unchecked Sendable {
                 if error != nil { outbox[site] = nil }
             }
         }
+    }
+
+    /// A session with a peer the roster allows: registered for sync, our roster sent
+    /// first (so an older peer catches up), then whatever waited for it.
+    func establish(_ handle: SessionHandle, remoteKey: PublicKey) {
+        let site = remoteKey.siteID
+        sessionSites[handle.id] = site
+        sessionKeys[site] = remoteKey
+        sessions[site, default: []].append(handle)
+        backoffs[site]?.reset()
+        dialing[site] = nil
+        logger.info("session established", metadata: ["peer": "\(site)", "direction": "\(handle.isInitiator ? "out" : "in")"])
+        if let signed = roster.signed { handle.send(NodeEnvelope.roster(signed).encoded()) }
+        for message in outbox.removeValue(forKey: site) ?? [] { handle.send(message) }
     }
 
     /// One authenticated message from `site`. Internal so tests can drive it without sockets.
@@ -365,7 +389,7 @@ public final class NodeRuntime: @unchecked Sendable {
         case let .accept(newRoster):
             roster.replace(signed: signed, roster: newRoster)
             keyRing.update(newRoster)
-            try? ClusterFiles.write(signed.encoded(), to: config.path(config.roster))
+            saveRoster(signed)
             logger.notice("roster accepted", metadata: ["epoch": "\(newRoster.epoch)", "from": "\(peer.map { "\($0)" } ?? "file")"])
             let nowMillis = SystemClock().nowMillis()
             for (site, list) in sessions {
@@ -391,7 +415,29 @@ public final class NodeRuntime: @unchecked Sendable {
 
     private var rosterFileBytes: [UInt8]?
 
+    /// Writes an accepted roster to `roster.signed`. A failure is an error in the log and
+    /// a counted event, and the write is retried every second (`reloadRosterFile`): the
+    /// roster stays in force in memory, but only the file survives a restart.
+    func saveRoster(_ signed: SignedRoster) {
+        let path = config.path(config.roster)
+        do {
+            try ClusterFiles.write(signed.encoded(), to: path)
+            if rosterUnsaved != nil {
+                logger.notice("roster file saved after an earlier failure", metadata: ["path": "\(path)"])
+            }
+            rosterUnsaved = nil
+        } catch {
+            if rosterUnsaved?.encoded() != signed.encoded() {
+                count("roster_write_failed")
+                logger.error("could not save the accepted roster; retrying every second (a restart now would start from the older roster)",
+                             metadata: ["path": "\(path)", "error": "\(error)"])
+            }
+            rosterUnsaved = signed
+        }
+    }
+
     func reloadRosterFile() {
+        if let unsaved = rosterUnsaved { saveRoster(unsaved) }
         let path = config.path(config.roster)
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let bytes = Array(data)

@@ -49,6 +49,9 @@ public struct RuntimeStatus: Codable, Sendable {
     public var refusals: [String: Int]
     /// Absent in status files written before it existed.
     public var state_divergences: [StateDivergence]?
+    /// Set while the roster in force (this epoch) could not be written to `roster.signed`:
+    /// a restart now would start from the older file. Absent in files of older nodes.
+    public var roster_unsaved_epoch: UInt64? = nil
 
     public static func read(from url: URL) -> RuntimeStatus? {
         guard let data = try? Data(contentsOf: url) else { return nil }

@@ -32,6 +32,6 @@ struct APIRoutes: Sendable {
     /// `gate` (the server's own checks) runs before the domain command.
     func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
         let user = try context.activeUser()
-        return (user, Acting(user.person, at: now))
+        return (user, Acting(user.person, at: now, via: "web user=\(user.username)"))
     }
 }

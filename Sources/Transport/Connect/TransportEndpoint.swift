@@ -6,12 +6,16 @@ import Synchronization
 
 /// Listens and dials over TCP with NIO and installs the session pipeline on every
 /// connection: `LengthPrefixedFrameDecoder` → `SessionHandler`. Who may connect is the
-/// `isAllowed` closure (the node's current roster), asked during every handshake.
+/// `isAllowed` closure (the node's current roster), asked during every handshake; as
+/// responder the endpoint asks `responderAdmits` instead, which may be wider: the node
+/// lets a key it does not know yet (but has not revoked) finish the handshake so that it
+/// can present a newer roster before being judged (`NodeRuntime`, docs/security.md).
 public final class TransportEndpoint: Sendable {
     public let group: any EventLoopGroup
     let identity: SigningIdentity
     let networkKey: NetworkKey
     let isAllowed: @Sendable (PublicKey) -> Bool
+    let responderAdmits: @Sendable (PublicKey) -> Bool
     let config: SessionConfig
     public let counters: TransportCounters
     let logger: Logger
@@ -20,11 +24,14 @@ public final class TransportEndpoint: Sendable {
 
     public init(group: any EventLoopGroup, identity: SigningIdentity, networkKey: NetworkKey, config: SessionConfig = SessionConfig(),
                 counters: TransportCounters = TransportCounters(), logger: Logger,
-                isAllowed: @escaping @Sendable (PublicKey) -> Bool, onEvent: @escaping @Sendable (SessionEvent) -> Void) {
+                isAllowed: @escaping @Sendable (PublicKey) -> Bool,
+                responderAdmits: (@Sendable (PublicKey) -> Bool)? = nil,
+                onEvent: @escaping @Sendable (SessionEvent) -> Void) {
         self.group = group
         self.identity = identity
         self.networkKey = networkKey
         self.isAllowed = isAllowed
+        self.responderAdmits = responderAdmits ?? isAllowed
         self.config = config
         self.counters = counters
         self.logger = logger
@@ -41,7 +48,7 @@ public final class TransportEndpoint: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handshake = HandshakeStateMachine(responderWith: identity, networkKey: networkKey, isAllowed: isAllowed)
+                    let handshake = HandshakeStateMachine(responderWith: identity, networkKey: networkKey, isAllowed: responderAdmits)
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LengthPrefixedFrameDecoder()),
                         SessionHandler(id: makeID(), handshake: handshake, dialledKey: nil, config: config,

@@ -23,12 +23,21 @@ public struct SessionHandle: Hashable, Sendable, CustomStringConvertible {
     public func close(_ reason: TransportError? = nil) {
         channel.writeAndFlush(SessionCommand.close(reason), promise: nil)
     }
+
+    /// Drops the connection without a final frame, as a failed handshake does: the peer
+    /// sees a cut stream and backs off before redialling (a clean close would invite an
+    /// immediate redial). `reason` is logged and counted.
+    public func abort(_ reason: TransportError) {
+        channel.writeAndFlush(SessionCommand.abort(reason), promise: nil)
+    }
 }
 
 /// What the node asks of a session handler (the handler's outbound type).
 public enum SessionCommand: Sendable {
     case send([UInt8])
     case close(TransportError?)
+    /// Close without the final frame (see `SessionHandle.abort`).
+    case abort(TransportError)
 }
 
 /// What a session handler tells the node. Delivered on the channel's event loop; the

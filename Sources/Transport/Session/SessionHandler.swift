@@ -74,6 +74,8 @@ public final class SessionHandler: ChannelDuplexHandler, RemovableChannelHandler
             perform(machine.send(message), context: context)
         case let .close(reason):
             perform(machine.close(reason), context: context)
+        case let .abort(reason):
+            perform(machine.abort(reason), context: context)
         }
         promise?.succeed()
     }

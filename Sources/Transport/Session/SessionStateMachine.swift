@@ -127,6 +127,14 @@ public struct SessionStateMachine {
         }
     }
 
+    /// A local close without the final frame: the peer sees a truncated stream, as after
+    /// a refused handshake (used to refuse a peer after a roster probation).
+    public mutating func abort(_ reason: TransportError) -> [Action] {
+        guard !isClosed else { return [] }
+        state = .closed
+        return [.close(reason)]
+    }
+
     /// The connection went away. Without the peer's final frame the stream was cut.
     public mutating func connectionClosed() -> TransportError? {
         defer { state = .closed }

@@ -59,7 +59,7 @@ struct ApprovalDecide: ParsableCommand {
 
 struct ApprovalList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Approvals of a campus or kind.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "purchase, scrap or change.") var kind: String?
 
@@ -76,7 +76,7 @@ struct ApprovalList: ParsableCommand {
 
 struct ApprovalShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One approval and its history.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Argument(help: "Approval id.") var id: String
 
     func run() throws {

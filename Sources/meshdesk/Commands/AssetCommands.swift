@@ -73,13 +73,13 @@ struct AssetImport: ParsableCommand {
 
 struct AssetExport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export assets as CSV (importable back without a mapping).")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "Write to this file instead of standard output.") var output: String?
 
     func run() throws {
         let d = try options.department()
-        let text = try refusing { try d.exportAssets(campus: campus.map { CampusCode($0) }) }
+        let text = try refusing { try d.exportAssets(campus: try campus.map { try knownCampus($0, in: d) }) }
         if let output { try text.write(toFile: output, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
     }
 }
@@ -141,14 +141,14 @@ struct AssetScrap: ParsableCommand {
 
 struct AssetList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Assets by tag.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "Type.") var type: String?
 
     func run() throws {
         let d = try options.department()
         let kind: AssetType? = try type.map { try parseChoice($0, "type") }
-        let assets = try refusing { try d.assets(campus: campus.map { CampusCode($0) }, type: kind) }
+        let assets = try refusing { try d.assets(campus: try campus.map { try knownCampus($0, in: d) }, type: kind) }
         try options.emit(assets) {
             assets.map { "\($0.tag)@\($0.campus) \($0.record.type.rawValue) \($0.record.name) \($0.state.chineseName) \($0.record.department)" }
                 .joined(separator: "\n")
@@ -158,7 +158,7 @@ struct AssetList: ParsableCommand {
 
 struct AssetShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One asset with its maintenance, inspections and tickets.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Argument(help: "Tag.") var tag: String
 
     func run() throws {
@@ -223,7 +223,7 @@ struct AssetRetag: ParsableCommand {
 
 struct AssetQR: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "qr", abstract: "Write the QR label of an asset tag as SVG (libqrencode).")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Argument(help: "Tag.") var tag: String
     @Option(help: "SVG file to write.") var output: String
 
@@ -239,12 +239,12 @@ struct AssetQR: ParsableCommand {
 
 struct AssetReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Assets due for inspection, consumables below threshold, warranties ending.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String?
 
     func run() throws {
         let d = try options.department()
-        let r = try refusing { try d.assetReport(campus: campus.map { CampusCode($0) }, on: try options.moment().date) }
+        let r = try refusing { try d.assetReport(campus: try campus.map { try knownCampus($0, in: d) }, on: try options.moment().date) }
         try options.emit(r) {
             func section(_ title: String, _ lines: [AssetReport.Line]) -> [String] {
                 ["\(title) (\(lines.count))"] + lines.map { "  \($0.tag)@\($0.campus) \($0.name) \($0.detail)" }
@@ -256,7 +256,7 @@ struct AssetReportCommand: ParsableCommand {
 
 struct AssetProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Duplicate tags across campuses and stock driven below zero.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let d = try options.department()

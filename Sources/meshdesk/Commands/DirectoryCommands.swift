@@ -55,7 +55,7 @@ struct CampusAdd: ParsableCommand {
 
 struct CampusList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List campuses.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let campuses = try refusing { try options.department().campuses() }
@@ -86,11 +86,12 @@ struct PostAdd: ParsableCommand {
 
 struct PostList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the posts of a campus.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String
 
     func run() throws {
-        let posts = try refusing { try options.department().posts(campus: CampusCode(campus)) }
+        let d = try options.department()
+        let posts = try refusing { try d.posts(campus: try knownCampus(campus, in: d)) }
         try options.emit(posts) {
             posts.map { "\($0.id)\t\($0.nameChinese)\t\($0.requiredSkills.map(\.rawValue).sorted().joined(separator: ","))" }
                 .joined(separator: "\n")
@@ -134,13 +135,14 @@ struct PersonAdd: ParsableCommand {
 
 struct PersonList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff, optionally of one campus.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
 
     func run() throws {
-        let people = try refusing { try options.department().people(campus: campus.map(CampusCode.init)) }
+        let d = try options.department()
+        let people = try refusing { try d.people(campus: try campus.map { try knownCampus($0, in: d) }) }
         try options.emit(people) {
-            people.map { p in
+            people.isEmpty ? "no staff\(campus.map { " at \($0)" } ?? "")" : people.map { p in
                 let roles = p.roles.map(\.element).sorted().joined(separator: ",")
                 return "\(p.id)\t\(p.name)\t\(p.campus)\t\(p.active ? "active" : "inactive")\t\(roles)"
             }.joined(separator: "\n")

@@ -4,29 +4,14 @@ import Foundation
 import Node
 import Security
 
-/// Options every domain command shares: the data directory, the acting person and the time.
-struct DomainOptions: ParsableArguments {
-    @OptionGroup var data: DataDirectoryOption
-    @Option(name: .customLong("as"), help: "Staff number (工号) of the person acting.")
-    var actor: String?
-    @Option(help: "Local China time of the command, YYYY-MM-DDTHH:MM (default: now).")
-    var now: String?
-    @Flag(help: "Print JSON.") var json = false
+/// What every domain command's options give: the data directory, `--json`, the
+/// department over the replica and printing.
+protocol ReplicaCommandOptions {
+    var data: DataDirectoryOption { get }
+    var json: Bool { get }
+}
 
-    /// The domain never reads the clock; the CLI does, here, and passes it in.
-    func moment() throws -> LocalDateTime {
-        guard let now else {
-            let chinaOffsetMinutes = 8 * 60
-            return LocalDateTime(minutesSinceEpoch: Int(Date().timeIntervalSince1970 / 60) + chinaOffsetMinutes)
-        }
-        return try parseMoment(now)
-    }
-
-    func acting() throws -> Acting {
-        guard let actor, !actor.isEmpty else { throw ValidationError("--as STAFFNO is required: every command names who acts") }
-        return Acting(PersonID(actor), at: try moment())
-    }
-
+extension ReplicaCommandOptions {
     func department() throws -> Department {
         let logger = makeLogger("meshdesk.domain")
         let directory = data.directory
@@ -38,6 +23,61 @@ struct DomainOptions: ParsableArguments {
 
     func emit<T: Encodable>(_ value: T, text: () -> String) throws {
         print(json ? try jsonString(value) : text())
+    }
+}
+
+/// The domain never reads the clock; the CLI does, here, and passes it in.
+func commandMoment(_ now: String?) throws -> LocalDateTime {
+    guard let now else {
+        let chinaOffsetMinutes = 8 * 60
+        return LocalDateTime(minutesSinceEpoch: Int(Date().timeIntervalSince1970 / 60) + chinaOffsetMinutes)
+    }
+    return try parseMoment(now)
+}
+
+/// Options of a command that writes: the data directory, the acting person and the time.
+struct DomainOptions: ParsableArguments, ReplicaCommandOptions {
+    @OptionGroup var data: DataDirectoryOption
+    @Option(name: .customLong("as"), help: "Staff number (工号) of the person acting.")
+    var actor: String?
+    @Option(help: "Local China time of the command, YYYY-MM-DDTHH:MM (default: now).")
+    var now: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func moment() throws -> LocalDateTime { try commandMoment(now) }
+
+    func acting() throws -> Acting {
+        guard let actor, !actor.isEmpty else { throw ValidationError("--as STAFFNO is required: every command names who acts") }
+        return Acting(PersonID(actor), at: try moment(), via: CLIInvoker.current)
+    }
+}
+
+/// Options of a command that only reads and whose answer does not depend on the time:
+/// no `--as` (nobody acts) and no `--now`.
+struct QueryOptions: ParsableArguments, ReplicaCommandOptions {
+    @OptionGroup var data: DataDirectoryOption
+    @Flag(help: "Print JSON.") var json = false
+}
+
+/// Options of a read (or the demo) whose answer depends on the time: `--now`, no `--as`.
+struct TimedQueryOptions: ParsableArguments, ReplicaCommandOptions {
+    @OptionGroup var data: DataDirectoryOption
+    @Option(help: "Local China time to answer for, YYYY-MM-DDTHH:MM (default: now).")
+    var now: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func moment() throws -> LocalDateTime { try commandMoment(now) }
+}
+
+/// Who ran this CLI process, as the host's operating system knows it. `--as` names a
+/// person but proves nothing (anyone with write access to the data directory may claim
+/// anyone); the OS user is recorded in every CLI write's audit entry so the operator can
+/// tell which host account made it (docs/security.md, "Trust model").
+enum CLIInvoker {
+    static var current: String {
+        let uid = geteuid()
+        let name = getpwuid(uid).flatMap { String(validatingCString: $0.pointee.pw_name) } ?? "?"
+        return "cli os-user=\(name) uid=\(uid)"
     }
 }
 

@@ -9,7 +9,7 @@ struct DutyCommand: ParsableCommand {
 
 struct DutyNow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "now", abstract: "Who holds each post (at --now) and the escalation chain.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code (default: every campus).") var campus: String?
 
     func run() throws {

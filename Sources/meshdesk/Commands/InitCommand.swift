@@ -127,11 +127,11 @@ struct InitCommand: ParsableCommand {
         }
         try refusing {
             try department.bootstrapAdministrator(StaffMember(id: person, name: adminName, campus: CampusCode(campus), phone: adminPhone), at: now)
-            try department.registerCampus(Campus(code: CampusCode(campus), name: name), by: Acting(person, at: now))
+            try department.registerCampus(Campus(code: CampusCode(campus), name: name), by: Acting(person, at: now, via: CLIInvoker.current))
             // The five posts of the duty regulation (值班制度): tickets are routed to a
             // post, so a campus without any could not take its first ticket.
             for post in Post.defaults {
-                try department.registerPost(post, campus: CampusCode(campus), by: Acting(person, at: now))
+                try department.registerPost(post, campus: CampusCode(campus), by: Acting(person, at: now, via: CLIInvoker.current))
             }
             try department.createFirstAccount(username: adminUsername, person: person, passwordHash: hash,
                                               mustChangePassword: oneTime, at: now)

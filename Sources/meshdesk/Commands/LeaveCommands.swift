@@ -36,7 +36,7 @@ struct LeaveDecide: ParsableCommand {
 
 struct LeaveList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List leave requests.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Option(help: "Staff number.") var person: String?
 

@@ -35,24 +35,47 @@ struct RosterGenerate: ParsableCommand {
 
 struct RosterShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a campus month.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String
-    @Option(help: "Month, YYYY-MM.") var month: String
+    @Option(help: "Month, YYYY-MM (default: the current month).") var month: String?
     @Option(help: "Only this person's seats.") var person: String?
 
     func run() throws {
         let d = try options.department()
-        var seats = try refusing { try d.roster(campus: CampusCode(campus), month: try parseMonth(month)) }
-        if let person { seats = seats.filter { $0.holders.contains(PersonID(person)) } }
-        let names = Dictionary(try d.people().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let code = try knownCampus(campus, in: d)
+        let month = try month.map(parseMonth) ?? LocalMonth(containing: try options.moment().date)
+        var seats = try refusing { try d.roster(campus: code, month: month) }
+        let names = Dictionary(try refusing { try d.people() }.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        if seats.isEmpty {
+            let months = try refusing { try d.rosterMonths(campus: code) }
+            throw Refused(description: "no roster for \(code) in \(month); "
+                + (months.isEmpty ? "no month has one yet (meshdesk roster generate)" : "months with a roster: \(months.joined(separator: ", "))"))
+        }
+        if let person {
+            guard names[PersonID(person)] != nil else { throw Refused(description: "unknown person \(person) (see meshdesk directory person list)") }
+            seats = seats.filter { $0.holders.contains(PersonID(person)) }
+        }
+        let policy = try refusing { try d.rosterValue(campus: code, month: month).policy }
+        if seats.isEmpty && !options.json { return print("\(person ?? "") has no seat at \(code) in \(month)") }
         try options.emit(seats) {
             seats.map { seat in
                 let who = seat.conflicting.isEmpty ? seat.assignee.map { "\(names[$0] ?? "?") (\($0))" } ?? "— 空缺"
-                    : "冲突: " + seat.conflicting.map { $0?.rawValue ?? "空" }.joined(separator: " / ")
-                return "\(seat.slot.date) \(seat.slot.post) \(seat.slot.shiftKind)#\(seat.slot.seat)  \(who)"
+                    : "冲突: " + seat.conflicting.map { $0.map { "\(names[$0] ?? "?") (\($0))" } ?? "空" }.joined(separator: " / ")
+                let post = policy.post(seat.slot.post)?.nameChinese ?? seat.slot.post.rawValue
+                let shift = policy.template(seat.slot.shiftKind)?.nameChinese ?? seat.slot.shiftKind.rawValue
+                return "\(seat.slot.date) \(post) \(shift) 第\(seat.slot.seat + 1)席  \(who)"
             }.joined(separator: "\n")
         }
     }
+}
+
+/// A campus code that exists in the directory, or a refusal naming the ones that do.
+func knownCampus(_ text: String, in d: Department) throws -> CampusCode {
+    let campuses = try refusing { try d.campuses() }
+    guard let campus = campuses.first(where: { $0.code.rawValue == text }) else {
+        throw Refused(description: "unknown campus \(text); campuses: \(campuses.map(\.code.rawValue).joined(separator: ", "))")
+    }
+    return campus.code
 }
 
 struct RosterSwap: ParsableCommand {
@@ -86,9 +109,10 @@ struct RosterSwap: ParsableCommand {
             try options.emit(["id": id, "action": action]) { "swap \(id): cancelled" }
         case "list":
             guard let campus else { throw ValidationError("list needs --campus") }
-            let swaps = try refusing { try d.swaps(campus: CampusCode(campus)) }
+            let code = try knownCampus(campus, in: d)
+            let swaps = try refusing { try d.swaps(campus: code) }
             try options.emit(swaps) {
-                swaps.map { "\($0.id) \($0.state.chineseName) \($0.requester)→\($0.colleague) \($0.requesterSeat) \($0.reason)" }.joined(separator: "\n")
+                swaps.isEmpty ? "no swap requests at \(code)" : swaps.map { "\($0.id) \($0.state.chineseName) \($0.requester)→\($0.colleague) \($0.requesterSeat) \($0.reason)" }.joined(separator: "\n")
             }
         default:
             throw ValidationError("unknown swap action \(action): request | accept | decline | cancel | list")
@@ -135,7 +159,7 @@ struct RosterOverride: ParsableCommand {
 
 struct RosterProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Items to resolve after merges: conflicting seats, broken rules.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
     @Option(help: "Campus code (default: all).") var campus: String?
 
     func run() throws {
@@ -147,42 +171,51 @@ struct RosterProblemsCommand: ParsableCommand {
 
 struct RosterICal: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ical", abstract: "Export RFC 5545 iCalendar, per person or per post.")
-    @OptionGroup var options: DomainOptions
-    @Option(help: "Campus code.") var campus: String
-    @Option(help: "Month, YYYY-MM.") var month: String
+    @OptionGroup var options: TimedQueryOptions
+    @Option(help: "Campus code (default: every campus with a roster that month; file names then start with the campus).") var campus: String?
+    @Option(help: "Month, YYYY-MM (default: the current month).") var month: String?
     @Flag(help: "One .ics file per person.") var perPerson = false
     @Flag(help: "One .ics file per post.") var perPost = false
     @Option(help: "Only this person (prints to stdout without --output).") var person: String?
     @Option(help: "Directory to write into.") var output: String?
 
     func run() throws {
+        guard perPerson || perPost || person != nil else { throw ValidationError("give --per-person, --per-post or --person") }
         let d = try options.department()
-        let (roster, policy, people, _) = try refusing { try d.rosterValue(campus: CampusCode(campus), month: try parseMonth(month)) }
         let stamp = try options.moment()
+        let month = try month.map(parseMonth) ?? LocalMonth(containing: stamp.date)
+        let campuses = try campus.map { [try knownCampus($0, in: d)] } ?? (try refusing { try d.campuses() }.map(\.code))
         var files: [(String, String)] = []
-        if let person {
-            files.append(("\(person).ics", RosterICalendar.personCalendar(roster, person: PersonID(person), people: people, policy: policy, generatedAt: stamp)))
-        }
-        if perPerson {
-            for id in Set(roster.assignments.map(\.person)).sorted() {
-                files.append(("\(id).ics", RosterICalendar.personCalendar(roster, person: id, people: people, policy: policy, generatedAt: stamp)))
+        for code in campuses {
+            let (roster, policy, people, _) = try refusing { try d.rosterValue(campus: code, month: month) }
+            if roster.assignments.isEmpty && campus == nil { continue }
+            let prefix = campus == nil ? "\(code)-" : ""
+            if let person {
+                files.append(("\(prefix)\(person).ics", RosterICalendar.personCalendar(roster, person: PersonID(person), people: people, policy: policy, generatedAt: stamp)))
+            }
+            if perPerson {
+                for id in Set(roster.assignments.map(\.person)).sorted() {
+                    files.append(("\(prefix)\(id).ics", RosterICalendar.personCalendar(roster, person: id, people: people, policy: policy, generatedAt: stamp)))
+                }
+            }
+            if perPost {
+                for post in policy.posts {
+                    files.append(("\(code)-\(post.id).ics", RosterICalendar.postCalendar(roster, post: post.id, people: people, policy: policy, generatedAt: stamp)))
+                }
             }
         }
-        if perPost {
-            for post in policy.posts {
-                files.append(("\(campus)-\(post.id).ics", RosterICalendar.postCalendar(roster, post: post.id, people: people, policy: policy, generatedAt: stamp)))
-            }
+        guard !files.isEmpty else {
+            throw Refused(description: "no roster in \(month)\(campus.map { " for \($0)" } ?? " at any campus") (see meshdesk roster show)")
         }
-        guard !files.isEmpty else { throw ValidationError("give --per-person, --per-post or --person") }
         guard let output else {
-            guard files.count == 1 else { throw ValidationError("several calendars need --output DIR") }
+            guard files.count == 1 else { throw ValidationError("\(files.count) calendars need --output DIR") }
             print(files[0].1, terminator: "")
             return
         }
         let dir = URL(fileURLWithPath: output, isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
-        try options.emit(files.map(\.0)) { "wrote \(files.count) calendars to \(dir.path)" }
+        try options.emit(files.map(\.0)) { "wrote \(files.count) calendars for \(month) to \(dir.path)" }
     }
 }
 

@@ -54,6 +54,10 @@ struct StatusCommand: ParsableCommand {
             return
         }
         print("node             running, pid \(node.pid), listening on \(node.listen)")
+        if let unsaved = node.roster_unsaved_epoch {
+            print("roster file      NOT SAVED: epoch \(unsaved) is in force but \(nodeConfig.roster) could not be written (see the log);"
+                + " a restart now would start from the older file")
+        }
         print("peers")
         if node.peers.isEmpty { print("  (none)") }
         for peer in node.peers {

@@ -160,7 +160,7 @@ struct TicketLink: ParsableCommand {
 
 struct TicketList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Tickets, newest first, with their SLA state at --now.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code.") var campus: String?
     @Flag(help: "Open tickets only.") var open = false
     @Option(help: "At most this many.") var limit = 50
@@ -173,7 +173,7 @@ struct TicketList: ParsableCommand {
     func run() throws {
         let d = try options.department()
         let now = try options.moment()
-        let tickets = try refusing { try d.tickets(campus: campus.map { CampusCode($0) }, openOnly: open, limit: limit) }
+        let tickets = try refusing { try d.tickets(campus: try campus.map { try knownCampus($0, in: d) }, openOnly: open, limit: limit) }
         let lines = try tickets.map { t in
             let sla = try refusing { try d.sla(of: t, at: now) }
             return Line(number: t.number, campus: t.campus.rawValue, state: t.state.rawValue, priority: t.priority,
@@ -190,7 +190,7 @@ struct TicketList: ParsableCommand {
 
 struct TicketShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One ticket: intake, state, SLA and the whole timeline.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Argument(help: "Ticket number.") var number: String
 
     struct Shown: Encodable {
@@ -226,12 +226,12 @@ struct TicketShow: ParsableCommand {
 
 struct TicketReport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Open tickets by campus, priority and SLA state at --now; escalations due.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: TimedQueryOptions
     @Option(help: "Campus code (default: every campus).") var campus: String?
 
     func run() throws {
         let d = try options.department()
-        let report = try refusing { try d.openTicketReport(campus: campus.map { CampusCode($0) }, at: try options.moment()) }
+        let report = try refusing { try d.openTicketReport(campus: try campus.map { try knownCampus($0, in: d) }, at: try options.moment()) }
         try options.emit(report) {
             (["未结工单 \(report.open) 张 (\(report.at))"] + report.lines.map { "  \($0.campus) P\($0.priority) \($0.sla.chineseName): \($0.count)" }
              + (report.escalationsDue.isEmpty ? [] : ["应升级:"] + report.escalationsDue.map { "  \($0.number) → \($0.level.chineseName) (\($0.sla.chineseName))" }))
@@ -242,7 +242,7 @@ struct TicketReport: ParsableCommand {
 
 struct TicketProblemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "problems", abstract: "Items to resolve after merges: concurrent assignees, transitions that arrived too late.")
-    @OptionGroup var options: DomainOptions
+    @OptionGroup var options: QueryOptions
 
     func run() throws {
         let d = try options.department()
