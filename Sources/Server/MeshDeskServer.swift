@@ -15,7 +15,8 @@ public enum MeshDeskServer {
         let router = Router(context: MeshDeskRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: SessionMiddleware(accounts: accounts))
-        let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration)
+        let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration,
+                            reads: ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime))
         api.register(on: router)
         Dashboard(api: api).register(on: router)
         MetricsRoute(department: department, directory: directory, configuration: configuration).register(on: router)

@@ -2,6 +2,7 @@ import Domain
 import HTTPTypes
 import Hummingbird
 import Node
+import NIOCore
 import Storage
 
 /// The JSON API under `/api`: everything the CLI does on rosters, swaps, leave,
@@ -13,6 +14,7 @@ struct APIRoutes: Sendable {
     let accounts: AccountService
     let directory: DataDirectory
     let configuration: ServerConfiguration
+    let reads: ReadPath
 
     var now: LocalDateTime { configuration.clock.now() }
 
@@ -26,10 +28,25 @@ struct APIRoutes: Sendable {
         registerAssets(on: router)
         registerApprovals(on: router)
         registerNode(on: router)
+        registerEvents(on: router)
     }
 
     /// Runs a write as the signed-in user: the password must be in order, and
     /// `gate` (the server's own checks) runs before the domain command.
+    /// The state a request reads: read once, first, so every view it builds agrees.
+    func stateStamp() throws -> StateStamp { try ChangeFeed.stampNow(of: department.store) }
+
+    /// An API answer computed once per state, minute and variant (the caller puts the
+    /// user's `ViewScope` and the query in it), encoded once and sent as is.
+    func cachedAnswer(_ view: String, variant: String, _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
+        let state = try stateStamp()
+        let key = ViewCache<ByteBuffer>.Key(view: view, state: state, minute: now.minutesSinceEpoch, variant: variant)
+        let body = try await reads.answers.value(key) {
+            try await reads.lane.run { try JSONResponse.encode(try compute()) }
+        }
+        return JSONResponse.make(encoded: body)
+    }
+
     func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
         let user = try context.activeUser()
         return (user, Acting(user.person, at: now, via: "web user=\(user.username)"))

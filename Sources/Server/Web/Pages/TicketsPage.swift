@@ -70,8 +70,7 @@ extension Dashboard {
 
     // MARK: - the list
 
-    func ticketsPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
-        let lang = layout.lang
+    func ticketsPage(_ request: Request, _ user: SignedIn, _ lang: Language) throws -> PageContent {
         let campuses = try api.visibleCampuses(user, request)
         let all = try department.campuses()
         let open = try openTickets(user, campuses: campuses, limit: Self.ticketsPageMax)
@@ -117,7 +116,7 @@ extension Dashboard {
         }
         let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
             : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
-        return layout.page(title: lang.pick("未结工单", "Open tickets"), "\(report)\(sections)\(mine)\(figures)")
+        return PageContent(title: lang.pick("未结工单", "Open tickets"), body: "\(report)\(sections)\(mine)\(figures)")
     }
 
     /// 工单量（近 30 天）and SLA 达成率 per campus, as inline SVG.
