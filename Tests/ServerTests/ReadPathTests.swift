@@ -125,3 +125,33 @@ import Testing
         feed.close(listener.id)
     }
 }
+
+/// Views are cached by the entities they read: a ticket leaves the roster's view alone,
+/// a roster change recomputes it.
+@Suite struct ViewInvalidationTests {
+    @Test func aTicketTouchesTicketsOnlyAndARosterPublishShowsOnTheNextRosterPage() async throws {
+        let fixture = try ServerFixture()
+        let store = fixture.department.store
+        let before = try store.readState()
+        _ = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊", category: .network,
+                                                           description: "断网"), by: Acting("E101", at: ServerFixture.start))
+        let after = try store.readState()
+        #expect(after.touches(of: ViewReads.duty) == before.touches(of: ViewReads.duty), "a ticket does not touch the roster's entities")
+        #expect(after.touches(of: ViewReads.assets) == before.touches(of: ViewReads.assets))
+        #expect(after.touches(of: [DomainSchema.ticket.id])[0] == before.touches(of: [DomainSchema.ticket.id])[0] + 1)
+
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let empty = try await client.page("/roster?campus=EAST&month=2026-03", as: chief)
+            #expect(empty.0 == .ok)
+            _ = try fixture.department.publishRoster(campus: "EAST", month: LocalMonth(year: 2026, month: 3)!, seed: 7,
+                                                     by: Acting("E001", at: ServerFixture.start))
+            let published = try await client.page("/roster?campus=EAST&month=2026-03", as: chief)
+            #expect(published.2 != empty.2, "the roster view moved with the publish")
+            let seats = try fixture.department.roster(campus: "EAST", month: LocalMonth(year: 2026, month: 3)!)
+            let someone = try #require(seats.compactMap(\.assignee).first)
+            let name = try #require(try fixture.department.person(someone)).name
+            #expect(published.2.contains(name))
+        }
+    }
+}

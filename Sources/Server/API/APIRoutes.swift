@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Node
 import NIOCore
+import Replica
 import Storage
 
 /// The JSON API under `/api`: everything the CLI does on rosters, swaps, leave,
@@ -34,15 +35,16 @@ struct APIRoutes: Sendable {
     /// Runs a write as the signed-in user: the password must be in order, and
     /// `gate` (the server's own checks) runs before the domain command.
     /// The state a request reads: read once, first, so every view it builds agrees.
-    func stateStamp() throws -> StateStamp { try ChangeFeed.stampNow(of: department.store) }
+    func requestState() throws -> RequestState { RequestState(try department.store.readState()) }
 
     /// An API answer computed once per state, minute and variant (the caller puts the
     /// user's `ViewScope` and the query in it), encoded once and sent as is.
-    func cachedAnswer(_ view: String, variant: String, _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
-        let state = try stateStamp()
-        let key = ViewCache<ByteBuffer>.Key(view: view, state: state, minute: now.minutesSinceEpoch, variant: variant)
-        let body = try await reads.answers.value(key) {
-            try await reads.lane.run { try JSONResponse.encode(try compute()) }
+    func cachedAnswer(_ view: String, reads: [EntityID], variant: String,
+                      _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
+        let state = try requestState()
+        let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
+        let body = try await self.reads.answers.value(key) {
+            try await self.reads.lane.run { try JSONResponse.encode(try compute()) }
         }
         return JSONResponse.make(encoded: body)
     }

@@ -25,14 +25,14 @@ final class ReadPath: Sendable {
     }
 
     /// The department's campus codes at `state`.
-    func campuses(at state: StateStamp) async throws -> [CampusCode] {
-        try await campusLists.value(.init(view: "campuses", state: state, minute: 0, variant: "")) { [department] in
+    func campuses(at state: RequestState) async throws -> [CampusCode] {
+        try await campusLists.value(.init(view: "campuses", touches: state.touches(ViewReads.campuses), minute: 0, variant: "")) { [department] in
             try department.campuses().map(\.code)
         }
     }
 
     /// The scope of `user` at `state` (see `ViewScope`).
-    func scope(of user: SignedIn, at state: StateStamp) async throws -> String {
+    func scope(of user: SignedIn, at state: RequestState) async throws -> String {
         ViewScope.of(user, campuses: try await campuses(at: state))
     }
 }

@@ -1,38 +1,51 @@
 import Foundation
 import Replica
 import Security
+import Storage
 import Synchronization
 
 /// Views computed once per replica state. The merged state moves only when a batch
-/// commits (here, at a peer, or by a CLI writing the same file), and the version vector
-/// names that state; so a view — a part of a page, a list the API answers — computed
-/// for one vector, one minute of the server clock (SLA clocks and "on duty now" move
-/// with it), one language and one `ViewScope` is the same for every request that
-/// agrees on all four, and is computed once.
+/// commits (here, at a peer, or by a CLI writing the same file), and the store counts,
+/// per entity, the batches that touched it (`ReplicaReadState`). A view — a part of a
+/// page, a list the API answers — reads a known set of entities (`ViewReads`); computed
+/// for one set of their counts, one minute of the server clock (SLA clocks and "on duty
+/// now" move with it), one language and one `ViewScope`, it is the same for every
+/// request that agrees on all four, and is computed once. A ticket written leaves the
+/// roster's and the assets' views where they are.
 ///
 /// Single flight: the first request for a key computes it on the read lane and the
 /// others await the same task, so a commit under 50 clients costs one computation,
-/// not 50. A failed computation is not kept. Entries of an older state are dropped as
-/// soon as a newer state is seen; `entriesMax` bounds what many scopes can hold.
+/// not 50. A failed computation is not kept. A view's entries of an older generation
+/// are dropped as soon as a newer one is seen; `entriesMax` bounds what many scopes can
+/// hold.
 final class ViewCache<Value: Sendable>: Sendable {
     struct Key: Hashable, Sendable {
         /// Which view (`"home.tickets"`, `"api.tickets"` …).
         let view: String
-        /// The replica state the view was computed at.
-        let state: StateStamp
-        /// The server clock's minute, for views that show time-dependent state.
+        /// The touch counts of the entities the view reads.
+        let touches: [UInt64]
+        /// The server clock's minute, for views that show time-dependent state (0 else).
         let minute: Int
         /// Language, role scope and query: everything else the view depends on.
         let variant: String
+
+        /// Counts only grow and the clock only moves on: a larger generation is newer.
+        var generation: Generation { Generation(touched: touches.reduce(0, +), minute: minute) }
     }
 
-    /// Most views kept at once, all states and scopes together.
+    struct Generation: Comparable, Sendable {
+        let touched: UInt64
+        let minute: Int
+        static func < (a: Generation, b: Generation) -> Bool { (a.touched, a.minute) < (b.touched, b.minute) }
+    }
+
+    /// Most views kept at once, all views, states and scopes together.
     static var entriesMax: Int { 1_024 }
 
     private struct Entries {
         var tasks: [Key: Task<Value, any Error>] = [:]
         var order: [Key] = []
-        var newestState = StateStamp(digest: "", batches: 0)
+        var newest: [String: Generation] = [:]
         var hits = 0
         var misses = 0
     }
@@ -42,14 +55,17 @@ final class ViewCache<Value: Sendable>: Sendable {
     /// The cached view of `key`, or `compute` run once for it.
     func value(_ key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let cached = entries.withLock { e -> Task<Value, any Error>? in
-            if key.state.batches < e.newestState.batches { return nil }
-            if e.newestState != key.state {
-                // A newer state makes every older view unreachable: each request reads
-                // the vector first, and the vector only grows.
-                e.tasks = e.tasks.filter { $0.key.state == key.state }
-                e.order.removeAll { $0.state != key.state }
-                e.newestState = key.state
+            let generation = key.generation
+            if let newest = e.newest[key.view] {
+                if generation < newest { return nil }
+                if newest < generation {
+                    // A newer generation makes the view's older entries unreachable: each
+                    // request reads the counts first, and they only grow.
+                    e.tasks = e.tasks.filter { $0.key.view != key.view || $0.key.generation == generation }
+                    e.order.removeAll { $0.view == key.view && $0.generation != generation }
+                }
             }
+            e.newest[key.view] = generation
             if let running = e.tasks[key] {
                 e.hits += 1
                 return running
@@ -64,7 +80,7 @@ final class ViewCache<Value: Sendable>: Sendable {
             e.order.append(key)
             return task
         }
-        // A request that read the vector just before a commit others have already seen:
+        // A request that read the counts just before a commit others have already seen:
         // its view is computed for it alone, not kept.
         guard let task = cached else { return try await compute() }
         do {
@@ -81,18 +97,31 @@ final class ViewCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// Hits and misses since the node started (for `/metrics` and the benchmark).
+    /// Hits and misses since the node started (for `/metrics` and the tests).
     var counts: (hits: Int, misses: Int, entries: Int) {
         entries.withLock { ($0.hits, $0.misses, $0.tasks.count) }
     }
 }
 
 /// A state of the replica as requests see it: the digest of the version vector (equal
-/// digests, equal merged state) and its batch count, which only grows, to tell older
-/// from newer.
+/// digests, equal merged state) and its batch count, which only grows.
 struct StateStamp: Hashable, Sendable {
     let digest: String
     let batches: UInt64
+}
+
+/// What one request reads first, once: the stamp pages show and the event feed sends,
+/// and the per-entity counts its views are cached by.
+struct RequestState: Sendable {
+    let stamp: StateStamp
+    let read: ReplicaReadState
+
+    init(_ read: ReplicaReadState) {
+        self.read = read
+        self.stamp = StateStamp(digest: ChangesDigest.of(read.vector), batches: read.vector.batchCount)
+    }
+
+    func touches(_ entities: [EntityID]) -> [UInt64] { read.touches(of: entities) }
 }
 
 /// The version the API and the pages show for a vector: 16 bytes of its BLAKE2b.

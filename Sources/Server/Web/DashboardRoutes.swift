@@ -1,6 +1,7 @@
 import Domain
 import HTTPTypes
 import Hummingbird
+import Replica
 import Security
 
 /// The dashboard: server-rendered pages over the same `Department` and rules as the
@@ -28,7 +29,7 @@ struct Dashboard: Sendable {
         } }
         router.post("/password") { request, context in try await changePassword(request, context) }
         router.get("/") { request, context in try await homePage(request, context) }
-        router.get("/tickets") { request, context in try await cachedPage(request, context, path: "/tickets", view: "tickets") { user, lang in
+        router.get("/tickets") { request, context in try await cachedPage(request, context, path: "/tickets", view: "tickets", reads: ViewReads.tickets) { user, lang in
             try ticketsPage(request, user, lang)
         } }
         router.post("/tickets") { request, context in try await openTicketFromForm(request, context) }
@@ -40,10 +41,10 @@ struct Dashboard: Sendable {
             return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout) }
         }
         router.post("/tickets/{number}/{action}") { request, context in try await ticketActionFromForm(request, context) }
-        router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets") { user, lang in
+        router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets", reads: ViewReads.assets) { user, lang in
             try assetsPage(request, user, lang)
         } }
-        router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster") { user, lang in
+        router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster", reads: ViewReads.duty) { user, lang in
             try rosterPage(request, user, lang)
         } }
         router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
@@ -74,17 +75,17 @@ struct Dashboard: Sendable {
     /// A page whose body is a view of the replica state: computed on the read lane once
     /// per state, minute, language, scope and query (`ViewCache`), framed per request
     /// with the user's own navigation, name, CSRF token and script nonce.
-    func cachedPage(_ request: Request, _ context: MeshDeskRequestContext, path: String, view: String,
+    func cachedPage(_ request: Request, _ context: MeshDeskRequestContext, path: String, view: String, reads: [EntityID],
                     _ body: @escaping @Sendable (SignedIn, Language) throws -> PageContent) async throws -> Response {
         let lang = Language.of(request)
         guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
         if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.stateStamp()
-        let content = try await cachedView(view, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
+        let state = try api.requestState()
+        let content = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
             try body(user, lang)
         }
         let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.digest, pollSeconds: configuration.pollSeconds)
+        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds)
         return withLanguage(HTMLResponse.make(layout.page(title: content.title, "<div data-live=\"\(view)\">\(content.body)</div>"), nonce: nonce),
                             request)
     }
@@ -95,12 +96,13 @@ struct Dashboard: Sendable {
 
     /// One view of `state` for `user`'s scope, from the cache or computed on the read lane.
     /// `scoped: false` only for a view that shows every user the same (who is on duty).
-    func cachedView(_ view: String, user: SignedIn, state: StateStamp, lang: Language, query: String, scoped: Bool = true,
+    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: RequestState, lang: Language, query: String,
+                    scoped: Bool = true,
                     _ compute: @escaping @Sendable () throws -> PageContent) async throws -> PageContent {
         let reads = api.reads
         guard query.utf8.count <= Self.cachedQueryBytesMax else { return try await reads.lane.run(compute) }
         let scope = scoped ? try await reads.scope(of: user, at: state) : "everyone"
-        let key = ViewCache<PageContent>.Key(view: view, state: state, minute: configuration.clock.now().minutesSinceEpoch,
+        let key = ViewCache<PageContent>.Key(view: view, touches: state.touches(entities), minute: configuration.clock.now().minutesSinceEpoch,
                                              variant: "\(lang.rawValue)|\(scope)|\(query)")
         let csrf = user.session.csrfToken
         do {

@@ -15,17 +15,17 @@ extension Dashboard {
         let lang = Language.of(request)
         guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
         if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.stateStamp()
+        let state = try api.requestState()
         let now = configuration.clock.now()
-        let tickets = try await cachedView("home.tickets", user: user, state: state, lang: lang, query: "") {
+        let tickets = try await cachedView("home.tickets", reads: ViewReads.tickets, user: user, state: state, lang: lang, query: "") {
             try homeTickets(user, lang)
         }
-        let duty = try await cachedView("home.duty", user: user, state: state, lang: lang, query: "", scoped: false) {
+        let duty = try await cachedView("home.duty", reads: ViewReads.duty, user: user, state: state, lang: lang, query: "", scoped: false) {
             try onDutySections(lang, at: now)
         }
         let cluster = clusterSection(try api.clusterHealth(), lang, detailed: false)
         let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.digest, pollSeconds: configuration.pollSeconds)
+        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds)
         let page = layout.page(title: lang.pick("当前值班", "On duty now"), """
             <p class="muted">\(now.description)</p>
             <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>
