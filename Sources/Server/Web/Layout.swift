@@ -51,6 +51,7 @@ struct Layout {
         // in each part marked data-live that changed — except a part holding a form the
         // user is filling in, which a swap would wipe: then a notice offers a reload.
         // Without EventSource, or when the node refuses a stream, it polls /api/changes.
+        // `data-live-mode` on <html> says which ("events" or "poll"), for tests and support.
         let poll: HTML = user == nil || version.isEmpty ? "" : """
             <script nonce="\(nonce)">
             (function(){var v="\(version)";var busy=false;
@@ -66,10 +67,11 @@ struct Layout {
             parts.forEach(function(p){var n=doc.querySelector('[data-live="'+p.getAttribute("data-live")+'"]');
             if(!n||n.innerHTML===p.innerHTML)return;if(dirty(p)){notice()}else{p.innerHTML=n.innerHTML}});v=nv})
             .catch(function(){notice()}).then(function(){busy=false})}
-            function poll(){setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
+            function mode(m){document.documentElement.setAttribute("data-live-mode",m)}
+            function poll(){mode("poll");setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
             .then(function(j){if(j)refresh(j.version)}).catch(function(){})},\(pollSeconds * 1000))}
             if(!window.EventSource){poll();return}
-            var es=new EventSource("/api/events"),opened=false;es.onopen=function(){opened=true};
+            var es=new EventSource("/api/events"),opened=false;es.onopen=function(){opened=true;mode("events")};
             es.addEventListener("state",function(e){try{refresh(JSON.parse(e.data).version)}catch(x){}});
             es.onerror=function(){if(!opened||es.readyState===2){es.close();poll()}}})();
             </script>
