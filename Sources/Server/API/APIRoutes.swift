@@ -39,18 +39,26 @@ struct APIRoutes: Sendable {
 
     /// An API answer computed once per state, minute and variant (the caller puts the
     /// user's `ViewScope` and the query in it), encoded once and sent as is.
-    func cachedAnswer(_ view: String, reads: [EntityID], variant: String,
+    func cachedAnswer(_ view: String, reads: [EntityID], session: String, variant: String,
                       _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
         let state = try requestState()
         let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
-        let body = try await self.reads.answers.value(key) {
+        let freshness: ViewCache<ByteBuffer>.Freshness = switch self.reads.freshness(for: session) {
+        case .newest: .newest
+        case .recentEnough: .recentEnough
+        }
+        let served = try await self.reads.answers.serve(key, freshness: freshness) {
             try await self.reads.lane.run { try JSONResponse.encode(try compute()) }
         }
-        return JSONResponse.make(encoded: body)
+        var response = JSONResponse.make(encoded: served.value)
+        // A view of the state just before the newest (at most `staleServeMax` old) says so.
+        if !served.isCurrent { response.headers[HTTPField.Name("X-MeshDesk-View")!] = "previous" }
+        return response
     }
 
     func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
         let user = try context.activeUser()
+        reads.noteWrite(session: user.session.token)
         return (user, Acting(user.person, at: now, via: "web user=\(user.username)"))
     }
 }

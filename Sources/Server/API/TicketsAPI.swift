@@ -62,7 +62,7 @@ extension APIRoutes {
             let openOnly = try Parse.flag(request, "open") ?? false
             let limit = try Parse.integer(request, "limit", default: 50, in: 1...Self.ticketsListMax)
             let variant = "\(ViewScope.of(user, campuses: campuses))|\(campuses.map(\.rawValue))|open=\(openOnly)|limit=\(limit)"
-            return try await cachedAnswer("api.tickets", reads: ViewReads.tickets, variant: variant) {
+            return try await cachedAnswer("api.tickets", reads: ViewReads.tickets, session: user.session.token, variant: variant) {
                 let tickets = try visibleTickets(user, campuses: campuses, openOnly: openOnly, limit: limit)
                 let slas = try department.slas(of: tickets, at: now)
                 return zip(tickets, slas).map { TicketView($0, sla: $1, withTimeline: false) }

@@ -132,6 +132,13 @@ final class ChangeFeed: Sendable {
                 let stamp = try await Self.stamp(of: store)
                 let beat = ContinuousClock.now - lastBeat >= limits.heartbeatInterval
                 if beat { lastBeat = ContinuousClock.now }
+                listeners.withLock { l in
+                    let moved = l.latest != stamp
+                    l.latest = stamp
+                    guard moved || beat else { return }
+                    for listener in l.byID.values { listener.continuation.yield(moved ? .moved : .heartbeat) }
+                }
+                // After the state: a stream that expires tells the newest state first.
                 let overdue = listeners.withLock { l -> [UInt64] in
                     let now = ContinuousClock.now
                     for listener in l.byID.values where now - listener.opened >= limits.streamLifetime {
@@ -142,12 +149,6 @@ final class ChangeFeed: Sendable {
                     return l.byID.filter { now - $0.value.opened > limits.streamLifetime + Self.abandonedGrace }.map(\.key)
                 }
                 for id in overdue { close(id) }
-                listeners.withLock { l in
-                    let moved = l.latest != stamp
-                    l.latest = stamp
-                    guard moved || beat else { return }
-                    for listener in l.byID.values { listener.continuation.yield(moved ? .moved : .heartbeat) }
-                }
             } catch {
                 logger.error("event feed could not read the version vector", metadata: ["error": "\(error)"])
             }

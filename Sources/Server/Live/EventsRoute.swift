@@ -29,14 +29,15 @@ extension APIRoutes {
                 defer { feed.close(listener.id) }
                 try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
                 var told = lastSeen
+                // Whatever woke it, a stream first tells the newest state it has not told.
                 for await wake in listener.wakes {
-                    if case .expired = wake { break }
                     if let stamp = feed.latest, stamp.digest != told {
                         told = stamp.digest
                         try await writer.write(ByteBuffer(string: Self.event(stamp)))
                     } else if case .heartbeat = wake {
                         try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                     }
+                    if case .expired = wake { break }
                 }
                 try await writer.finish(nil)
             })

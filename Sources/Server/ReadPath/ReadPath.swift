@@ -1,6 +1,7 @@
 import Domain
 import NIOCore
 import Storage
+import Synchronization
 
 /// The server's read path: the lane heavy reads run on, the views cached per replica
 /// state, and the feed that tells open pages the state moved. One per router.
@@ -22,6 +23,31 @@ final class ReadPath: Sendable {
         var limits = ChangeFeed.Limits()
         limits.streamLifetime = eventStreamLifetime
         self.feed = ChangeFeed(store: department.store, limits: limits)
+    }
+
+    /// After a write, a session reads the newest views for this long (its own write must
+    /// be in what it reads next); other requests may be served a view up to
+    /// `ViewCache.staleServeMax` old while the next one is computed.
+    static let freshAfterWrite: Duration = .seconds(10)
+    /// Sessions remembered as recent writers; past this the oldest are forgotten.
+    static let writersTrackedMax = 10_000
+
+    private let writers = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func noteWrite(session: String) {
+        writers.withLock { w in
+            let now = ContinuousClock.now
+            if w.count >= Self.writersTrackedMax { w = w.filter { now - $0.value < Self.freshAfterWrite } }
+            if w.count >= Self.writersTrackedMax { w.removeAll() }
+            w[session] = now
+        }
+    }
+
+    func freshness(for session: String) -> ViewCache<PageContent>.Freshness {
+        writers.withLock { w in
+            guard let at = w[session] else { return .recentEnough }
+            return ContinuousClock.now - at < Self.freshAfterWrite ? .newest : .recentEnough
+        }
     }
 
     /// The department's campus codes at `state`.

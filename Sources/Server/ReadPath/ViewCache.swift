@@ -42,22 +42,62 @@ final class ViewCache<Value: Sendable>: Sendable {
     /// Most views kept at once, all views, states and scopes together.
     static var entriesMax: Int { 1_024 }
 
+    /// A view may be served up to this long after it was computed while its successor
+    /// is being computed, to a requester that did not just write (`Freshness`).
+    static var staleServeMax: Duration { .seconds(2) }
+
+    /// Whether a requester must see the newest state (they just wrote: their write must
+    /// be in what they read next) or may be served the previous view for a moment.
+    enum Freshness: Sendable {
+        case newest
+        case recentEnough
+    }
+
+    /// A view as served: its value and whether it is of the generation asked for.
+    struct Served: Sendable {
+        let value: Value
+        let isCurrent: Bool
+    }
+
+    private enum Lookup {
+        case uncached
+        case wait(Task<Value, any Error>)
+        case stale(Value)
+    }
+
+    private struct Variant: Hashable {
+        let view: String
+        let variant: String
+    }
+
     private struct Entries {
         var tasks: [Key: Task<Value, any Error>] = [:]
         var order: [Key] = []
         var newest: [String: Generation] = [:]
+        /// The last view computed for each view and variant, with when: what a
+        /// `recentEnough` requester is served while the next one is computed.
+        var lastGood: [Variant: (value: Value, generation: Generation, at: ContinuousClock.Instant)] = [:]
         var hits = 0
         var misses = 0
+        var stale = 0
     }
 
     private let entries = Mutex(Entries())
 
     /// The cached view of `key`, or `compute` run once for it.
     func value(_ key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let cached = entries.withLock { e -> Task<Value, any Error>? in
+        try await serve(key, freshness: .newest, compute: compute).value
+    }
+
+    /// The cached view of `key`; on a miss `compute` runs once for it, and a requester
+    /// that may (`recentEnough`) is served the previous view meanwhile, if it is younger
+    /// than `staleServeMax`.
+    func serve(_ key: Key, freshness: Freshness, compute: @escaping @Sendable () async throws -> Value) async throws -> Served {
+        let variant = Variant(view: key.view, variant: key.variant)
+        let lookup = entries.withLock { e -> Lookup in
             let generation = key.generation
             if let newest = e.newest[key.view] {
-                if generation < newest { return nil }
+                if generation < newest { return .uncached }
                 if newest < generation {
                     // A newer generation makes the view's older entries unreachable: each
                     // request reads the counts first, and they only grow.
@@ -67,39 +107,62 @@ final class ViewCache<Value: Sendable>: Sendable {
             }
             e.newest[key.view] = generation
             if let running = e.tasks[key] {
+                if case .recentEnough = freshness, let last = e.lastGood[variant], last.generation < generation,
+                   ContinuousClock.now - last.at < Self.staleServeMax {
+                    e.stale += 1
+                    return .stale(last.value)
+                }
                 e.hits += 1
-                return running
+                return .wait(running)
             }
             e.misses += 1
             if e.order.count >= Self.entriesMax {
                 let oldest = e.order.removeFirst()
                 e.tasks[oldest] = nil
             }
-            let task = Task { try await compute() }
+            let task = Task { [weak self] in
+                let value = try await compute()
+                self?.entries.withLock { e in
+                    if e.lastGood.count >= Self.entriesMax { e.lastGood.removeAll() }
+                    if let last = e.lastGood[variant], generation < last.generation { return }
+                    e.lastGood[variant] = (value, generation, ContinuousClock.now)
+                }
+                return value
+            }
             e.tasks[key] = task
             e.order.append(key)
-            return task
-        }
-        // A request that read the counts just before a commit others have already seen:
-        // its view is computed for it alone, not kept.
-        guard let task = cached else { return try await compute() }
-        do {
-            return try await task.value
-        } catch {
-            entries.withLock { e in
-                // Keep no failure: the next request computes again (and sees the error itself).
-                if e.tasks[key] == task {
-                    e.tasks[key] = nil
-                    e.order.removeAll { $0 == key }
-                }
+            if case .recentEnough = freshness, let last = e.lastGood[variant], ContinuousClock.now - last.at < Self.staleServeMax {
+                e.stale += 1
+                return .stale(last.value)
             }
-            throw error
+            return .wait(task)
+        }
+        switch lookup {
+        case .uncached:
+            // A request that read the counts just before a commit others have already
+            // seen: its view is computed for it alone, not kept.
+            return Served(value: try await compute(), isCurrent: true)
+        case .stale(let value):
+            return Served(value: value, isCurrent: false)
+        case .wait(let task):
+            do {
+                return Served(value: try await task.value, isCurrent: true)
+            } catch {
+                entries.withLock { e in
+                    // Keep no failure: the next request computes again (and sees the error itself).
+                    if e.tasks[key] == task {
+                        e.tasks[key] = nil
+                        e.order.removeAll { $0 == key }
+                    }
+                }
+                throw error
+            }
         }
     }
 
     /// Hits and misses since the node started (for `/metrics` and the tests).
-    var counts: (hits: Int, misses: Int, entries: Int) {
-        entries.withLock { ($0.hits, $0.misses, $0.tasks.count) }
+    var counts: (hits: Int, misses: Int, stale: Int, entries: Int) {
+        entries.withLock { ($0.hits, $0.misses, $0.stale, $0.tasks.count) }
     }
 }
 

@@ -81,11 +81,13 @@ struct Dashboard: Sendable {
         guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
         if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
         let state = try api.requestState()
-        let content = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
+        let served = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
             try body(user, lang)
         }
         let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds)
+        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
+                            current: served.isCurrent)
+        let content = served.value
         return withLanguage(HTMLResponse.make(layout.page(title: content.title, "<div data-live=\"\(view)\">\(content.body)</div>"), nonce: nonce),
                             request)
     }
@@ -98,15 +100,15 @@ struct Dashboard: Sendable {
     /// `scoped: false` only for a view that shows every user the same (who is on duty).
     func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: RequestState, lang: Language, query: String,
                     scoped: Bool = true,
-                    _ compute: @escaping @Sendable () throws -> PageContent) async throws -> PageContent {
+                    _ compute: @escaping @Sendable () throws -> PageContent) async throws -> ViewCache<PageContent>.Served {
         let reads = api.reads
-        guard query.utf8.count <= Self.cachedQueryBytesMax else { return try await reads.lane.run(compute) }
+        guard query.utf8.count <= Self.cachedQueryBytesMax else { return .init(value: try await reads.lane.run(compute), isCurrent: true) }
         let scope = scoped ? try await reads.scope(of: user, at: state) : "everyone"
         let key = ViewCache<PageContent>.Key(view: view, touches: state.touches(entities), minute: configuration.clock.now().minutesSinceEpoch,
                                              variant: "\(lang.rawValue)|\(scope)|\(query)")
         let csrf = user.session.csrfToken
         do {
-            return try await reads.pages.value(key) {
+            return try await reads.pages.serve(key, freshness: reads.freshness(for: user.session.token)) {
                 try await reads.lane.run {
                     let content = try compute()
                     // A shared view must carry nothing of one session.
@@ -116,7 +118,7 @@ struct Dashboard: Sendable {
             }
         } catch is PersonalViewRefused {
             assertionFailure("view \(view) embeds a session's CSRF token: it cannot be cached")
-            return try await reads.lane.run(compute)
+            return .init(value: try await reads.lane.run(compute), isCurrent: true)
         }
     }
 

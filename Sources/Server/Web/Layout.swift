@@ -9,6 +9,9 @@ struct Layout {
     let nonce: String
     let version: String
     let pollSeconds: Int
+    /// False when a part of the page is the view of the state just before `version`
+    /// (served while the newest is computed): the page's script fetches it again soon.
+    var current = true
 
     static let style: HTML = """
         <style>
@@ -61,11 +64,13 @@ struct Layout {
             else if(e.tagName==="SELECT"){e.querySelectorAll("option").forEach(function(o){if(o.selected!==o.defaultSelected)d=true})}
             else if(e.value!==e.defaultValue)d=true});return d}
             function notice(){var b=document.getElementById("changed");if(b){b.hidden=false}}
-            function refresh(nv){if(busy||nv===v)return;busy=true;fetch(location.href,{credentials:"same-origin"})
+            var tries=0;function refresh(nv){if(busy||nv===v)return;busy=true;fetch(location.href,{credentials:"same-origin"})
             .then(function(r){if(!r.ok)throw r;return r.text()}).then(function(t){var doc=new DOMParser().parseFromString(t,"text/html");
+            var again=doc.documentElement.getAttribute("data-version")==="previous"&&tries<10;
             var parts=document.querySelectorAll("[data-live]");if(parts.length===0){notice()}
             parts.forEach(function(p){var n=doc.querySelector('[data-live="'+p.getAttribute("data-live")+'"]');
-            if(!n||n.innerHTML===p.innerHTML)return;if(dirty(p)){notice()}else{p.innerHTML=n.innerHTML}});v=nv})
+            if(!n||n.innerHTML===p.innerHTML)return;if(dirty(p)){notice()}else{p.innerHTML=n.innerHTML}});
+            if(again){tries++;setTimeout(function(){refresh(nv)},400)}else{tries=0;v=nv}})
             .catch(function(){notice()}).then(function(){busy=false})}
             function mode(m){document.documentElement.setAttribute("data-live-mode",m)}
             function poll(){mode("poll");setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
@@ -80,7 +85,7 @@ struct Layout {
             <p id="changed" class="card" hidden>\(lang.pick("有新数据到达。", "New data has arrived.")) <a href="">\(lang.pick("刷新", "Reload"))</a></p>
             """
         return """
-            <!doctype html><html lang="\(lang.htmlLang)"><head><meta charset="utf-8">
+            <!doctype html><html lang="\(lang.htmlLang)" data-version="\(current ? version : "previous")"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width,initial-scale=1"><title>\(title) · MeshDesk</title>\(Self.style)</head>
             <body><header><strong>MeshDesk 信息科</strong>\(links)<a href="?lang=\(other.rawValue)">\(other == .en ? "English" : "中文")</a>\(who)</header>
             <main>\(changed)<h1>\(title)</h1>\(body)</main>\(poll)</body></html>

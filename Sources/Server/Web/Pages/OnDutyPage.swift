@@ -25,14 +25,15 @@ extension Dashboard {
         }
         let cluster = clusterSection(try api.clusterHealth(), lang, detailed: false)
         let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds)
+        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
+                            current: tickets.isCurrent && duty.isCurrent)
         let page = layout.page(title: lang.pick("当前值班", "On duty now"), """
             <p class="muted">\(now.description)</p>
             <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>
-            <div data-live="home.tickets">\(tickets.body)</div>
+            <div data-live="home.tickets">\(tickets.value.body)</div>
             <h2>\(lang.pick("集群", "Cluster")) <a href="/status">\(lang.pick("详情", "details"))</a></h2>
             <div data-live="home.cluster">\(cluster)</div>
-            <div data-live="home.duty">\(duty.body)</div>
+            <div data-live="home.duty">\(duty.value.body)</div>
             """)
         return withLanguage(HTMLResponse.make(page, nonce: nonce), request)
     }
@@ -57,7 +58,7 @@ extension Dashboard {
                     : "\(post.onDuty.map { "\($0.name) \($0.phone)" }.joined(separator: " / "))"
                 let conflict: HTML = post.conflict ? " <span class=\"bad\">[\(lang.pick("冲突", "conflict"))]</span>" : ""
                 let chain = post.escalation.map { step in
-                    "\(lang == .zh ? step.level.chineseName : step.level.rawValue): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
+                    "\(lang.name(of: step.level)): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
                 }.joined(separator: " → ")
                 return "<tr><td>\(post.postName)</td><td>\(post.postPhone)</td><td>\(who)\(conflict)</td><td>\(chain)</td></tr>"
             }
