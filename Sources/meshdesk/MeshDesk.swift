@@ -15,7 +15,7 @@ struct MeshDesk: AsyncParsableCommand {
                       TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
                       UserCommand.self, DirectoryCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self,
                       VerifyCommand.self, BackupCommand.self, RestoreCommand.self, RebuildCommand.self,
-                      CompactCommand.self, AuditCommand.self, DoctorCommand.self]
+                      CompactCommand.self, AuditCommand.self, DoctorCommand.self, BoundsCommand.self]
     )
 }
 

@@ -77,7 +77,58 @@ import Storage
         } else { Issue.record("malformed CSV imported") }
         let twice = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,a,Laptops,,,,\nSN-001,b,Laptops,,,,\n"
         if case .badImport(let lines)? = try refusedWithoutWriting(f.main, { _ = try f.main.importAssets(csv: twice, mapping: mapping, by: f.acting(e[0])) }) {
-            #expect(lines.count == 1 && lines[0].hasPrefix("line 3: asset tag SN-001 is already registered"))
+            #expect(lines == ["line 3: asset tag SN-001 appears on line 2 (campus E) and again on line 3 (campus E); tags are unique hospital-wide"])
         } else { Issue.record("duplicate tag imported") }
+    }
+
+    /// One tag on two lines for two campuses: the message names both lines and each
+    /// line's own campus (not the first line's campus twice).
+    @Test func aDuplicateTagAcrossCampusesNamesBothLinesAndTheirCampuses() throws {
+        let f = try CampusReplicas()
+        let admin = f.acting(CampusReplicas.admin)
+        try f.main.registerCampus(Campus(code: "W", name: "西院区", generalDutyOfficer: "总值班 吴主任", generalDutyPhone: "8001"), by: admin)
+        func row(_ tag: String, _ campus: String) -> [String] {
+            AssetField.allCases.map { field in
+                switch field {
+                case .tag: tag
+                case .campus: campus
+                case .type: AssetType.pc.rawValue
+                case .name: "PC \(tag)"
+                case .state: AssetState.inStock.rawValue
+                case .stock, .stockMin: "0"
+                default: ""
+                }
+            }
+        }
+        let csv = CSVTable.write([AssetField.allCases.map(\.rawValue), row("D-1", "W"), row("D-2", "E"), row("D-1", "E")])
+        let error = try refusedWithoutWriting(f.main) { _ = try f.main.importAssets(csv: csv, mapping: .identity, by: admin) }
+        guard case .badImport(let lines)? = error else { Issue.record("duplicate across campuses imported: \(String(describing: error))"); return }
+        #expect(lines == ["line 4: asset tag D-1 appears on line 2 (campus W) and again on line 4 (campus E); tags are unique hospital-wide"])
+        #expect(try f.main.assets().isEmpty)
+    }
+
+    /// OWASP CSV injection: a cell starting with = + - @ tab or CR is exported with a
+    /// leading single quote (a spreadsheet then shows it as text); importing the export
+    /// gives back the original text.
+    @Test func exportNeutralisesFormulaCellsAndImportsBackUnchanged() throws {
+        for lead in ["=", "+", "-", "@", "\t", "\r"] {
+            #expect(CSVTable.neutralise("\(lead)1+1") == "'\(lead)1+1")
+            #expect(CSVTable.unneutralise(CSVTable.neutralise("\(lead)1+1")) == "\(lead)1+1")
+        }
+        #expect(CSVTable.neutralise("a=b") == "a=b" && CSVTable.neutralise("") == "" && CSVTable.neutralise("'x") == "'x")
+        #expect(CSVTable.write([["=cmd|' /C calc'!A0", "\rx"]]) == "'=cmd|' /C calc'!A0,\"'\rx\"\r\n")
+
+        let f = try CampusReplicas()
+        let record = AssetRecord(tag: "F-1", campus: "E", type: .pc, name: "=HYPERLINK(\"http://evil\",\"x\")", model: "+SUM(A1)",
+                                 serial: "-2+3", location: "@A1")
+        _ = try f.main.registerAsset(record, by: f.acting(e[0]))
+        let exported = try f.main.exportAssets()
+        let cells = try CSVTable.parse(exported).records[1].fields
+        #expect(cells[3] == "'=HYPERLINK(\"http://evil\",\"x\")" && cells[4] == "'+SUM(A1)" && cells[5] == "'-2+3" && cells[8] == "'@A1")
+        #expect(cells.allSatisfy { cell in cell.first.map { !CSVTable.formulaLeads.contains($0) } ?? true })
+        let other = try CampusReplicas()
+        #expect(try other.main.importAssets(csv: exported, mapping: .identity, by: other.acting(e[0])).imported == 1)
+        let back = try other.main.asset("F-1").record
+        #expect(back.name == record.name && back.model == record.model && back.serial == record.serial && back.location == record.location)
     }
 }

@@ -4,6 +4,10 @@ import Storage
 
 /// 审批单 — a purchase, scrap or change request, as read from the merged replica.
 public struct Approval: Hashable, Codable, Sendable {
+    /// Largest quantity of one purchase request.
+    public static let quantityMax = 10_000
+    /// Largest estimated cost of one request, in 元.
+    public static let estimatedCostMax = 1_000_000_000
     public let id: String
     public let kind: ApprovalKind
     public let campus: CampusCode

@@ -24,7 +24,12 @@ extension Department {
             case .purchase:
                 try Permissions.requireAny(actor, [.requester, .departmentHead, .engineer, .sectionChief], at: request.campus, to: "request a purchase")
                 try Self.requireText(request.department, "department")
-                guard request.quantity > 0 else { throw DomainError.invalid(field: "quantity", reason: "must be at least 1") }
+                guard (1...Approval.quantityMax).contains(request.quantity) else {
+                    throw DomainError.invalid(field: "quantity", reason: "\(request.quantity) is outside 1…\(Approval.quantityMax)")
+                }
+                guard (0...Approval.estimatedCostMax).contains(request.estimatedCost) else {
+                    throw DomainError.invalid(field: "estimated cost", reason: "\(request.estimatedCost) is outside 0…\(Approval.estimatedCostMax)")
+                }
             case .scrap:
                 try Permissions.requireAny(actor, Self.assetKeepers, at: request.campus, to: "request scrapping")
                 let asset = try AssetRows.asset(tx.db, try AssetRows.resolve(tx.db, request.assetTag))

@@ -9,6 +9,11 @@ public struct Asset: Hashable, Codable, Sendable {
     /// Ticket numbers linked to it.
     public let tickets: [String]
 
+    /// 巡检周期上限 — ten years; longer is a typo (and `Int.max` days overflowed the date).
+    public static let inspectionDaysMax = 3_660
+    /// Largest stock count or threshold of a consumable.
+    public static let stockMax = 1_000_000
+
     public var tag: String { record.tag }
     public var campus: CampusCode { record.campus }
 

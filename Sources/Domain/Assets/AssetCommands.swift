@@ -27,8 +27,12 @@ extension Department {
         if seenTags.contains(record.tag) { throw DomainError.duplicateAssetTag(tag: record.tag, campus: record.campus) }
         try requireText(record.name, "name")
         guard record.state != .scrapped else { throw DomainError.invalid(field: "state", reason: "an asset is scrapped only through an approval") }
-        guard record.stock >= 0, record.stockMin >= 0 else { throw DomainError.invalid(field: "stock", reason: "must not be negative") }
-        if let days = record.inspectionDays, days <= 0 { throw DomainError.invalid(field: "inspection days", reason: "must be positive") }
+        guard (0...Asset.stockMax).contains(record.stock), (0...Asset.stockMax).contains(record.stockMin) else {
+            throw DomainError.invalid(field: "stock", reason: "\(record.stock) / \(record.stockMin) must be within 0…\(Asset.stockMax)")
+        }
+        if let days = record.inspectionDays, !(1...Asset.inspectionDaysMax).contains(days) {
+            throw DomainError.invalid(field: "inspection days", reason: "\(days) is outside 1…\(Asset.inspectionDaysMax)")
+        }
         if !record.holder.isEmpty, try Directory.person(db, PersonID(record.holder)) == nil { throw DomainError.unknownPerson(PersonID(record.holder)) }
     }
 
@@ -117,8 +121,11 @@ extension Department {
             guard asset.record.type == .consumable else {
                 throw DomainError.invalid(field: "stock", reason: "\(asset.tag) is a \(asset.record.type.rawValue), not a consumable")
             }
-            guard delta != 0, asset.record.stock + delta >= 0 else {
-                throw DomainError.invalid(field: "stock", reason: "\(asset.tag) holds \(asset.record.stock); cannot change by \(delta)")
+            // Bounds before arithmetic: the delta is request input and the stock a stored
+            // value, so their sum is computed only once both are known to be small.
+            guard delta != 0, (-Asset.stockMax...Asset.stockMax).contains(delta), (0...Asset.stockMax).contains(asset.record.stock),
+                  (0...Asset.stockMax).contains(asset.record.stock + delta) else {
+                throw DomainError.invalid(field: "stock", reason: "\(asset.tag) holds \(asset.record.stock); cannot change by \(delta) (stock stays within 0…\(Asset.stockMax))")
             }
             try tx.increment(DomainSchema.asset.name, row, "stock", by: Int64(delta))
             return asset.record.stock + delta

@@ -34,19 +34,24 @@ extension Department {
         }
         return try perform(acting, "asset.import") { tx, actor in
             var records: [AssetRecord] = []
-            var seen = Set<String>()
+            // Tag → the first line (and its campus) that carried it in this file.
+            var seen: [String: (line: Int, campus: CampusCode)] = [:]
             for (line, parsed) in rows {
                 switch parsed {
                 case .failure(let reason):
                     problems.append("line \(line): \(reason.text)")
                 case .success(let record):
+                    if let first = seen[record.tag] {
+                        problems.append("line \(line): \(DomainError.duplicateAssetTagInFile(tag: record.tag, firstLine: first.line, firstCampus: first.campus, line: line, campus: record.campus))")
+                        continue
+                    }
                     do {
-                        try Self.checkAsset(record, actor: actor, db: tx.db, seenTags: seen)
+                        try Self.checkAsset(record, actor: actor, db: tx.db, seenTags: [])
                         records.append(record)
                     } catch {
                         problems.append("line \(line): \(error)")
                     }
-                    seen.insert(record.tag)
+                    seen[record.tag] = (line, record.campus)
                 }
             }
             if problems.count > Self.importProblemsMax {
@@ -65,7 +70,9 @@ extension Department {
     static func assetRecord(_ record: CSVTable.Record, index: [AssetField: Int], mapping: AssetMapping,
                             registeredOn: LocalDate) -> Result<AssetRecord, RowProblem> {
         func cell(_ field: AssetField) -> String {
-            var raw = index[field].flatMap { $0 < record.fields.count ? record.fields[$0] : nil }?.trimmingCharacters(in: .whitespaces) ?? ""
+            // Un-neutralise before trimming: the quote protects a leading tab or CR too.
+            var raw = index[field].flatMap { $0 < record.fields.count ? CSVTable.unneutralise(record.fields[$0]) : nil }?
+                .trimmingCharacters(in: .whitespaces) ?? ""
             if raw.isEmpty { raw = mapping.defaults[field] ?? "" }
             return mapping.values[field]?[raw] ?? raw
         }

@@ -33,7 +33,7 @@ enum AssetProblemsQuery {
             GROUP BY tag HAVING count(*) > 1 ORDER BY tag
             """).map { .duplicateTag(tag: $0["tag"], campuses: (($0["campuses"] as String?) ?? "").split(separator: ",").map(String.init)) }
         problems += try Row.fetchAll(db, sql: "SELECT tag, campus, stock FROM \(table) WHERE stock < 0 ORDER BY tag, campus").map {
-            .negativeStock(tag: $0["tag"], campus: $0["campus"], stock: $0["stock"])
+            .negativeStock(tag: $0["tag"], campus: $0["campus"], stock: StoredRows.counter($0, "stock") ?? 0)
         }
         for row in try Row.fetchAll(db, sql: "SELECT tag, campus, scrap_approval FROM \(table) WHERE scrapped_at IS NOT NULL ORDER BY tag, campus") {
             let id: String = (row["scrap_approval"] as String?) ?? ""

@@ -41,7 +41,7 @@ extension Department {
                 AND coalesce(stock, 0) < coalesce(stock_min, 0) ORDER BY tag, campus
                 """, arguments: StatementArguments(arguments)).map {
                 AssetReport.Line(tag: $0["tag"], campus: $0["campus"], name: $0["name"],
-                                 detail: "\(($0["stock"] as Int?) ?? 0)/\(($0["stock_min"] as Int?) ?? 0) \(($0["unit"] as String?) ?? "")")
+                                 detail: "\(StoredRows.counter($0, "stock") ?? 0)/\(($0["stock_min"] as Int?) ?? 0) \(($0["unit"] as String?) ?? "")")
             }
             let horizon = date.adding(days: AssetReport.warrantyNoticeDays).iso
             let warranty = try Row.fetchAll(db, sql: """

@@ -34,7 +34,7 @@ enum AssetRows {
             tag: text("tag"), campus: CampusCode(text("campus")), type: AssetType(rawValue: text("type")) ?? .pc, name: text("name"),
             model: text("model"), serial: text("serial"), state: stored, department: text("department"), location: text("location"),
             holder: text("holder"), purchasedOn: date("purchased_on"), warrantyUntil: date("warranty_until"),
-            contractUntil: date("contract_until"), inspectionDays: row["inspection_days"], stock: (row["stock"] as Int?) ?? 0,
+            contractUntil: date("contract_until"), inspectionDays: row["inspection_days"], stock: StoredRows.counter(row, "stock") ?? 0,
             stockMin: (row["stock_min"] as Int?) ?? 0, unit: text("unit"),
             registeredOn: (row["registered_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0).date })
         return Asset(id: id.description, record: record, state: scrapped == nil ? stored : .scrapped, scrappedAt: scrapped,

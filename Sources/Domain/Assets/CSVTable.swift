@@ -103,8 +103,25 @@ public struct CSVTable: Hashable, Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Rows as RFC 4180 text with CRLF line ends.
+    /// A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+    public static let formulaLeads: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// OWASP's defence against CSV injection: a cell a spreadsheet would evaluate gets a
+    /// leading single quote, which makes it text. Asset names come from any engineer and
+    /// from peers; the export is opened in Excel by someone else.
+    public static func neutralise(_ field: String) -> String {
+        guard let first = field.first, formulaLeads.contains(first) else { return field }
+        return "'" + field
+    }
+
+    /// The inverse of `neutralise` for import, so an export imports back as it was.
+    public static func unneutralise(_ field: String) -> String {
+        guard field.count >= 2, field.first == "'", let second = field.dropFirst().first, formulaLeads.contains(second) else { return field }
+        return String(field.dropFirst())
+    }
+
+    /// Rows as RFC 4180 text with CRLF line ends, each cell neutralised, then quoted.
     public static func write(_ rows: [[String]]) -> String {
-        rows.map { $0.map(escape).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        rows.map { $0.map { escape(neutralise($0)) }.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 }

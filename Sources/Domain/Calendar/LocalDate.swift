@@ -20,8 +20,16 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         self.day = day
     }
 
+    /// Day numbers of 1900-01-01 … 2999-12-31, the dates `yearRange` allows. A day count
+    /// outside (a replicated value from a faulty peer, or arithmetic on one) is clamped to
+    /// this range rather than trapping in `civil(fromDays:)`; the row holding it is listed
+    /// by `StoredBounds` as a problem, so the clamp never goes unseen.
+    public static let daysSinceEpochRange = -25_567...376_199
+
+    /// Clamps into `daysSinceEpochRange` (see there); never traps.
     public init(daysSinceEpoch days: Int) {
-        let (y, m, d) = Self.civil(fromDays: days)
+        let clamped = min(max(days, Self.daysSinceEpochRange.lowerBound), Self.daysSinceEpochRange.upperBound)
+        let (y, m, d) = Self.civil(fromDays: clamped)
         self.year = y
         self.month = m
         self.day = d
@@ -59,8 +67,16 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         return Weekday.allCases[index]
     }
 
+    /// Saturates at the ends of `daysSinceEpochRange`: `days` may come from a stored value.
     public func adding(days: Int) -> LocalDate {
-        LocalDate(daysSinceEpoch: daysSinceEpoch + days)
+        LocalDate(daysSinceEpoch: daysSinceEpoch.addingSaturated(days))
+    }
+
+    /// nil when the result falls outside `yearRange` — for callers that must refuse, not clamp.
+    public func addingChecked(days: Int) -> LocalDate? {
+        let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
+        guard !overflow, Self.daysSinceEpochRange.contains(sum) else { return nil }
+        return LocalDate(daysSinceEpoch: sum)
     }
 
     /// Whole days from `self` to `other` (positive when `other` is later).

@@ -7,12 +7,19 @@ public struct LocalDateTime: Hashable, Comparable, Codable, Sendable, CustomStri
 
     public let minutesSinceEpoch: Int
 
+    /// 1900-01-01 00:00 … 2999-12-31 23:59, the instants of `LocalDate.daysSinceEpochRange`.
+    public static let minutesSinceEpochRange =
+        (LocalDate.daysSinceEpochRange.lowerBound * minutesPerDay)...(LocalDate.daysSinceEpochRange.upperBound * minutesPerDay + minutesPerDay - 1)
+
+    /// Clamps into `minutesSinceEpochRange`: stored minutes come from peers, and every
+    /// later computation (date, clock, SLA deadlines) then stays far from `Int` overflow.
+    /// A clamped row is listed by `StoredBounds`.
     public init(minutesSinceEpoch: Int) {
-        self.minutesSinceEpoch = minutesSinceEpoch
+        self.minutesSinceEpoch = min(max(minutesSinceEpoch, Self.minutesSinceEpochRange.lowerBound), Self.minutesSinceEpochRange.upperBound)
     }
 
     public init(date: LocalDate, minuteOfDay: Int) {
-        self.minutesSinceEpoch = date.startMinute + minuteOfDay
+        self.init(minutesSinceEpoch: date.startMinute.addingSaturated(minuteOfDay))
     }
 
     public var date: LocalDate {
@@ -34,8 +41,9 @@ public struct LocalDateTime: Hashable, Comparable, Codable, Sendable, CustomStri
 
     public var description: String { "\(date.iso) \(clock)" }
 
+    /// Saturates (then clamps): `minutes` is often a stored duration.
     public func adding(minutes: Int) -> LocalDateTime {
-        LocalDateTime(minutesSinceEpoch: minutesSinceEpoch + minutes)
+        LocalDateTime(minutesSinceEpoch: minutesSinceEpoch.addingSaturated(minutes))
     }
 
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
@@ -44,5 +52,29 @@ public struct LocalDateTime: Hashable, Comparable, Codable, Sendable, CustomStri
 
     static func floorDiv(_ a: Int, _ b: Int) -> Int {
         a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+}
+
+extension Int {
+    /// `self + other`, pinned to `Int.min`/`Int.max` instead of trapping: for arithmetic
+    /// on replicated values, whose range a peer — not this node — decided.
+    public func addingSaturated(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        guard overflow else { return sum }
+        return other > 0 ? .max : .min
+    }
+
+    /// `self * other`, pinned like `addingSaturated`.
+    public func multipliedSaturated(by other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        guard overflow else { return product }
+        return (self < 0) == (other < 0) ? .max : .min
+    }
+
+    /// `self - other`, pinned like `addingSaturated`.
+    public func subtractingSaturated(_ other: Int) -> Int {
+        let (difference, overflow) = subtractingReportingOverflow(other)
+        guard overflow else { return difference }
+        return other < 0 ? .max : .min
     }
 }

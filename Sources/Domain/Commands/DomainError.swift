@@ -38,6 +38,8 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownAsset(String)
     /// 资产编号全院唯一 — the tag is already registered (at that campus).
     case duplicateAssetTag(tag: String, campus: CampusCode)
+    /// One import file carries a tag twice.
+    case duplicateAssetTagInFile(tag: String, firstLine: Int, firstCampus: CampusCode, line: Int, campus: CampusCode)
     /// Two campuses registered the tag while cut off: name the campus until it is resolved.
     case ambiguousAssetTag(tag: String, campuses: [CampusCode])
     /// A CSV import refused as a whole: every bad row with its line number.
@@ -77,6 +79,8 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unknownTicket(let n): "no ticket \(n)"
         case .unknownAsset(let t): "no asset with tag \(t)"
         case let .duplicateAssetTag(tag, campus): "asset tag \(tag) is already registered at campus \(campus); tags are unique hospital-wide"
+        case let .duplicateAssetTagInFile(tag, firstLine, firstCampus, line, campus):
+            "asset tag \(tag) appears on line \(firstLine) (campus \(firstCampus)) and again on line \(line) (campus \(campus)); tags are unique hospital-wide"
         case let .ambiguousAssetTag(tag, campuses):
             "asset tag \(tag) is registered at \(campuses.map(\.rawValue).joined(separator: " and ")): name the campus (TAG@CAMPUS) or retag one"
         // One problem per line, counted: a many-row import can have hundreds.

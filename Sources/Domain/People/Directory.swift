@@ -13,14 +13,14 @@ enum Directory {
     }
 
     private static func campus(from row: Row) -> Campus {
-        let rest = RestRules(minimumRestMinutes: (row["minimum_rest_minutes"] as Int?) ?? RestRules.standard.minimumRestMinutes,
+        let rest = RestRules.clamped(minimumRestMinutes: (row["minimum_rest_minutes"] as Int?) ?? RestRules.standard.minimumRestMinutes,
                              restDaysAfterNight: (row["rest_days_after_night"] as Int?) ?? RestRules.standard.restDaysAfterNight,
                              shiftsPerDayMax: (row["shifts_per_day_max"] as Int?) ?? RestRules.standard.shiftsPerDayMax)
         return Campus(code: CampusCode((row["code"] as String?) ?? ""), name: (row["name"] as String?) ?? "",
                       generalDutyOfficer: (row["general_duty_name"] as String?) ?? "",
                       generalDutyPhone: (row["general_duty_phone"] as String?) ?? "",
                       shiftSet: Campus.ShiftSet(rawValue: (row["shift_set"] as String?) ?? "") ?? .standard,
-                      rest: rest, headcount: (row["headcount"] as Int?) ?? 1)
+                      rest: rest, headcount: min(max((row["headcount"] as Int?) ?? 1, 1), CampusRosterPolicy.headcountMax))
     }
 
     static func person(_ db: Database, _ id: PersonID) throws -> StaffMember? {

@@ -30,6 +30,10 @@ extension Department {
             try Permissions.require(actor, .administrator, at: campus.code, to: "register campus \(campus.code)")
             guard !campus.code.rawValue.isEmpty else { throw DomainError.missing(field: "campus code") }
             guard !campus.name.isEmpty else { throw DomainError.missing(field: "campus name") }
+            if let reason = campus.rest.outOfBounds { throw DomainError.invalid(field: "rest rules", reason: reason) }
+            guard (1...CampusRosterPolicy.headcountMax).contains(campus.headcount) else {
+                throw DomainError.invalid(field: "headcount", reason: "\(campus.headcount) is outside 1…\(CampusRosterPolicy.headcountMax)")
+            }
             let row = NaturalKey.rowID(DomainSchema.campus, campus.code.rawValue)
             try tx.assign(DomainSchema.campus.name, row, [
                 "code": .text(campus.code.rawValue), "name": .text(campus.name),

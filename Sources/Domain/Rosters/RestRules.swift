@@ -9,6 +9,27 @@ public struct RestRules: Hashable, Codable, Sendable {
     /// 每日班次上限 — shifts per person per duty date.
     public var shiftsPerDayMax: Int
 
+    /// Upper bounds of each rule: two days of rest, a week off after nights, three shifts a day.
+    public static let minimumRestMinutesMax = 48 * 60
+    public static let restDaysAfterNightMax = 7
+    public static let shiftsPerDayMaxLimit = 3
+
+    /// The rules as stored, each pinned into its bound: a campus row comes from a peer
+    /// and must not trip the initialiser's precondition (the row is listed by `StoredBounds`).
+    public static func clamped(minimumRestMinutes: Int, restDaysAfterNight: Int, shiftsPerDayMax: Int) -> RestRules {
+        RestRules(minimumRestMinutes: min(max(minimumRestMinutes, 0), minimumRestMinutesMax),
+                  restDaysAfterNight: min(max(restDaysAfterNight, 0), restDaysAfterNightMax),
+                  shiftsPerDayMax: min(max(shiftsPerDayMax, 1), shiftsPerDayMaxLimit))
+    }
+
+    /// nil when every rule is inside its bound, else the reason (for a command to refuse).
+    public var outOfBounds: String? {
+        if !(0...Self.minimumRestMinutesMax).contains(minimumRestMinutes) { return "minimum rest \(minimumRestMinutes) min is outside 0…\(Self.minimumRestMinutesMax)" }
+        if !(0...Self.restDaysAfterNightMax).contains(restDaysAfterNight) { return "rest days after night \(restDaysAfterNight) is outside 0…\(Self.restDaysAfterNightMax)" }
+        if !(1...Self.shiftsPerDayMaxLimit).contains(shiftsPerDayMax) { return "shifts per day \(shiftsPerDayMax) is outside 1…\(Self.shiftsPerDayMaxLimit)" }
+        return nil
+    }
+
     public init(minimumRestMinutes: Int = 11 * 60, restDaysAfterNight: Int = 1, shiftsPerDayMax: Int = 1) {
         precondition(minimumRestMinutes >= 0 && restDaysAfterNight >= 0 && shiftsPerDayMax >= 1)
         self.minimumRestMinutes = minimumRestMinutes

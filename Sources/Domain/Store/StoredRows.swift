@@ -19,6 +19,18 @@ enum StoredRows {
 
     static func blob(_ id: RowID) -> Data { Data(id.bytes) }
 
+    /// A counter column read without trapping: SQLite turns an overflowing sum of
+    /// increments (peers may send any `Int64`) into a REAL, which GRDB's `as Int?` would
+    /// refuse with a fatal error. Pinned to `Int`'s range; `StoredBounds` lists the row.
+    static func counter(_ row: Row, _ column: String) -> Int? {
+        let value: DatabaseValue = row[column]
+        switch value.storage {
+        case let .int64(v): return Int(v)
+        case let .double(d): return d.isNaN ? nil : (d >= Double(Int.max) ? .max : (d <= Double(Int.min) ? .min : Int(d)))
+        case .null, .string, .blob: return nil
+        }
+    }
+
     static func rowID(_ row: Row) -> RowID {
         guard let data = row["id"] as Data?, let id = RowID(bytes: data) else { preconditionFailure("row without id") }
         return id

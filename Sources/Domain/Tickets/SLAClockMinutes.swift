@@ -13,6 +13,10 @@ public struct SLAMinutes: Sendable {
     }
 
     public func minutes(_ clock: SLAClock, from start: Int, to end: Int) -> Int {
+        // Stored instants from a peer may be anywhere in `Int`; inside the clamp the
+        // differences and day arithmetic below cannot overflow.
+        let range = LocalDateTime.minutesSinceEpochRange
+        let start = min(max(start, range.lowerBound), range.upperBound), end = min(max(end, range.lowerBound), range.upperBound)
         guard end > start else { return 0 }
         switch clock {
         case .allDay:

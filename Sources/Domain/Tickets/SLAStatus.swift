@@ -54,7 +54,7 @@ public struct SLAStatus: Hashable, Codable, Sendable {
         // A breach calls the chief; twice the resolve target calls the general duty officer.
         var wanted: EscalationLevel?
         if s.state.isOpen {
-            if resolve > 2 * target.resolveMinutes { wanted = .generalDutyOfficer }
+            if resolve > target.resolveMinutes.multipliedSaturated(by: 2) { wanted = .generalDutyOfficer }
             else if ownBreached || resolveBreached { wanted = .sectionChief }
         }
         let due = wanted.flatMap { $0.rank > s.level.rank ? $0 : nil }

@@ -13,7 +13,7 @@ extension APIRoutes {
         router.get("/api/problems") { request, context in
             let user = try context.activeUser()
             let campuses = try visibleCampuses(user, request).filter { Access.overseesCampus(user, $0) }
-            return try JSONResponse.make(try problems(campuses: campuses))
+            return try JSONResponse.make(try problems(campuses: campuses, everyCampus: Access.seesEveryCampus(user)))
         }
         router.get("/api/conflicts") { _, context in
             let user = try context.activeUser()
@@ -38,8 +38,10 @@ extension APIRoutes {
         }
     }
 
-    /// Post-merge items to resolve at `campuses`: roster problems, then tickets' and assets'.
-    func problems(campuses: [CampusCode]) throws -> [ProblemView] {
+    /// Post-merge items to resolve at `campuses`: roster problems, then tickets' and assets',
+    /// then stored values out of their bounds (rows without a known campus go to those who
+    /// see `everyCampus`).
+    func problems(campuses: [CampusCode], everyCampus: Bool) throws -> [ProblemView] {
         let codes = Set(campuses.map(\.rawValue))
         let tickets = try department.ticketProblems().map(TicketProblemView.init).filter { codes.contains($0.campus) }
             .map { ProblemView(kind: "ticket_\($0.kind)", campus: $0.campus, description: $0.description) }
@@ -54,7 +56,16 @@ extension APIRoutes {
                     ? [ProblemView(kind: "asset_scrapped_without_approval", campus: campus, description: problem.description)] : []
             }
         }
-        return try rosterProblems(campuses: campuses) + tickets + assets
+        let bounds = try outOfBounds(campuses: campuses, everyCampus: everyCampus).map {
+            ProblemView(kind: "stored_value_out_of_bounds", campus: $0.campus, description: $0.description)
+        }
+        return try rosterProblems(campuses: campuses) + tickets + assets + bounds
+    }
+
+    /// Rows holding a value outside its field's bound (`StoredBounds`), as a peer stored them.
+    func outOfBounds(campuses: [CampusCode], everyCampus: Bool) throws -> [OutOfBoundsValue] {
+        let codes = Set(campuses.map(\.rawValue))
+        return try department.outOfBoundsValues().filter { codes.contains($0.campus) || everyCampus }
     }
 
     func rosterProblems(campuses: [CampusCode]) throws -> [ProblemView] {

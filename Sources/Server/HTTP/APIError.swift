@@ -82,7 +82,7 @@ public struct APIError: Error, Sendable, Equatable {
         case .notOnDuty: return APIError(.conflict, "not_on_duty", message)
         case .unknownTicket: return APIError(.notFound, "unknown_ticket", message)
         case .unknownAsset: return APIError(.notFound, "unknown_asset", message)
-        case .duplicateAssetTag: return APIError(.conflict, "duplicate_asset_tag", message)
+        case .duplicateAssetTag, .duplicateAssetTagInFile: return APIError(.conflict, "duplicate_asset_tag", message)
         case .ambiguousAssetTag: return APIError(.conflict, "ambiguous_asset_tag", message)
         case .badImport: return APIError(.unprocessableContent, "bad_import", message)
         case .invalid: return APIError(.unprocessableContent, "invalid", message)

@@ -3,7 +3,8 @@ import Domain
 /// 待处理 — what merging could not decide, at the campuses the user oversees: roster
 /// problems, tickets (concurrent assignees, transitions that arrived too late, duplicate
 /// numbers; each links to its ticket, where assigning again or closing resolves it),
-/// assets (duplicate tags, stock below zero, scrapped without approval); and the
+/// assets (duplicate tags, stock below zero, scrapped without approval); stored values
+/// outside their bounds (`StoredBounds`, written by a faulty or hostile peer); and the
 /// replica's raw conflicts for those who see every campus.
 extension Dashboard {
     func problemsPage(_ user: SignedIn, _ layout: Layout) throws -> HTML {
@@ -17,8 +18,12 @@ extension Dashboard {
         let tickets: [HTML] = try department.ticketProblems().map(TicketProblemView.init).filter { ticketCampuses.contains($0.campus) }.map {
             "<tr><td>\($0.campus)</td><td><a href=\"/tickets/\($0.number)\">\($0.number)</a></td><td>\($0.kind)</td><td>\($0.description)</td></tr>"
         }
-        let assets: [HTML] = try api.problems(campuses: campuses).filter { $0.kind.hasPrefix("asset_") && codes.contains($0.campus) }.map {
+        let everyCampus = Access.seesEveryCampus(user)
+        let assets: [HTML] = try api.problems(campuses: campuses, everyCampus: everyCampus).filter { $0.kind.hasPrefix("asset_") && codes.contains($0.campus) }.map {
             "<tr><td>\($0.campus)</td><td>\($0.kind)</td><td>\($0.description)</td></tr>"
+        }
+        let bounds: [HTML] = try api.outOfBounds(campuses: campuses, everyCampus: everyCampus).map {
+            "<tr><td>\($0.campus)</td><td>\($0.entity)</td><td><code>\(String($0.row.prefix(12)))</code></td><td>\($0.field)</td><td><code>\($0.value)</code></td><td>\($0.bound)</td></tr>"
         }
         let conflicts: [HTML] = Access.seesEveryCampus(user) ? try api.conflicts().map {
             "<tr><td>\($0.entity)</td><td>\($0.field)</td><td>\($0.versions.joined(separator: " / "))</td></tr>"
@@ -32,6 +37,8 @@ extension Dashboard {
             \(tickets.isEmpty ? none : "<table><tr><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("工单号", "Number"))</th><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("说明", "Description"))</th></tr>\(tickets)</table>")
             <h2>\(lang.pick("资产（合并后检查）", "Assets (post-merge checks)"))</h2>
             \(assets.isEmpty ? none : "<table>\(head)\(assets)</table>")
+            <h2>\(lang.pick("存储值越界（来自副本，读取时已按范围截断）", "Stored values out of bounds (from the replica; clamped when read)"))</h2>
+            \(bounds.isEmpty ? none : "<table><tr><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("实体", "Entity"))</th><th>\(lang.pick("行", "Row"))</th><th>\(lang.pick("字段", "Field"))</th><th>\(lang.pick("存储值", "Stored value"))</th><th>\(lang.pick("允许范围", "Allowed range"))</th></tr>\(bounds)</table>")
             <h2>\(lang.pick("副本冲突", "Replica conflicts"))</h2>
             \(conflicts.isEmpty ? none : "<table><tr><th>\(lang.pick("实体", "Entity"))</th><th>\(lang.pick("字段", "Field"))</th><th>\(lang.pick("并存版本", "Versions"))</th></tr>\(conflicts)</table>")
             """)
