@@ -49,7 +49,7 @@ public enum StoredBounds {
     public static let fields: [(entity: EntitySchema, field: String, bound: Bound)] = [
         (DomainSchema.campus, "minimum_rest_minutes", .integer(0...Int64(RestRules.minimumRestMinutesMax))),
         (DomainSchema.campus, "rest_days_after_night", .integer(0...Int64(RestRules.restDaysAfterNightMax))),
-        (DomainSchema.campus, "shifts_per_day_max", .integer(1...Int64(RestRules.shiftsPerDayMaxMax))),
+        (DomainSchema.campus, "shifts_per_day_max", .integer(1...Int64(RestRules.shiftsPerDayMaxLimit))),
         (DomainSchema.campus, "headcount", .integer(1...Int64(CampusRosterPolicy.headcountMax))),
         (DomainSchema.person, "active", flag),
         (DomainSchema.person, "avoid_nights", flag),
