@@ -74,6 +74,11 @@ public enum FaultAction: Hashable, Sendable, CustomStringConvertible {
     /// One compaction round at the node (log below the horizon, metadata behind a
     /// recorded join; docs/replication.md, "Compaction").
     case compact(node: Int)
+    /// The node, a roster member, writes one honest-looking batch holding extreme values
+    /// (`TicketWorkload.poison`): signed and well-formed, so every peer stores it. A
+    /// replicated value is input from another machine; no merge, digest or read may
+    /// trap on it, and the replicas must still converge.
+    case poisonedBatch(node: Int)
 
     public var description: String {
         switch self {
@@ -87,6 +92,7 @@ public enum FaultAction: Hashable, Sendable, CustomStringConvertible {
         case .byzantineBurst: "byzantine burst"
         case let .localWrite(n): "local write at node \(n)"
         case let .compact(n): "compaction round at node \(n)"
+        case let .poisonedBatch(n): "poisoned batch from node \(n)"
         }
     }
 }

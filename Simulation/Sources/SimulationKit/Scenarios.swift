@@ -14,6 +14,9 @@ public enum Scenario: String, CaseIterable, Sendable {
     /// 12 s and everyone writes: the cut-off campus holds the horizon back, the rounds
     /// after the heal drop the log and collect metadata, and all must converge.
     case compactDuringPartition = "compact-during-partition"
+    /// Three campuses each send a poisoned batch (`FaultAction.poisonedBatch`) while the
+    /// others write and one campus is cut off: no trap anywhere, and all converge.
+    case poisonedBatches = "poisoned-batches"
 
     /// Whether the checkers must reject the run.
     public var mustFail: Bool { self == .sequenceReuseTrap }
@@ -40,6 +43,10 @@ public enum Scenario: String, CaseIterable, Sendable {
                 (0..<options.nodes).map { (at + UInt64($0) * 100, FaultAction.compact(node: $0)) }
             }
             options.extraActions = [(3_000, .partition(.isolate(0), durationMillis: 12_000))] + rounds
+        case .poisonedBatches:
+            options.extraActions = [(2_000, .partition(.isolate(0), durationMillis: 8_000))]
+                + [(3_000, 1), (4_000, 2), (6_000, 0)].map { ($0.0, FaultAction.poisonedBatch(node: $0.1)) }
+                + stride(from: UInt64(5_000), to: 20_000, by: 1_000).map { ($0, FaultAction.localWrite(node: Int($0 / 1_000) % options.nodes)) }
         }
     }
 }

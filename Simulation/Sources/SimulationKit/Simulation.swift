@@ -278,7 +278,7 @@ public final class Simulation {
     }
 
     /// A local write through the pluggable workload; acknowledged once committed.
-    func write(at node: SimulatedNode, thenCrashFor crash: UInt64? = nil) {
+    func write(at node: SimulatedNode, thenCrashFor crash: UInt64? = nil, operation chosen: WorkloadOperation? = nil) {
         guard let store = node.store, let core = node.core else { return }
         // The byzantine campus writes no honest data: its origin is quarantined wherever
         // its forks landed, so honest batches of it could never converge (by design).
@@ -287,7 +287,7 @@ public final class Simulation {
             return
         }
         var context = WorkloadContext(random: random.split(), knownRows: knownRows)
-        let operation = TicketWorkload.pick(options.workload, using: &context.random)
+        let operation = chosen ?? TicketWorkload.pick(options.workload, using: &context.random)
         let receipt: WriteReceipt?
         do { receipt = try store.write { tx in try operation.perform(tx, &context) }.receipt } catch {
             stats.writesRefused += 1 // e.g. an edit of a row this replica knows is deleted
@@ -341,6 +341,10 @@ public final class Simulation {
                 write(at: nodes[index])
             case let .compact(index):
                 try compact(nodes[index])
+            case let .poisonedBatch(index):
+                let before = stats.writesAcknowledged
+                write(at: nodes[index], operation: TicketWorkload.poison)
+                if stats.writesAcknowledged > before { stats.poisonedBatches += 1 }
             }
         } catch {
             violations.append("t=\(time.millis)ms fault \(action) failed: \(error)")

@@ -19,6 +19,8 @@ public struct SimulationStats: Sendable {
     public var compactionRounds = 0
     public var batchesCompacted = 0
     public var byzantineBursts = 0
+    /// Poisoned batches written and acknowledged (`FaultAction.poisonedBatch`).
+    public var poisonedBatches = 0
     public var forksDetected = 0
     public var conflicts = 0
     public var corruptionsInjected = 0

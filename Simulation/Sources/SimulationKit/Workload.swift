@@ -104,6 +104,28 @@ public enum TicketWorkload {
         },
     ]
 
+    /// The poisoned batch (`FaultAction.poisonedBatch`): the ends of `Int64` in an integer
+    /// register, increments that overflow the counter's `Int64` sum both ways, infinities
+    /// and a negative zero in a real, NUL, a formula and 10,000 characters in text. Fresh
+    /// rows and known ones, so the poison also lands on rows other writes touch.
+    public static let poison = WorkloadOperation(name: "poisoned batch", weight: 1) { tx, c in
+        let extremes: [(Int64, Double, String)] = [
+            (.max, .infinity, "\u{0}"), (.min, -.infinity, "=cmd|' /C calc'!A0"),
+            (-1, -0.0, String(repeating: "长", count: 10_000)),
+        ]
+        for (integer, real, text) in extremes {
+            let row = c.pickRow(tx, freshChance: 0.5)
+            try tx.assign("ticket", row, ["title": .text(text), "priority": .integer(integer), "weight": .real(real),
+                                          "department": .text(text), "location": .text("")])
+            try tx.assignSurfaced("ticket", row, "assignee", .text(text))
+            try tx.increment("ticket", row, "spares", by: .max)
+            try tx.increment("ticket", row, "spares", by: .max)
+            try tx.increment("ticket", row, "spares", by: .min)
+            try tx.add("ticket", row, "tags", .text(text))
+            try tx.append("ticket", row, "timeline", .text(text))
+        }
+    }
+
     /// Picks by weight.
     static func pick(_ operations: [WorkloadOperation], using random: inout SplitMix64) -> WorkloadOperation {
         let total = operations.reduce(0) { $0 + $1.weight }

@@ -36,6 +36,17 @@ import Testing
         #expect(result.stats.batchesCompacted > 0)
     }
 
+    /// Batches with the ends of Int64, overflowing counter sums, infinities, NUL and
+    /// 10,000-character text, from three members, one of them partitioned: every replica
+    /// stores them, nothing traps, all converge.
+    @Test func poisonedBatchesFromMembersNeitherTrapNorDivergeTheReplicas() throws {
+        var options = Self.options()
+        Scenario.poisonedBatches.apply(to: &options)
+        let result = try Simulation(seed: 5, options: options).run()
+        #expect(result.passed, "\(result.failureReport)")
+        #expect(result.stats.poisonedBatches == 3)
+    }
+
     @Test func restoringFromABackupWithoutANewEpochIsCaughtAsSequenceReuse() throws {
         var options = Self.options()
         Scenario.sequenceReuseTrap.apply(to: &options)
