@@ -44,9 +44,15 @@ public enum Scenario: String, CaseIterable, Sendable {
             }
             options.extraActions = [(3_000, .partition(.isolate(0), durationMillis: 12_000))] + rounds
         case .poisonedBatches:
-            options.extraActions = [(2_000, .partition(.isolate(0), durationMillis: 8_000))]
-                + [(3_000, 1), (4_000, 2), (6_000, 0)].map { ($0.0, FaultAction.poisonedBatch(node: $0.1)) }
-                + stride(from: UInt64(5_000), to: 20_000, by: 1_000).map { ($0, FaultAction.localWrite(node: Int($0 / 1_000) % options.nodes)) }
+            let nodes = options.nodes
+            let poison: [(at: UInt64, action: FaultAction)] = [
+                (2_000, .partition(.isolate(0), durationMillis: 8_000)),
+                (3_000, .poisonedBatch(node: 1)), (4_000, .poisonedBatch(node: 2)), (6_000, .poisonedBatch(node: 0)),
+            ]
+            let writes: [(at: UInt64, action: FaultAction)] = stride(from: UInt64(5_000), to: 20_000, by: 1_000).map {
+                (at: $0, action: .localWrite(node: Int($0 / 1_000) % nodes))
+            }
+            options.extraActions = poison + writes
         }
     }
 }
