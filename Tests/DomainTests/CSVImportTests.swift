@@ -87,6 +87,9 @@ import Storage
         let f = try CampusReplicas()
         let admin = f.acting(CampusReplicas.admin)
         try f.main.registerCampus(Campus(code: "W", name: "西院区", generalDutyOfficer: "总值班 吴主任", generalDutyPhone: "8001"), by: admin)
+        // The chief of E also heads W, so every line is one they may register.
+        try f.main.grantRole(RoleGrant(.sectionChief, .campus("W")), to: CampusReplicas.chief, by: admin)
+        let chief = f.acting(CampusReplicas.chief)
         func row(_ tag: String, _ campus: String) -> [String] {
             AssetField.allCases.map { field in
                 switch field {
@@ -101,7 +104,7 @@ import Storage
             }
         }
         let csv = CSVTable.write([AssetField.allCases.map(\.rawValue), row("D-1", "W"), row("D-2", "E"), row("D-1", "E")])
-        let error = try refusedWithoutWriting(f.main) { _ = try f.main.importAssets(csv: csv, mapping: .identity, by: admin) }
+        let error = try refusedWithoutWriting(f.main) { _ = try f.main.importAssets(csv: csv, mapping: .identity, by: chief) }
         guard case .badImport(let lines)? = error else { Issue.record("duplicate across campuses imported: \(String(describing: error))"); return }
         #expect(lines == ["line 4: asset tag D-1 appears on line 2 (campus W) and again on line 4 (campus E); tags are unique hospital-wide"])
         #expect(try f.main.assets().isEmpty)

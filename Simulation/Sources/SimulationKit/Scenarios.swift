@@ -45,6 +45,8 @@ public enum Scenario: String, CaseIterable, Sendable {
             options.extraActions = [(3_000, .partition(.isolate(0), durationMillis: 12_000))] + rounds
         case .poisonedBatches:
             let nodes = options.nodes
+            // The byzantine node writes no honest data (`write(at:)`), poison included.
+            options.byzantineRate = 0
             let poison: [(at: UInt64, action: FaultAction)] = [
                 (2_000, .partition(.isolate(0), durationMillis: 8_000)),
                 (3_000, .poisonedBatch(node: 1)), (4_000, .poisonedBatch(node: 2)), (6_000, .poisonedBatch(node: 0)),
