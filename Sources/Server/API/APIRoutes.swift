@@ -35,13 +35,13 @@ struct APIRoutes: Sendable {
     /// Runs a write as the signed-in user: the password must be in order, and
     /// `gate` (the server's own checks) runs before the domain command.
     /// The state a request reads: read once, first, so every view it builds agrees.
-    func requestState() throws -> RequestState { RequestState(try department.store.readState()) }
+    func seenState() throws -> SeenState { SeenState(try department.store.readState()) }
 
     /// An API answer computed once per state, minute and variant (the caller puts the
     /// user's `ViewScope` and the query in it), encoded once and sent as is.
     func cachedAnswer(_ view: String, reads: [EntityID], session: String, variant: String,
                       _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
-        let state = try requestState()
+        let state = try seenState()
         let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
         let freshness: ViewCache<ByteBuffer>.Freshness = switch self.reads.freshness(for: session) {
         case .newest: .newest

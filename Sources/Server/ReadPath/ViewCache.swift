@@ -175,7 +175,7 @@ struct StateStamp: Hashable, Sendable {
 
 /// What one request reads first, once: the stamp pages show and the event feed sends,
 /// and the per-entity counts its views are cached by.
-struct RequestState: Sendable {
+struct SeenState: Sendable {
     let stamp: StateStamp
     let read: ReplicaReadState
 

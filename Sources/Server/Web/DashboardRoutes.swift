@@ -50,6 +50,10 @@ struct Dashboard: Sendable {
         router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
             try handoverPage(request, user, layout)
         } }
+        router.get("/duty") { request, context in try page(request, context, path: "/duty") { user, layout in
+            try myDutyPage(request, user, layout)
+        } }
+        router.post("/duty/{form}") { request, context in try await myDutyForm(request, context, try context.parameters.require("form")) }
         router.get("/approvals") { request, context in try page(request, context, path: "/approvals") { user, layout in
             try approvalsPage(user, layout)
         } }
@@ -80,7 +84,7 @@ struct Dashboard: Sendable {
         let lang = Language.of(request)
         guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
         if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.requestState()
+        let state = try api.seenState()
         let served = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
             try body(user, lang)
         }
@@ -98,7 +102,7 @@ struct Dashboard: Sendable {
 
     /// One view of `state` for `user`'s scope, from the cache or computed on the read lane.
     /// `scoped: false` only for a view that shows every user the same (who is on duty).
-    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: RequestState, lang: Language, query: String,
+    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: SeenState, lang: Language, query: String,
                     scoped: Bool = true,
                     _ compute: @escaping @Sendable () throws -> PageContent) async throws -> ViewCache<PageContent>.Served {
         let reads = api.reads

@@ -31,7 +31,7 @@ struct Layout {
 
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
-            ("/", "当前值班", "On duty now"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
+            ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
             ("/roster", "值班表", "Roster"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
             ("/approvals", "审批", "Approvals"), ("/problems", "待处理", "To resolve"), ("/status", "节点状态", "Node status"),
         ]

@@ -15,7 +15,7 @@ extension Dashboard {
         let lang = Language.of(request)
         guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
         if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.requestState()
+        let state = try api.seenState()
         let now = configuration.clock.now()
         let tickets = try await cachedView("home.tickets", reads: ViewReads.tickets, user: user, state: state, lang: lang, query: "") {
             try homeTickets(user, lang)
