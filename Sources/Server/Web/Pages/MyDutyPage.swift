@@ -13,7 +13,7 @@ extension Dashboard {
 
     /// Confirmations a form post comes back with (`?done=`), in both languages.
     static let dutyConfirmations: [String: (String, String)] = [
-        "sign_in": ("已签到。", "Signed in."), "sign_out": ("已签退。", "Signed out."),
+        "sign_in": ("已签到。", "Checked in."), "sign_out": ("已签退。", "Checked out."),
         "log": ("值班记录已保存。", "Duty log entry saved."), "leave": ("请假申请已提交，等待科长审批。", "Leave requested; the section chief decides."),
     ]
 
@@ -66,7 +66,7 @@ extension Dashboard {
         // 签到/签退: today's record and the two buttons.
         let today = try department.attendance(person: me, date: now.date)
         let recordLines: [HTML] = today.map { event in
-            "<li>\(event.time.description) \(event.kind == .signIn ? lang.pick("签到", "signed in") : lang.pick("签退", "signed out"))</li>"
+            "<li>\(event.time.description) \(event.kind == .signIn ? lang.pick("签到", "checked in") : lang.pick("签退", "checked out"))</li>"
         }
         let record: HTML = today.isEmpty ? "<p class=\"muted\">\(lang.pick("今天尚无记录。", "Nothing recorded today."))</p>"
             : "<ul>\(recordLines)</ul>"
@@ -74,9 +74,9 @@ extension Dashboard {
         let attendance: HTML = """
             \(record)
             <form method="post" action="/duty/attendance" class="act"><input type="hidden" name="csrf" value="\(csrf)">\
-            <input type="hidden" name="kind" value="sign_in"><button id="sign-in">\(lang.pick("签到", "Sign in"))</button></form>
+            <input type="hidden" name="kind" value="sign_in"><button id="sign-in">\(lang.pick("签到", "Check in"))</button></form>
             <form method="post" action="/duty/attendance" class="act"><input type="hidden" name="csrf" value="\(csrf)">\
-            <input type="hidden" name="kind" value="sign_out"><button id="sign-out">\(lang.pick("签退", "Sign out"))</button></form>
+            <input type="hidden" name="kind" value="sign_out"><button id="sign-out">\(lang.pick("签退", "Check out"))</button></form>
             """
 
         // 值班记录 of the post I hold now: only the engineer on duty (or the 科长) writes it.
@@ -124,7 +124,7 @@ extension Dashboard {
         return layout.page(title: lang.pick("我的值班", "My duty"), """
             \(done)<p class="muted">\(now.description) · \(user.staff.name) · \(campus.rawValue)</p>
             <h2>\(lang.pick("当前在班", "On duty now"))</h2>\(nowSection)
-            <h2>\(lang.pick("签到 / 签退", "Sign in / sign out"))</h2>\(attendance)
+            <h2>\(lang.pick("签到 / 签退", "Check in / check out"))</h2>\(attendance)
             <h2>\(lang.pick("值班记录", "Duty log")) \(holding.first.map { postName($0.post) } ?? "")</h2>\(log)
             <h2>\(lang.pick("我接下来的班次", "My next shifts"))</h2>\(shifts)
             <h2>\(lang.pick("我的请假", "My leave"))</h2>\(requests)\(leaveForm)
