@@ -86,7 +86,7 @@ extension APIRoutes {
 
     /// A fingerprint of the version vector: it changes exactly when a batch (local or remote) lands.
     func changes() throws -> ChangesView {
-        let stamp = try ChangeFeed.stampNow(of: department.store)
+        let stamp = try ChangeFeed.stamp(of: department.store)
         return ChangesView(version: stamp.digest, batches: stamp.batches)
     }
 }

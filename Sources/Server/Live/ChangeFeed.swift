@@ -117,12 +117,7 @@ final class ChangeFeed: Sendable {
     /// The state requests see now. Read in place, not on the read lane: it is one read of
     /// a table with a row per origin (tens of microseconds), and queued behind the lane's
     /// page work it would delay every open page's event by as long as the heaviest page.
-    static func stamp(of store: ReplicaStore) throws -> StateStamp { try stampNow(of: store) }
-
-    static func stampNow(of store: ReplicaStore) throws -> StateStamp {
-        let vector = try store.versionVector()
-        return StateStamp(digest: ChangesDigest.of(vector), batches: vector.batchCount)
-    }
+    static func stamp(of store: ReplicaStore) throws -> StateStamp { StateStamp(try store.versionVector()) }
 
     private func watch() async {
         var lastBeat = ContinuousClock.now

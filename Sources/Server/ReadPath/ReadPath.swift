@@ -43,7 +43,7 @@ final class ReadPath: Sendable {
         }
     }
 
-    func freshness(for session: String) -> ViewCache<PageContent>.Freshness {
+    func freshness(for session: String) -> ViewFreshness {
         writers.withLock { w in
             guard let at = w[session] else { return .recentEnough }
             return ContinuousClock.now - at < Self.freshAfterWrite ? .newest : .recentEnough
