@@ -73,3 +73,18 @@ import Security
         }
     }
 }
+
+extension MyDutyPageTests {
+    @Test func aWardRequesterIsNotOfferedTheDutyPage() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let ward = try await client.signIn("ward")
+            let home = try await client.page("/", as: ward)
+            #expect(!home.2.contains("href=\"/duty\""), "no 我的值班 link for a requester")
+            let page = try await client.page("/duty", as: ward)
+            #expect(page.0 == .ok && page.2.contains("您的账户不参加值班") && !page.2.contains("id=\"sign-in\""))
+            let chief = try await client.signIn("chief")
+            #expect(try await client.page("/", as: chief).2.contains("href=\"/duty\""))
+        }
+    }
+}

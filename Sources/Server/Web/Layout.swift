@@ -38,7 +38,9 @@ struct Layout {
         // Role-aware: the report link only for those who may report a problem somewhere
         // (a central viewer or a clerk would only meet a read-only notice).
         let reports = user.map { u in Access.ticketReporters.contains { role in u.staff.roles.contains { $0.role == role } } } ?? false
-        let links: [HTML] = user == nil ? [] : nav.filter { $0.0 != "/tickets/new" || reports }.map { item in
+        // 我的值班 only for the department's own staff (a ward's requester stands no duty).
+        let staff = user.map(Access.isDepartmentStaff) ?? false
+        let links: [HTML] = user == nil ? [] : nav.filter { ($0.0 != "/tickets/new" || reports) && ($0.0 != "/duty" || staff) }.map { item in
             "<a href=\"\(item.0)\"\(path == item.0 ? HTML(" class=\"on\"") : HTML(""))>\(lang.pick(item.1, item.2))</a>"
         }
         let other: Language = lang == .zh ? .en : .zh

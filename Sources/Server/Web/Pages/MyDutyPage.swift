@@ -19,6 +19,10 @@ extension Dashboard {
 
     func myDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
         let lang = layout.lang
+        guard Access.isDepartmentStaff(user) else {
+            let notice: HTML = "<p class=\"card\">\(lang.pick("此页供信息科值班人员使用；您的账户不参加值班。", "This page is for the IT department's duty staff; your account stands no duty."))</p>"
+            return layout.page(title: lang.pick("我的值班", "My duty"), notice)
+        }
         let now = configuration.clock.now()
         let me = user.person
         let campus = user.staff.campus
