@@ -32,6 +32,9 @@ def main():
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+        if driver.current_url.split("?")[0].endswith("/sign-in"):
+            print("sign-in as %s refused: %s" % (username, driver.find_element(By.TAG_NAME, "body").text.strip()[:200]))
+            return 1
         if driver.current_url.split("?")[0].endswith("/password"):
             driver.find_element(By.NAME, "current").send_keys(password)
             driver.find_element(By.NAME, "new").send_keys(password + "-reviewed")
