@@ -14,6 +14,7 @@ public enum MeshDeskServer {
         let accounts = try AccountService(department: department, configuration: configuration)
         let router = Router(context: MeshDeskRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: CanonicalPathMiddleware())
         router.add(middleware: SessionMiddleware(accounts: accounts))
         let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration)
         api.register(on: router)
