@@ -77,6 +77,50 @@ import Testing
         }
     }
 
+    /// `meshdesk user password` writes the account in the replica (as a synced change
+    /// from another node does): every open session of that account ends at its next request.
+    @Test func aPasswordChangeMadeOutsideTheWebEndsEveryOpenSession() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let browser = try await client.signIn("eng1")
+            let script = try await client.signIn("eng1")
+            #expect(try await client.call(.get, "/api/me", as: browser).0 == .ok)
+            let hash = try AccountService.hash("changed-at-the-cli", hasher: .init(limits: .testingOnly), charactersMin: 8)
+            try fixture.department.setPassword(username: "eng1", passwordHash: hash, by: Acting("A001", at: ServerFixture.start))
+            #expect(try await client.call(.get, "/api/me", as: browser).0 == .unauthorized)
+            #expect(try await client.call(.get, "/api/me", as: script).0 == .unauthorized)
+            let fresh = try await client.signIn("eng1", password: "changed-at-the-cli")
+            #expect(try await client.call(.get, "/api/me", as: fresh).0 == .ok)
+        }
+    }
+
+    @Test func reEnablingAnAccountDoesNotReviveItsEndedSessions() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn("eng2")
+            let admin = Acting("A001", at: ServerFixture.start)
+            try fixture.department.setAccountDisabled(username: "eng2", disabled: true, by: admin)
+            #expect(try await client.call(.get, "/api/me", as: session).0 == .unauthorized)
+            try fixture.department.setAccountDisabled(username: "eng2", disabled: false, by: admin)
+            #expect(try await client.call(.get, "/api/me", as: session).0 == .unauthorized)
+            #expect(try await client.call(.get, "/api/me", as: try await client.signIn("eng2")).0 == .ok)
+        }
+    }
+
+    /// The holder's own change keeps this session and ends the others.
+    @Test func changingYourOwnPasswordKeepsThisSessionAndEndsTheOthers() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let here = try await client.signIn("eng1")
+            let elsewhere = try await client.signIn("eng1")
+            let changed = try await client.call(.put, "/api/me/password", as: here,
+                                                json: #"{"currentPassword":"\#(ServerFixture.password)","newPassword":"a-much-better-one"}"#)
+            #expect(changed.0 == .noContent)
+            #expect(try await client.call(.get, "/api/me", as: here).0 == .ok)
+            #expect(try await client.call(.get, "/api/me", as: elsewhere).0 == .unauthorized)
+        }
+    }
+
     @Test func aSessionExpiresAfterItsLifetime() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

@@ -56,7 +56,7 @@ public struct AccountService: Sendable {
         }
         let rehashed = hasher.needsRehash(account.passwordHash) ? try hasher.hash(password) : nil
         try department.recordSuccessfulSignIn(username: username, rehashed: rehashed, at: now)
-        let (session, evicted) = sessions.open(username: username, at: now)
+        let (session, evicted) = sessions.open(username: username, credentialStamp: rehashed ?? account.passwordHash, at: now)
         if evicted > 0 { logger.warning("session bound reached: oldest sessions ended", metadata: ["ended": "\(evicted)"]) }
         logger.info("signed in", metadata: ["username": "\(username)", "person": "\(staff.id)"])
         return session
@@ -64,11 +64,27 @@ public struct AccountService: Sendable {
 
     /// The user of a session token, re-reading account and person; nil when the
     /// session is unknown or expired, or the account was disabled since.
-    func resolve(token: String) throws -> SignedIn? {
+    ///
+    /// The session is bound to the replicated account: when its password hash is no
+    /// longer the one the session was stamped with, or the account is disabled or gone,
+    /// the session is ended here (not just refused), so re-enabling the account later
+    /// does not revive it. Whoever changed it — the web, `meshdesk user`, another node.
+    func resolve(token: String, logger: Logger) throws -> SignedIn? {
         let now = configuration.clock.now()
-        guard let session = sessions.find(token, at: now),
-              let account = try department.account(username: session.username), !account.disabled,
-              let staff = try department.person(account.person), staff.active else { return nil }
+        guard let session = sessions.find(token, at: now) else { return nil }
+        let account = try department.account(username: session.username)
+        let ended: String? = switch account {
+        case .none: "account removed"
+        case .some(let account) where account.disabled: "account disabled"
+        case .some(let account) where account.passwordHash != session.credentialStamp: "password changed"
+        default: nil
+        }
+        if let ended {
+            sessions.close(token)
+            logger.notice("session ended: \(ended)", metadata: ["username": "\(session.username)"])
+            return nil
+        }
+        guard let account, let staff = try department.person(account.person), staff.active else { return nil }
         return SignedIn(session: session, username: account.username, staff: staff,
                         passwordChangeDue: account.passwordChangeDue(at: now, periodDays: configuration.passwordChangePeriodDays))
     }
@@ -84,6 +100,7 @@ public struct AccountService: Sendable {
         let hash = try Self.hash(new, hasher: hasher, charactersMin: configuration.passwordCharactersMin)
         try department.setPassword(username: user.username, passwordHash: hash, by: Acting(user.person, at: configuration.clock.now()))
         sessions.closeAll(username: user.username, except: user.session.token)
+        sessions.restamp(user.session.token, credentialStamp: hash)
     }
 
     func signOut(_ token: String) { sessions.close(token) }
