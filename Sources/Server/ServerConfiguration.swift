@@ -19,11 +19,23 @@ public struct ServerConfiguration: Sendable {
     public var statusStaleMinutes: Int = 2
     /// The clock every command and session reads (China local time). Tests pass a manual one.
     public var clock: any ServerClock
+    /// Per-source and global bounds on password verifications (`SignInThrottle`).
+    public var signInLimits = SignInThrottle.Limits()
+    /// Milliseconds of a monotonic clock, for the sign-in throttle. Tests pass their own.
+    public var millis: @Sendable () -> UInt64 = { monotonicMillis() }
 
     public init(clock: any ServerClock = WallClock()) {
         self.clock = clock
     }
 }
+
+/// Milliseconds since an arbitrary start that never goes back (CLOCK_MONOTONIC).
+public func monotonicMillis() -> UInt64 {
+    let (seconds, attoseconds) = monotonicStart.duration(to: .now).components
+    return UInt64(seconds) * 1_000 + UInt64(attoseconds / 1_000_000_000_000_000)
+}
+
+private let monotonicStart = ContinuousClock.now
 
 /// The one seam through which the server reads time, so tests control expiry and lockout.
 public protocol ServerClock: Sendable {

@@ -43,10 +43,10 @@ import Testing
             }
             #expect(try fixture.department.account(username: "eng1")?.failedAttempts == 2)
             _ = try await client.call(.post, "/api/session", as: nil, json: #"{"username":"eng1","password":"wrong-one"}"#)
-            // Locked now: even the right password is refused, with its own code.
+            // Locked now: even the right password is refused, with the answer an unknown name gets.
             let (status, body) = try await client.call(.post, "/api/session", as: nil, json: #"{"username":"eng1","password":"correct-horse-1"}"#)
-            #expect(status == .forbidden)
-            #expect(errorCode(body) == "account_locked")
+            #expect(status == .unauthorized)
+            #expect(errorCode(body) == "sign_in_failed")
             let audit = try AuditTrail.entries(store: fixture.department.store).map(\.action)
             #expect(audit.contains("account.locked"))
             fixture.clock.advance(minutes: 15)

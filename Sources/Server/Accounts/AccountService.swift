@@ -13,6 +13,7 @@ public struct AccountService: Sendable {
     /// A hash no password matches quickly: verifying against it for an unknown username
     /// makes that answer cost the same time as a wrong password for a real one.
     let decoyHash: String
+    let gate: SignInGate
 
     init(department: Department, configuration: ServerConfiguration) throws {
         self.department = department
@@ -20,6 +21,7 @@ public struct AccountService: Sendable {
         hasher = PasswordHasher(limits: configuration.hashing)
         sessions = SessionStore(sessionsMax: configuration.sessionsMax, lifetimeMinutes: configuration.sessionMinutes)
         decoyHash = try hasher.hash(RandomToken.hex())
+        gate = SignInGate(limits: configuration.signInLimits, millis: configuration.millis)
     }
 
     /// The refusal for every wrong username, password or disabled account: one message,
@@ -28,17 +30,29 @@ public struct AccountService: Sendable {
 
     /// Checks the password and opens a session. Failed attempts are counted in the
     /// replica (so the lockout holds at every campus after sync).
-    func signIn(username: String, password: String, logger: Logger) throws -> WebSession {
+    ///
+    /// Every attempt passes `SignInGate` first (per `source`, the remote address, and in
+    /// all): a refused one costs no Argon2id and gets 429 whatever the username.
+    func signIn(username: String, password: String, source: String, logger: Logger) throws -> WebSession {
+        try gate.guarded(source: source, logger: logger) {
+            try verifiedSignIn(username: username, password: password, source: source, logger: logger)
+        }
+    }
+
+    private func verifiedSignIn(username: String, password: String, source: String, logger: Logger) throws -> WebSession {
         let now = configuration.clock.now()
         guard Account.isValidUsername(username), let account = try department.account(username: username) else {
             _ = hasher.verify(password, against: decoyHash)
-            logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))"])
+            logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))", "source": "\(source)"])
             throw Self.signInFailed
         }
         if account.isLocked(at: now) {
-            logger.notice("sign-in refused: account locked", metadata: ["username": "\(username)"])
-            throw APIError(.forbidden, "account_locked",
-                           "too many failed sign-ins: the account is locked until \(account.lockedUntil.map(\.description) ?? "")")
+            // The same answer, after the same work, as an unknown name: a locked account
+            // must not tell an attacker that the name exists.
+            _ = hasher.verify(password, against: decoyHash)
+            logger.notice("sign-in refused: account locked",
+                          metadata: ["username": "\(username)", "until": "\(account.lockedUntil.map(\.description) ?? "")"])
+            throw Self.signInFailed
         }
         guard hasher.verify(password, against: account.passwordHash), !account.disabled else {
             if !account.disabled {
