@@ -36,8 +36,14 @@ struct SessionMiddleware: RouterMiddleware {
                 }
             }
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        response.headers[Self.contentTypeOptions] = "nosniff"
+        // An answer for a signed-in user is theirs alone: no shared or browser cache keeps it.
+        if context.signedIn != nil { response.headers[.cacheControl] = "no-store" }
+        return response
     }
+
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 
     static func bearer(_ request: Request) -> String? {
         guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else { return nil }
