@@ -46,15 +46,16 @@ public final class TransportEndpoint: Sendable {
     /// Inbound connections open now (admitted, not yet closed).
     public var inboundOpen: Int { admission.withLock { $0.open } }
 
-    /// Asks `InboundAdmission` about a just-accepted connection; false: it was closed.
+    /// Thrown from the child initializer for a refused connection: NIO's accept handler
+    /// then closes the (not yet registered) channel. Logged in the window summary.
+    struct InboundRefused: Error {}
+
+    /// Asks `InboundAdmission` about a just-accepted connection; false: refused.
     func admit(_ channel: any Channel) -> Bool {
         let source = channel.remoteAddress?.ipAddress ?? "-"
         let (decision, summary) = admission.withLock { $0.onAccept(source: source, now: Self.nowMillis()) }
         if let summary { log(summary) }
-        guard case .admit = decision else {
-            channel.close(promise: nil)
-            return false
-        }
+        guard case .admit = decision else { return false }
         channel.closeFuture.whenComplete { [self] _ in admission.withLock { $0.onClose() } }
         return true
     }
@@ -79,7 +80,7 @@ public final class TransportEndpoint: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard admit(channel) else { return }
+                    guard admit(channel) else { throw InboundRefused() }
                     let handshake = HandshakeStateMachine(responderWith: identity, networkKey: networkKey, isAllowed: responderAdmits)
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LengthPrefixedFrameDecoder()),
