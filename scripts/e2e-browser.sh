@@ -85,6 +85,11 @@ wait_http 30 "http://127.0.0.1:$HTTP_B/sign-in" || bail "B's dashboard answers w
 TITLE="E2E 打印机卡纸 $$-$RANDOM"
 ARGS=(--a "http://127.0.0.1:$HTTP_A" --b "http://127.0.0.1:$HTTP_B" --username "$USERNAME" --password "$ONE_TIME"
       --new-password "e2e-$RANDOM-$RANDOM-pass" --title "$TITLE" --campus MAIN --sync-timeout 60 --out "$OUT")
+# The live check: a second ticket opened at A by the CLI while B's dashboard stays open
+# must appear there by the event stream, without a reload.
+LIVE_TITLE="E2E 实时 $$-$RANDOM"
+ARGS+=(--live-title "$LIVE_TITLE" --live-command "'$BIN' ticket open --data-dir '$T/A' --as R0001 --campus MAIN --reporter e2e \
+--department 护理部 --category printer --description '$LIVE_TITLE'")
 if [ "$VIA_CLI" = 1 ]; then
     ARGS+=(--ticket-command "'$BIN' ticket open --data-dir '$T/A' --as R0001 --campus MAIN --reporter e2e --department 护理部 \
 --category printer --description '$TITLE'")

@@ -13,8 +13,11 @@ public struct ServerConfiguration: Sendable {
     public var passwordChangePeriodDays: Int? = 90
     public var passwordCharactersMin: Int = 8
     public var hashing: PasswordHasher.Limits = .interactive
-    /// Seconds between the dashboard's polls of `/api/changes`.
+    /// Seconds between the dashboard's polls of `/api/changes`, where a page cannot
+    /// hold an event stream (`/api/events`).
     public var pollSeconds: Int = 5
+    /// How long one `/api/events` stream lasts before the browser opens a new one.
+    public var eventStreamLifetime: Duration = .seconds(600)
     /// A node status file older than this is shown as stale (the node is not running).
     public var statusStaleMinutes: Int = 2
     /// The clock every command and session reads (China local time). Tests pass a manual one.

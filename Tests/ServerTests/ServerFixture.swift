@@ -47,7 +47,7 @@ struct ServerFixture {
 
     let clock = ManualClock(start)
     let department: Department
-    let configuration: ServerConfiguration
+    var configuration: ServerConfiguration
     let directory: DataDirectory
 
     /// `directory`: where the server looks for the node's status file (none by default).

@@ -3,7 +3,9 @@
 
 Signs in at node A (changing the one-time password when the dashboard asks), opens a
 ticket through the form at /tickets/new, then signs in at node B and waits (bounded)
-until the ticket's title is on B's dashboard (/). Every step is a check; a failed step
+until the ticket's title is on B's dashboard (/). With --live-command, a second ticket
+opened at A while B's dashboard stays open must appear there without a reload (the
+page's event stream and partial refresh). Every step is a check; a failed step
 ends the run with a screenshot of the page it failed on. Prints `e2e: N passed, M failed`.
 """
 import argparse
@@ -101,6 +103,8 @@ def main():
     parser.add_argument("--priority", default="2")
     parser.add_argument("--sync-timeout", type=int, default=60)
     parser.add_argument("--out", required=True, help="directory for screenshots")
+    parser.add_argument("--live-title", help="title of the ticket --live-command opens")
+    parser.add_argument("--live-command", help="opens a second ticket at A while B's dashboard is open")
     parser.add_argument("--ticket-command", help="development fallback: open the ticket with this shell command instead of the form")
     args = parser.parse_args()
 
@@ -154,6 +158,8 @@ def main():
             time.sleep(1)
         run.ok("ticket title on B's dashboard (synced from A)")
         print("screenshot of B's dashboard: " + run.shot(driver, "b-dashboard.png"), flush=True)
+        if args.live_command:
+            live_update(driver, run, args)
     except StepFailed as failure:
         run.fail(str(failure), driver)
     except WebDriverException as error:
@@ -167,6 +173,26 @@ def main():
         print("  " + line)
     print("e2e: %d passed, %d failed" % (run.passed, run.failed))
     return 0 if run.failed == 0 and run.passed > 0 else 1
+
+
+def live_update(driver, run, args):
+    """B's dashboard is open; a ticket opened at A must show up on it without a reload."""
+    driver.execute_script("window.__meshdeskNotReloaded = true")
+    result = subprocess.run(args.live_command, shell=True, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StepFailed("open the live ticket at A: " + result.stderr.strip()[-300:])
+    deadline = time.monotonic() + args.sync_timeout
+    while args.live_title not in driver.page_source:
+        if time.monotonic() > deadline:
+            raise StepFailed("the ticket opened at A appears on B's open dashboard within %ds" % args.sync_timeout)
+        time.sleep(0.5)
+    mode = driver.execute_script("return document.documentElement.getAttribute('data-live-mode')")
+    if mode != "events":
+        run.fail("B's dashboard listens to the event stream (data-live-mode is %r, not 'events')" % mode, driver)
+    elif driver.execute_script("return window.__meshdeskNotReloaded === true"):
+        run.ok("a ticket opened at A appeared on B's open dashboard without a reload (event stream)")
+    else:
+        run.fail("a ticket opened at A appeared on B's dashboard, but by a full reload", driver)
 
 
 def open_ticket(driver, run, args):

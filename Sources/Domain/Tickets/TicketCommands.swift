@@ -103,7 +103,8 @@ extension Department {
             try tx.assignSurfaced(name, row, "assignee", .text(assignee.rawValue))
             var event = TicketEvent(.assign, by: actor.id, at: acting.now)
             event.assignee = assignee.rawValue
-            event.text = "值班工程师 (on duty for \(post))"
+            // Stored text is a record for staff, in their language; the post is on the ticket.
+            event.text = "按值班表派给当班工程师"
             events.append(event)
         }
         for event in events { try tx.append(name, row, "timeline", .text(LogCoding.encode(event))) }

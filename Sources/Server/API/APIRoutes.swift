@@ -2,6 +2,8 @@ import Domain
 import HTTPTypes
 import Hummingbird
 import Node
+import NIOCore
+import Replica
 import Storage
 
 /// The JSON API under `/api`: everything the CLI does on rosters, swaps, leave,
@@ -13,6 +15,7 @@ struct APIRoutes: Sendable {
     let accounts: AccountService
     let directory: DataDirectory
     let configuration: ServerConfiguration
+    let reads: ReadPath
 
     var now: LocalDateTime { configuration.clock.now() }
 
@@ -26,12 +29,36 @@ struct APIRoutes: Sendable {
         registerAssets(on: router)
         registerApprovals(on: router)
         registerNode(on: router)
+        registerEvents(on: router)
     }
 
     /// Runs a write as the signed-in user: the password must be in order, and
     /// `gate` (the server's own checks) runs before the domain command.
+    /// The state a request reads: read once, first, so every view it builds agrees.
+    func seenState() throws -> SeenState { SeenState(try department.store.readState()) }
+
+    /// An API answer computed once per state, minute and variant (the caller puts the
+    /// user's `ViewScope` and the query in it), encoded once and sent as is.
+    func cachedAnswer(_ view: String, reads: [EntityID], session: String, variant: String,
+                      _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
+        let state = try seenState()
+        let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
+        let freshness: ViewCache<ByteBuffer>.Freshness = switch self.reads.freshness(for: session) {
+        case .newest: .newest
+        case .recentEnough: .recentEnough
+        }
+        let served = try await self.reads.answers.serve(key, freshness: freshness) {
+            try await self.reads.lane.run { try JSONResponse.encode(try compute()) }
+        }
+        var response = JSONResponse.make(encoded: served.value)
+        // A view of the state just before the newest (at most `staleServeMax` old) says so.
+        if !served.isCurrent { response.headers[HTTPField.Name("X-MeshDesk-View")!] = "previous" }
+        return response
+    }
+
     func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
         let user = try context.activeUser()
+        reads.noteWrite(session: user.session.token)
         return (user, Acting(user.person, at: now, via: "web user=\(user.username)"))
     }
 }

@@ -61,9 +61,12 @@ extension APIRoutes {
             let campuses = try visibleCampuses(user, request)
             let openOnly = try Parse.flag(request, "open") ?? false
             let limit = try Parse.integer(request, "limit", default: 50, in: 1...Self.ticketsListMax)
-            let tickets = try visibleTickets(user, campuses: campuses, openOnly: openOnly, limit: limit)
-            let slas = try department.slas(of: tickets, at: now)
-            return try JSONResponse.make(zip(tickets, slas).map { TicketView($0, sla: $1, withTimeline: false) })
+            let variant = "\(ViewScope.of(user, campuses: campuses))|\(campuses.map(\.rawValue))|open=\(openOnly)|limit=\(limit)"
+            return try await cachedAnswer("api.tickets", reads: ViewReads.tickets, session: user.session.token, variant: variant) {
+                let tickets = try visibleTickets(user, campuses: campuses, openOnly: openOnly, limit: limit)
+                let slas = try department.slas(of: tickets, at: now)
+                return zip(tickets, slas).map { TicketView($0, sla: $1, withTimeline: false) }
+            }
         }
         router.post("/api/tickets") { request, context in
             let (user, acting) = try acting(context)

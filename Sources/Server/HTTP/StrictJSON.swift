@@ -75,11 +75,17 @@ extension StrictJSON {
 /// JSON responses with sorted keys (stable bytes for tests and caches).
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        make(encoded: try encode(value), status: status)
+    }
+
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    static func make(encoded body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     static func noContent() -> Response { Response(status: .noContent) }

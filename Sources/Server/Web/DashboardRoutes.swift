@@ -1,6 +1,7 @@
 import Domain
 import HTTPTypes
 import Hummingbird
+import Replica
 import Security
 
 /// The dashboard: server-rendered pages over the same `Department` and rules as the
@@ -27,9 +28,9 @@ struct Dashboard: Sendable {
             passwordPage(layout, error: nil)
         } }
         router.post("/password") { request, context in try await changePassword(request, context) }
-        router.get("/") { request, context in try page(request, context, path: "/") { user, layout in try onDutyPage(request, user, layout) } }
-        router.get("/tickets") { request, context in try page(request, context, path: "/tickets") { user, layout in
-            try ticketsPage(request, user, layout)
+        router.get("/") { request, context in try await homePage(request, context) }
+        router.get("/tickets") { request, context in try await cachedPage(request, context, path: "/tickets", view: "tickets", reads: ViewReads.tickets) { user, lang in
+            try ticketsPage(request, user, lang)
         } }
         router.post("/tickets") { request, context in try await openTicketFromForm(request, context) }
         router.get("/tickets/new") { request, context in try page(request, context, path: "/tickets/new") { user, layout in
@@ -40,15 +41,19 @@ struct Dashboard: Sendable {
             return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout) }
         }
         router.post("/tickets/{number}/{action}") { request, context in try await ticketActionFromForm(request, context) }
-        router.get("/assets") { request, context in try page(request, context, path: "/assets") { user, layout in
-            try assetsPage(request, user, layout)
+        router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets", reads: ViewReads.assets) { user, lang in
+            try assetsPage(request, user, lang)
         } }
-        router.get("/roster") { request, context in try page(request, context, path: "/roster") { user, layout in
-            try rosterPage(request, user, layout)
+        router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster", reads: ViewReads.duty) { user, lang in
+            try rosterPage(request, user, lang)
         } }
         router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
             try handoverPage(request, user, layout)
         } }
+        router.get("/duty") { request, context in try page(request, context, path: "/duty") { user, layout in
+            try myDutyPage(request, user, layout)
+        } }
+        router.post("/duty/{form}") { request, context in try await myDutyForm(request, context, try context.parameters.require("form")) }
         router.get("/approvals") { request, context in try page(request, context, path: "/approvals") { user, layout in
             try approvalsPage(user, layout)
         } }
@@ -69,6 +74,56 @@ struct Dashboard: Sendable {
         let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: try api.changes().version,
                             pollSeconds: configuration.pollSeconds)
         return withLanguage(HTMLResponse.make(try body(user, layout), nonce: nonce), request)
+    }
+
+    /// A page whose body is a view of the replica state: computed on the read lane once
+    /// per state, minute, language, scope and query (`ViewCache`), framed per request
+    /// with the user's own navigation, name, CSRF token and script nonce.
+    func cachedPage(_ request: Request, _ context: MeshDeskRequestContext, path: String, view: String, reads: [EntityID],
+                    _ body: @escaping @Sendable (SignedIn, Language) throws -> PageContent) async throws -> Response {
+        let lang = Language.of(request)
+        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
+        if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
+        let state = try api.seenState()
+        let served = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
+            try body(user, lang)
+        }
+        let nonce = RandomToken.hex(bytes: 16)
+        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
+                            current: served.isCurrent)
+        let content = served.value
+        return withLanguage(HTMLResponse.make(layout.page(title: content.title, "<div data-live=\"\(view)\">\(content.body)</div>"), nonce: nonce),
+                            request)
+    }
+
+    /// Queries longer than this are computed for their request alone, not cached: a
+    /// client cannot fill the cache with views nobody else asks for.
+    static let cachedQueryBytesMax = 256
+
+    /// One view of `state` for `user`'s scope, from the cache or computed on the read lane.
+    /// `scoped: false` only for a view that shows every user the same (who is on duty).
+    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: SeenState, lang: Language, query: String,
+                    scoped: Bool = true,
+                    _ compute: @escaping @Sendable () throws -> PageContent) async throws -> ViewCache<PageContent>.Served {
+        let reads = api.reads
+        guard query.utf8.count <= Self.cachedQueryBytesMax else { return .init(value: try await reads.lane.run(compute), isCurrent: true) }
+        let scope = scoped ? try await reads.scope(of: user, at: state) : "everyone"
+        let key = ViewCache<PageContent>.Key(view: view, touches: state.touches(entities), minute: configuration.clock.now().minutesSinceEpoch,
+                                             variant: "\(lang.rawValue)|\(scope)|\(query)")
+        let csrf = user.session.csrfToken
+        do {
+            return try await reads.pages.serve(key, freshness: reads.freshness(for: user.session.token)) {
+                try await reads.lane.run {
+                    let content = try compute()
+                    // A shared view must carry nothing of one session.
+                    guard !content.body.markup.contains(csrf) else { throw PersonalViewRefused() }
+                    return content
+                }
+            }
+        } catch is PersonalViewRefused {
+            assertionFailure("view \(view) embeds a session's CSRF token: it cannot be cached")
+            return .init(value: try await reads.lane.run(compute), isCurrent: true)
+        }
     }
 
     /// Remembers `?lang=` in a cookie, so later pages keep the language.

@@ -1,3 +1,4 @@
+import Domain
 import HTTPTypes
 import Hummingbird
 
@@ -22,4 +23,41 @@ enum Language: String, Sendable {
     func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 
     var htmlLang: String { self == .zh ? "zh-CN" : "en" }
+}
+
+extension Language {
+    /// An escalation level as staff say it: 值班工程师 → 科长 → 总值班.
+    func name(of level: EscalationLevel) -> String {
+        switch level {
+        case .dutyEngineer: pick(level.chineseName, "Duty engineer")
+        case .sectionChief: pick(level.chineseName, "Section chief")
+        case .generalDutyOfficer: pick(level.chineseName, "General duty officer")
+        }
+    }
+
+    /// How a problem was reported.
+    func name(of channel: IntakeChannel) -> String {
+        switch channel {
+        case .phone: pick("电话", "phone")
+        case .walkIn: pick("现场", "walk-in")
+        case .web: pick("网页", "web")
+        }
+    }
+
+    /// Why a ticket waits.
+    func name(of reason: PendingReason) -> String {
+        switch reason {
+        case .requester: pick("等待报修人", "waiting for the requester")
+        case .vendor: pick("等待厂商", "waiting for the vendor")
+        case .parts: pick("等待配件", "waiting for parts")
+        }
+    }
+
+    /// Which minutes an SLA clock counts.
+    func name(of clock: SLAClock) -> String {
+        switch clock {
+        case .allDay: pick("7×24", "24/7")
+        case .businessHours: pick("工作时间", "office hours")
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Domain
 
 /// The frame of every dashboard page: navigation, language switch, sign-out, and the
-/// poll that reloads the page when the replica's version vector changes.
+/// script that keeps the page live when the replica's version vector changes.
 struct Layout {
     let lang: Language
     let user: SignedIn?
@@ -9,6 +9,9 @@ struct Layout {
     let nonce: String
     let version: String
     let pollSeconds: Int
+    /// False when a part of the page is the view of the state just before `version`
+    /// (served while the newest is computed): the page's script fetches it again soon.
+    var current = true
 
     static let style: HTML = """
         <style>
@@ -28,7 +31,7 @@ struct Layout {
 
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
-            ("/", "当前值班", "On duty now"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
+            ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
             ("/roster", "值班表", "Roster"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
             ("/approvals", "审批", "Approvals"), ("/problems", "待处理", "To resolve"), ("/status", "节点状态", "Node status"),
         ]
@@ -46,23 +49,43 @@ struct Layout {
             <button>\(lang.pick("退出", "Sign out"))</button></form>
             """
         } ?? ""
-        // Reloads when the replica moves (a local write or a synced batch) — unless the
-        // user is filling in a form, which a reload would wipe: then a notice offers it.
+        // Live: the page listens to /api/events (server-sent events) and, when the
+        // replica moves (a local write or a synced batch), fetches itself again and swaps
+        // in each part marked data-live that changed — except a part holding a form the
+        // user is filling in, which a swap would wipe: then a notice offers a reload.
+        // Without EventSource, or when the node refuses a stream, it polls /api/changes.
+        // `data-live-mode` on <html> says which ("events" or "poll"), for tests and support.
         let poll: HTML = user == nil || version.isEmpty ? "" : """
             <script nonce="\(nonce)">
-            (function(){var v="\(version)";function snap(){var s=[];document.querySelectorAll("main input,main textarea,main select")
-            .forEach(function(e){s.push(e.type==="checkbox"?e.checked:e.value)});return s.join("\\u0001")}var s0=snap();
-            function editing(){var a=document.activeElement;return(a&&/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName))||snap()!==s0}
-            setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
-            .then(function(j){if(j&&j.version!==v){if(editing()){var b=document.getElementById("changed");if(b){b.hidden=false}}
-            else{location.reload()}}}).catch(function(){})},\(pollSeconds * 1000))})();
+            (function(){var v="\(version)";var busy=false;
+            function dirty(p){if(p.contains(document.activeElement)&&/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName))return true;
+            var d=false;p.querySelectorAll("input,textarea,select").forEach(function(e){if(e.type==="hidden")return;
+            if(e.type==="checkbox"||e.type==="radio"){if(e.checked!==e.defaultChecked)d=true}
+            else if(e.tagName==="SELECT"){e.querySelectorAll("option").forEach(function(o){if(o.selected!==o.defaultSelected)d=true})}
+            else if(e.value!==e.defaultValue)d=true});return d}
+            function notice(){var b=document.getElementById("changed");if(b){b.hidden=false}}
+            var tries=0;function refresh(nv){if(busy||nv===v)return;busy=true;fetch(location.href,{credentials:"same-origin"})
+            .then(function(r){if(!r.ok)throw r;return r.text()}).then(function(t){var doc=new DOMParser().parseFromString(t,"text/html");
+            var again=doc.documentElement.getAttribute("data-version")==="previous"&&tries<10;
+            var parts=document.querySelectorAll("[data-live]");if(parts.length===0){notice()}
+            parts.forEach(function(p){var n=doc.querySelector('[data-live="'+p.getAttribute("data-live")+'"]');
+            if(!n||n.innerHTML===p.innerHTML)return;if(dirty(p)){notice()}else{p.innerHTML=n.innerHTML}});
+            if(again){tries++;setTimeout(function(){refresh(nv)},400)}else{tries=0;v=nv}})
+            .catch(function(){notice()}).then(function(){busy=false})}
+            function mode(m){document.documentElement.setAttribute("data-live-mode",m)}
+            function poll(){mode("poll");setInterval(function(){fetch("/api/changes",{credentials:"same-origin"}).then(function(r){return r.ok?r.json():null})
+            .then(function(j){if(j)refresh(j.version)}).catch(function(){})},\(pollSeconds * 1000))}
+            if(!window.EventSource){poll();return}
+            var es=new EventSource("/api/events"),opened=false;es.onopen=function(){opened=true;mode("events")};
+            es.addEventListener("state",function(e){try{refresh(JSON.parse(e.data).version)}catch(x){}});
+            es.onerror=function(){if(!opened||es.readyState===2){es.close();poll()}}})();
             </script>
             """
         let changed: HTML = poll.markup.isEmpty ? "" : """
             <p id="changed" class="card" hidden>\(lang.pick("有新数据到达。", "New data has arrived.")) <a href="">\(lang.pick("刷新", "Reload"))</a></p>
             """
         return """
-            <!doctype html><html lang="\(lang.htmlLang)"><head><meta charset="utf-8">
+            <!doctype html><html lang="\(lang.htmlLang)" data-version="\(current ? version : "previous")"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width,initial-scale=1"><title>\(title) · MeshDesk</title>\(Self.style)</head>
             <body><header><strong>MeshDesk 信息科</strong>\(links)<a href="?lang=\(other.rawValue)">\(other == .en ? "English" : "中文")</a>\(who)</header>
             <main>\(changed)<h1>\(title)</h1>\(body)</main>\(poll)</body></html>

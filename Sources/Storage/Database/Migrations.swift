@@ -77,6 +77,15 @@ enum Migrations {
                     PRIMARY KEY(site, epoch)) WITHOUT ROWID;
                 """)
         }
+        // Per entity, how many batches have touched it: a reader caches a view by the
+        // counts of the entities it reads (`ReplicaStore.readState`), so a ticket written
+        // does not recompute the roster. Bookkeeping of this file only: not in snapshots
+        // or digests; a rebuilt file counts afresh (and is served by a fresh process).
+        migrator.registerMigration("v4-entity-changes") { db in
+            try db.execute(sql: """
+                CREATE TABLE entity_changes(entity INTEGER PRIMARY KEY NOT NULL, batches INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

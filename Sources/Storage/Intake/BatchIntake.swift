@@ -193,6 +193,14 @@ extension ReplicaStore {
             }
             try configuration.faultInjection?(.afterMaterializing(changeIndex: index))
         }
+        let touch = try db.cachedStatement(sql: """
+            INSERT INTO entity_changes(entity, batches) VALUES (?, 1) ON CONFLICT(entity) DO UPDATE SET batches = batches + 1
+            """)
+        var touched = Set<EntityID>()
+        for change in entry.changes where touched.insert(change.entity).inserted {
+            touch.setUncheckedArguments([change.entity])
+            try touch.execute()
+        }
         try configuration.faultInjection?(.beforeLogAppend)
         var headerBytes = ByteWriter(capacity: BatchHeader.byteCount)
         header.encode(into: &headerBytes)

@@ -35,6 +35,18 @@ extension ReplicaStore {
         try writer.read { db in try Self.versionVector(db: db) }
     }
 
+    /// The version vector and, per entity, how many batches have touched it, read in
+    /// one transaction: what a reader caches views by.
+    public func readState() throws -> ReplicaReadState {
+        try writer.read { db in
+            var touches: [EntityID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT entity, batches FROM entity_changes") {
+                touches[EntityID(row["entity"] as Int64)] = UInt64(row["batches"] as Int64)
+            }
+            return ReplicaReadState(vector: try Self.versionVector(db: db), touches: touches)
+        }
+    }
+
     static func versionVector(db: Database) throws -> VersionVector {
         var entries: [Origin: UInt64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT site, epoch, seq FROM origins WHERE seq > 0") {
@@ -93,4 +105,20 @@ extension ReplicaStore {
         }
         return out
     }
+}
+
+/// What a reader sees of the replica's state: its version vector, and per entity the
+/// number of batches that touched it (entities never touched are absent, count 0).
+public struct ReplicaReadState: Sendable, Equatable {
+    public let vector: VersionVector
+    public let touches: [EntityID: UInt64]
+
+    public init(vector: VersionVector, touches: [EntityID: UInt64]) {
+        self.vector = vector
+        self.touches = touches
+    }
+
+    /// The touch counts of `entities`, in their order: equal for two states exactly when
+    /// no batch in between touched any of them.
+    public func touches(of entities: [EntityID]) -> [UInt64] { entities.map { touches[$0] ?? 0 } }
 }

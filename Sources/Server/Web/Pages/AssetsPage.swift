@@ -4,8 +4,7 @@ import Hummingbird
 /// 资产 — what needs doing: assets due for inspection, consumables below their
 /// threshold, warranties ending soon, at the campuses the user has a role at.
 extension Dashboard {
-    func assetsPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
-        let lang = layout.lang
+    func assetsPage(_ request: Request, _ user: SignedIn, _ lang: Language) throws -> PageContent {
         let campuses = try api.visibleCampuses(user, request)
         let date = configuration.clock.now().date
         let report = AssetReportView(try department.assetReport(campus: campuses.count == 1 ? campuses[0] : nil, on: date),
@@ -18,7 +17,7 @@ extension Dashboard {
                 <th>\(detail)</th></tr>\(rows)</table>
                 """
         }
-        return layout.page(title: lang.pick("资产", "Assets"), """
+        return PageContent(title: lang.pick("资产", "Assets"), body: """
             <p class="muted">\(date.iso) · \(campuses.map(\.rawValue).joined(separator: ", "))</p>
             <h2>\(lang.pick("待巡检", "Due for inspection")) (\(report.inspectionsDue.count))</h2>\(table(report.inspectionsDue, lang.pick("应巡检日期", "Due on")))
             <h2>\(lang.pick("低库存耗材", "Low consumables")) (\(report.lowStock.count))</h2>\(table(report.lowStock, lang.pick("库存", "Stock")))

@@ -1,23 +1,64 @@
 import Domain
 import Hummingbird
+import Security
 
 /// 首页 — the newest open tickets of every campus the user sees (so a ticket synced
 /// from another node shows up here), the cluster's health in one line, and 当前值班:
 /// every campus, every post, who holds it now and the escalation chain.
+///
+/// Its parts are cached apart: who is on duty changes with the roster and the minute,
+/// not with every ticket, so the write stream of a busy morning recomputes only the
+/// ticket list; the cluster line is read fresh (the node rewrites its status file every
+/// few seconds, without a batch).
 extension Dashboard {
-    func onDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
-        let lang = layout.lang
+    func homePage(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
+        let lang = Language.of(request)
+        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
+        if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
+        let state = try api.seenState()
         let now = configuration.clock.now()
+        let tickets = try await cachedView("home.tickets", reads: ViewReads.tickets, user: user, state: state, lang: lang, query: "") {
+            try homeTickets(user, lang)
+        }
+        let duty = try await cachedView("home.duty", reads: ViewReads.duty, user: user, state: state, lang: lang, query: "", scoped: false) {
+            try onDutySections(lang, at: now)
+        }
+        let cluster = clusterSection(try api.clusterHealth(), lang, detailed: false)
+        let nonce = RandomToken.hex(bytes: 16)
+        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
+                            current: tickets.isCurrent && duty.isCurrent)
+        let page = layout.page(title: lang.pick("当前值班", "On duty now"), """
+            <p class="muted">\(now.description)</p>
+            <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>
+            <div data-live="home.tickets">\(tickets.value.body)</div>
+            <h2>\(lang.pick("集群", "Cluster")) <a href="/status">\(lang.pick("详情", "details"))</a></h2>
+            <div data-live="home.cluster">\(cluster)</div>
+            <div data-live="home.duty">\(duty.value.body)</div>
+            """)
+        return withLanguage(HTMLResponse.make(page, nonce: nonce), request)
+    }
+
+    func homeTickets(_ user: SignedIn, _ lang: Language) throws -> PageContent {
+        let visible = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
+        let names = try staffNames()
+        let newest: [HTML] = try openTickets(user, campuses: visible, limit: Self.homeTicketsMax)
+            .sorted { ($0.0.campus.rawValue, -($0.0.summary.openedAt ?? 0)) < ($1.0.campus.rawValue, -($1.0.summary.openedAt ?? 0)) }
+            .map { ticketRow($0.0, $0.1, lang, names: names) }
+        let body: HTML = newest.isEmpty ? "<p class=\"ok\">\(lang.pick("无未结工单", "No open tickets"))</p>"
+            : "<table>\(ticketTableHeader(lang))\(newest)</table>"
+        return PageContent(title: "", body: body)
+    }
+
+    func onDutySections(_ lang: Language, at now: LocalDateTime) throws -> PageContent {
         let posts = try department.onDuty(at: now)
-        let campuses = try department.campuses()
-        let sections: [HTML] = campuses.map { campus in
+        let sections: [HTML] = try department.campuses().map { campus in
             let rows: [HTML] = posts.filter { $0.campus == campus.code }.map { post in
                 let who: HTML = post.onDuty.isEmpty
                     ? "<span class=\"bad\">\(lang.pick("无人值班", "nobody on duty"))</span>"
                     : "\(post.onDuty.map { "\($0.name) \($0.phone)" }.joined(separator: " / "))"
                 let conflict: HTML = post.conflict ? " <span class=\"bad\">[\(lang.pick("冲突", "conflict"))]</span>" : ""
                 let chain = post.escalation.map { step in
-                    "\(lang == .zh ? step.level.chineseName : step.level.rawValue): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
+                    "\(lang.name(of: step.level)): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
                 }.joined(separator: " → ")
                 return "<tr><td>\(post.postName)</td><td>\(post.postPhone)</td><td>\(who)\(conflict)</td><td>\(chain)</td></tr>"
             }
@@ -27,18 +68,6 @@ extension Dashboard {
                 <th>\(lang.pick("升级链", "Escalation chain"))</th></tr>\(rows)</table>
                 """
         }
-        let visible = campuses.map(\.code).filter { Access.canRead(user, $0) }
-        let names = try staffNames()
-        let newest: [HTML] = try openTickets(user, campuses: visible, limit: Self.homeTicketsMax)
-            .sorted { ($0.0.campus.rawValue, -($0.0.summary.openedAt ?? 0)) < ($1.0.campus.rawValue, -($1.0.summary.openedAt ?? 0)) }
-            .map { ticketRow($0.0, $0.1, lang, names: names) }
-        let tickets: HTML = newest.isEmpty ? "<p class=\"ok\">\(lang.pick("无未结工单", "No open tickets"))</p>"
-            : "<table>\(ticketTableHeader(lang))\(newest)</table>"
-        return layout.page(title: lang.pick("当前值班", "On duty now"), """
-            <p class="muted">\(now.description)</p>
-            <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>\(tickets)
-            <h2>\(lang.pick("集群", "Cluster")) <a href="/status">\(lang.pick("详情", "details"))</a></h2>\(clusterSection(try api.clusterHealth(), lang, detailed: false))
-            \(sections)
-            """)
+        return PageContent(title: "", body: "\(sections)")
     }
 }

@@ -3,8 +3,7 @@ import Hummingbird
 
 /// 值班表 — a campus month, seat by seat, with the fairness report.
 extension Dashboard {
-    func rosterPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
-        let lang = layout.lang
+    func rosterPage(_ request: Request, _ user: SignedIn, _ lang: Language) throws -> PageContent {
         let campuses = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
         let campus = try Parse.query(request, "campus").map(Parse.campus) ?? campuses.first ?? user.staff.campus
         try Access.requireRead(user, campus)
@@ -22,7 +21,7 @@ extension Dashboard {
             "<tr><td>\(names[load.person] ?? load.person)</td><td>\(load.shifts)</td><td>\(load.nightShifts)</td><td>\(load.weekendShifts)</td><td>\(load.holidayShifts)</td><td>\(load.workedMinutes / 60)</td></tr>"
         }
         let spread = view.fairness.worstSpread
-        return layout.page(title: "\(lang.pick("值班表", "Roster")) \(campus.rawValue) \(month.description)", """
+        return PageContent(title: "\(lang.pick("值班表", "Roster")) \(campus.rawValue) \(month.description)", body: """
             <p>\(picker)</p>
             <h2>\(lang.pick("公平性", "Fairness"))</h2>
             <p>\(lang.pick("最大差值", "Worst spread")): \(lang.pick("班次", "shifts")) \(spread.shifts), \(lang.pick("夜班", "nights")) \(spread.nightShifts), \(lang.pick("周末", "weekends")) \(spread.weekendShifts), \(lang.pick("节假日", "holidays")) \(spread.holidayShifts)</p>

@@ -70,8 +70,7 @@ extension Dashboard {
 
     // MARK: - the list
 
-    func ticketsPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
-        let lang = layout.lang
+    func ticketsPage(_ request: Request, _ user: SignedIn, _ lang: Language) throws -> PageContent {
         let campuses = try api.visibleCampuses(user, request)
         let all = try department.campuses()
         let open = try openTickets(user, campuses: campuses, limit: Self.ticketsPageMax)
@@ -117,7 +116,7 @@ extension Dashboard {
         }
         let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
             : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
-        return layout.page(title: lang.pick("未结工单", "Open tickets"), "\(report)\(sections)\(mine)\(figures)")
+        return PageContent(title: lang.pick("未结工单", "Open tickets"), body: "\(report)\(sections)\(mine)\(figures)")
     }
 
     /// 工单量（近 30 天）and SLA 达成率 per campus, as inline SVG.
@@ -153,12 +152,15 @@ extension Dashboard {
         let names = try staffNames()
         func who(_ id: String) -> String { names[id].map { "\($0) (\(id))" } ?? id }
         let i = ticket.intake
+        let post = try i.post.map { id in
+            try department.posts(campus: ticket.campus).first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
+        } ?? "—"
         let assignee: HTML = ticket.assigneeConflict.isEmpty ? "\(ticket.assignee.map { who($0.rawValue) } ?? "—")"
             : "<span class=\"bad\">\(lang.pick("并发派单冲突", "concurrent assignment")): \(ticket.assigneeConflict.map { $0.map(who) ?? "—" }.joined(separator: " / "))</span>"
         let timeline: [HTML] = ticket.timeline.map { e in
             let ignored = ticket.summary.ignored.contains(e)
-            let detail = [e.assignee.map { "→ \(who($0))" }, e.level.map { "→ \(lang == .zh ? $0.chineseName : $0.rawValue)" },
-                          e.reason.map { "(\($0.rawValue))" }, e.text, e.workaround.map { "\(lang.pick("过渡方案", "Workaround")): \($0)" },
+            let detail = [e.assignee.map { "→ \(who($0))" }, e.level.map { "→ \(lang.name(of: $0))" },
+                          e.reason.map { "(\(lang.name(of: $0)))" }, e.text, e.workaround.map { "\(lang.pick("过渡方案", "Workaround")): \($0)" },
                           e.rootCause.map { "\(lang.pick("原因", "Root cause")): \($0)" },
                           e.improvement.map { "\(lang.pick("改进", "Improvement")): \($0)" },
                           e.expectedAt.map { "\(lang.pick("预计完成", "Expected")) \(LocalDateTime(minutesSinceEpoch: $0))" }]
@@ -168,12 +170,12 @@ extension Dashboard {
         }
         return layout.page(title: "\(ticket.number) \(TicketText.title(of: i.description))", """
             <table>
-            <tr><th>\(lang.pick("状态", "State"))</th><td>\(stateName(ticket.state, lang)) · P\(ticket.priority)\(i.major ? " · \(lang.pick("重大事件", "major incident"))" : "") · \(lang.pick("级别", "Level")) \(lang == .zh ? ticket.summary.level.chineseName : ticket.summary.level.rawValue)</td></tr>
-            <tr><th>SLA</th><td>\(slaBadge(sla, lang)) \(lang.pick("响应", "own")) \(sla.ownMinutes)/\(sla.target.ownMinutes) \(lang.pick("分", "min")), \(lang.pick("解决", "resolve")) \(sla.resolveMinutes)/\(sla.target.resolveMinutes) \(lang.pick("分", "min")) (\(sla.target.clock.rawValue))\(sla.escalationDue.map { " · \(lang.pick("应升级至", "escalation due to")) \(lang == .zh ? $0.chineseName : $0.rawValue)" } ?? "")</td></tr>
+            <tr><th>\(lang.pick("状态", "State"))</th><td>\(stateName(ticket.state, lang)) · P\(ticket.priority)\(i.major ? " · \(lang.pick("重大事件", "major incident"))" : "") · \(lang.pick("级别", "Level")) \(lang.name(of: ticket.summary.level))</td></tr>
+            <tr><th>SLA</th><td>\(slaBadge(sla, lang)) \(lang.pick("响应", "own")) \(sla.ownMinutes)/\(sla.target.ownMinutes) \(lang.pick("分", "min")), \(lang.pick("解决", "resolve")) \(sla.resolveMinutes)/\(sla.target.resolveMinutes) \(lang.pick("分", "min")) (\(lang.name(of: sla.target.clock)))\(sla.escalationDue.map { " · \(lang.pick("应升级至", "escalation due to")) \(lang.name(of: $0))" } ?? "")</td></tr>
             <tr><th>\(lang.pick("处理人", "Assignee"))</th><td>\(assignee)</td></tr>
             <tr><th>\(lang.pick("院区 / 科室 / 位置", "Campus / department / location"))</th><td>\(ticket.campus.rawValue) / \(i.department) / \(i.location)</td></tr>
             <tr><th>\(lang.pick("报修人", "Reporter"))</th><td>\(i.reporter) \(i.contactPhone)</td></tr>
-            <tr><th>\(lang.pick("类别 / 渠道 / 岗位", "Category / channel / post"))</th><td>\(i.category.rawValue) / \(i.channel.rawValue) / \(i.post?.rawValue ?? "")</td></tr>
+            <tr><th>\(lang.pick("类别 / 渠道 / 岗位", "Category / channel / post"))</th><td>\(categoryName(i.category, lang)) / \(lang.name(of: i.channel)) / \(post)</td></tr>
             <tr><th>\(lang.pick("资产", "Assets"))</th><td>\(ticket.assets.joined(separator: ", "))</td></tr>
             </table>
             <h2>\(lang.pick("问题描述", "Description"))</h2><div class="card desc">\(i.description)</div>

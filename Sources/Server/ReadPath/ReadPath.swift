@@ -1,0 +1,89 @@
+import Domain
+import NIOCore
+import Storage
+import Synchronization
+
+/// The server's read path: the lane heavy reads run on, the views cached per replica
+/// state, and the feed that tells open pages the state moved. One per router.
+final class ReadPath: Sendable {
+    let lane: ReadLane
+    /// Parts of pages (HTML), per state, minute, language and scope.
+    let pages = ViewCache<PageContent>()
+    /// API answers (encoded JSON), per state, minute, scope and query.
+    let answers = ViewCache<ByteBuffer>()
+    /// The campus codes, per state: every scope needs them.
+    let campusLists = ViewCache<[CampusCode]>()
+    let feed: ChangeFeed
+
+    let department: Department
+
+    init(department: Department, lane: ReadLane = ReadLane(), eventStreamLifetime: Duration = .seconds(600)) {
+        self.department = department
+        self.lane = lane
+        var limits = ChangeFeed.Limits()
+        limits.streamLifetime = eventStreamLifetime
+        self.feed = ChangeFeed(store: department.store, limits: limits)
+    }
+
+    /// After a write, a session reads the newest views for this long (its own write must
+    /// be in what it reads next); other requests may be served a view up to
+    /// `ViewCache.staleServeMax` old while the next one is computed.
+    static let freshAfterWrite: Duration = .seconds(10)
+    /// Sessions remembered as recent writers; past this the oldest are forgotten.
+    static let writersTrackedMax = 10_000
+
+    private let writers = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func noteWrite(session: String) {
+        writers.withLock { w in
+            let now = ContinuousClock.now
+            if w.count >= Self.writersTrackedMax { w = w.filter { now - $0.value < Self.freshAfterWrite } }
+            if w.count >= Self.writersTrackedMax { w.removeAll() }
+            w[session] = now
+        }
+    }
+
+    func freshness(for session: String) -> ViewCache<PageContent>.Freshness {
+        writers.withLock { w in
+            guard let at = w[session] else { return .recentEnough }
+            return ContinuousClock.now - at < Self.freshAfterWrite ? .newest : .recentEnough
+        }
+    }
+
+    /// The department's campus codes at `state`.
+    func campuses(at state: SeenState) async throws -> [CampusCode] {
+        try await campusLists.value(.init(view: "campuses", touches: state.touches(ViewReads.campuses), minute: 0, variant: "")) { [department] in
+            try department.campuses().map(\.code)
+        }
+    }
+
+    /// The scope of `user` at `state` (see `ViewScope`).
+    func scope(of user: SignedIn, at state: SeenState) async throws -> String {
+        ViewScope.of(user, campuses: try await campuses(at: state))
+    }
+}
+
+/// A page's title and body as the cache keeps them: without the frame (navigation,
+/// the user's name, the sign-out form with its CSRF token, the script nonce), which
+/// `Layout` adds per request.
+struct PageContent: Sendable {
+    let title: String
+    let body: HTML
+}
+
+/// What a view may show a user beyond the replica state: their roles (which campuses
+/// they read, whose tickets they see, which links they are offered), their home
+/// campus (a default selection) and — only where they see just their own tickets —
+/// who they are. Two users share a cached view only if their scopes are equal, so a
+/// cache can never hand one user another's tickets.
+enum ViewScope {
+    static func of(_ user: SignedIn, campuses: [CampusCode]) -> String {
+        let roles = user.staff.roles.map(\.element).sorted().joined(separator: ",")
+        let ownOnly = campuses.contains { !Access.seesAllTickets(user, $0) }
+        return "\(roles)|home=\(user.staff.campus.rawValue)" + (ownOnly ? "|own=\(user.person.rawValue)" : "")
+    }
+}
+
+/// A cached view that would carry something of one session (its CSRF token) must not
+/// be shared: a programmer error, found by the check in `Dashboard.cachedPage`.
+struct PersonalViewRefused: Error {}

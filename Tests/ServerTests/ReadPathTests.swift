@@ -1,0 +1,189 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+@testable import Domain
+@testable import Server
+
+/// The read path: views cached per state must never cross users' scopes, must move
+/// with every write, and the event feed is bounded and tells of every commit.
+@Suite struct ReadPathTests {
+    struct Listed: Decodable { let number: String }
+
+    static func numbers(_ body: String) throws -> Set<String> {
+        Set(try JSONDecoder().decode([Listed].self, from: Data(body.utf8)).map(\.number))
+    }
+
+    /// A requester who did not just write may be served the previous view for a moment
+    /// (`X-MeshDesk-View: previous`) while the newest is computed; this asks until the
+    /// answer is current (bounded), and returns every body seen on the way.
+    static func current(_ client: some TestClientProtocol, _ uri: String, as session: Session) async throws -> (current: String, previous: [String]) {
+        var previous: [String] = []
+        for _ in 0..<50 {
+            let (isPrevious, body) = try await client.execute(uri: uri, method: .get, headers: session.headers) {
+                ($0.headers[HTTPField.Name("X-MeshDesk-View")!] == "previous", String(buffer: $0.body))
+            }
+            if !isPrevious { return (body, previous) }
+            previous.append(body)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(uri) still answered the previous view after 5 s")
+    }
+
+    static func currentPage(_ client: some TestClientProtocol, _ uri: String, as session: Session) async throws -> String {
+        for _ in 0..<50 {
+            let page = try await client.page(uri, as: session).2
+            if !page.contains("data-version=\"previous\"") { return page }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestFailure("\(uri) still showed the previous view after 5 s")
+    }
+
+    @Test func aCachedListIsNeverServedAcrossScopesAndMovesWithEveryWrite() async throws {
+        let fixture = try ServerFixture()
+        let at = ServerFixture.start
+        let engTicket = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "护士长", department: "病房", category: .network,
+                                                                       description: "病房断网"), by: Acting("E101", at: at))
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let eng1 = try await client.signIn("eng1")
+            let ward = try await client.signIn("ward")
+            // The chief fills the cache first; every other scope must get its own view.
+            #expect(try Self.numbers(try await client.call(.get, "/api/tickets?open=true", as: chief).1) == [engTicket.number])
+            #expect(try Self.numbers(try await client.call(.get, "/api/tickets?open=true", as: ward).1) == [],
+                    "a requester never sees a view computed for a chief")
+            let own = createdID(try await client.call(.post, "/api/tickets", as: ward, json: TicketAPITests.openJSON).1,
+                                key: "number")
+            #expect(!own.isEmpty)
+            let wardRead = try await client.execute(uri: "/api/tickets?open=true", method: .get, headers: ward.headers) {
+                ($0.headers[HTTPField.Name("X-MeshDesk-View")!], String(buffer: $0.body))
+            }
+            #expect(wardRead.0 == nil, "the writer is never served the view from before their write")
+            #expect(try Self.numbers(wardRead.1) == [own], "a write is in the next read of the writer")
+            let chiefRead = try await Self.current(client, "/api/tickets?open=true", as: chief)
+            #expect(try Self.numbers(chiefRead.current) == [engTicket.number, own])
+            for earlier in chiefRead.previous {
+                #expect(try Self.numbers(earlier) == [engTicket.number], "a previous view is the chief's own previous view")
+            }
+            #expect(try Self.numbers(try await Self.current(client, "/api/tickets?open=true", as: eng1).current) == [engTicket.number, own])
+            // The same for the page: the requester's list never shows the engineer's ticket.
+            let chiefPage = try await Self.currentPage(client, "/tickets", as: chief)
+            #expect(chiefPage.contains(engTicket.number) && chiefPage.contains(own))
+            let wardPage = try await client.page("/tickets", as: ward)
+            #expect(wardPage.0 == .ok)
+            #expect(wardPage.2.contains(own) && !wardPage.2.contains(engTicket.number))
+            // Each framed page carries its own user's CSRF token, never a cached one.
+            #expect(wardPage.2.contains(ward.csrf) && !wardPage.2.contains(chief.csrf))
+        }
+    }
+
+    @Test func theHomePageShowsANewTicketAtOnceAndKeepsTheTimeMoving() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let before = try await client.page("/", as: chief)
+            #expect(before.0 == .ok)
+            #expect(before.2.contains(ServerFixture.start.description))
+            let opened = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊", category: .network,
+                                                                        description: "挂号机断网"), by: Acting("E101", at: ServerFixture.start))
+            let after = try await ReadPathTests.currentPage(client, "/", as: chief)
+            #expect(after.contains(opened.number), "a commit outside the web server is seen once its view is computed")
+            fixture.clock.advance(minutes: 61)
+            let later = try await ReadPathTests.currentPage(client, "/", as: chief)
+            #expect(later.contains(ServerFixture.start.adding(minutes: 61).description))
+        }
+    }
+
+    @Test func theEventStreamTellsTheCurrentStateUnlessTheClientHasIt() async throws {
+        var fixture = try ServerFixture()
+        fixture.configuration.eventStreamLifetime = .milliseconds(300)
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let version = try JSONDecoder().decode(ChangesView.self, from: Data(try await client.call(.get, "/api/changes", as: chief).1.utf8)).version
+            let fresh = try await client.execute(uri: "/api/events", method: .get, headers: chief.headers) { ($0.status, $0.headers, String(buffer: $0.body)) }
+            #expect(fresh.0 == .ok)
+            #expect(fresh.1[.contentType]?.hasPrefix("text/event-stream") == true)
+            #expect(fresh.2.contains("id: \(version)\nevent: state\n"), "\(fresh.2)")
+            var seen = chief.headers
+            seen[HTTPField.Name("Last-Event-ID")!] = version
+            let resumed = try await client.execute(uri: "/api/events", method: .get, headers: seen) { String(buffer: $0.body) }
+            #expect(resumed.hasPrefix("retry: "))
+            #expect(!resumed.contains("event: state"), "a client that has the state is not told it again: \(resumed)")
+            let anonymous = try await client.execute(uri: "/api/events", method: .get, headers: [:]) { $0.status }
+            #expect(anonymous == .unauthorized)
+        }
+    }
+
+    @Test func theFeedIsBoundedPerSessionAndPerNodeAndFreesTheSlotOfAClientThatLeft() async throws {
+        let fixture = try ServerFixture()
+        var limits = ChangeFeed.Limits()
+        limits.streamsMax = 10
+        limits.streamsPerSessionMax = 3
+        let feed = ChangeFeed(store: fixture.department.store, limits: limits)
+        var held: [ChangeFeed.Listener] = []
+        for _ in 0..<3 { held.append(try feed.listen(session: "a")) }
+        #expect(throws: ChangeFeed.Refusal.sessionFull) { try feed.listen(session: "a") }
+        for n in 0..<7 { held.append(try feed.listen(session: "s\(n)")) }
+        #expect(throws: ChangeFeed.Refusal.nodeFull) { try feed.listen(session: "b") }
+        #expect(feed.counts.open == 10 && feed.counts.refused == 2)
+        // A client that drops mid-stream: its reader is cancelled, and the slot comes back.
+        let dropped = held.removeFirst()
+        let reader = Task { for await _ in dropped.wakes {} }
+        reader.cancel()
+        _ = await reader.value
+        #expect(feed.counts.open == 9)
+        _ = try feed.listen(session: "a")
+        for listener in held { feed.close(listener.id) }
+    }
+
+    @Test func everyCommitWakesAListenerWithTheNewState() async throws {
+        let fixture = try ServerFixture()
+        var limits = ChangeFeed.Limits()
+        limits.pollInterval = .milliseconds(5)
+        let feed = ChangeFeed(store: fixture.department.store, limits: limits)
+        let listener = try feed.listen(session: "a")
+        var wakes = listener.wakes.makeAsyncIterator()
+        _ = await wakes.next()
+        let first = try #require(feed.latest)
+        _ = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊", category: .network,
+                                                           description: "断网"), by: Acting("E101", at: ServerFixture.start))
+        let wake = await wakes.next()
+        #expect(wake == .moved)
+        let second = try #require(feed.latest)
+        #expect(second.batches == first.batches + 1 && second.digest != first.digest)
+        feed.close(listener.id)
+    }
+}
+
+/// Views are cached by the entities they read: a ticket leaves the roster's view alone,
+/// a roster change recomputes it.
+@Suite struct ViewInvalidationTests {
+    @Test func aTicketTouchesTicketsOnlyAndARosterPublishShowsOnTheNextRosterPage() async throws {
+        let fixture = try ServerFixture()
+        let store = fixture.department.store
+        let before = try store.readState()
+        _ = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊", category: .network,
+                                                           description: "断网"), by: Acting("E101", at: ServerFixture.start))
+        let after = try store.readState()
+        #expect(after.touches(of: ViewReads.duty) == before.touches(of: ViewReads.duty), "a ticket does not touch the roster's entities")
+        #expect(after.touches(of: ViewReads.assets) == before.touches(of: ViewReads.assets))
+        #expect(after.touches(of: [DomainSchema.ticket.id])[0] == before.touches(of: [DomainSchema.ticket.id])[0] + 1)
+
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let empty = try await client.page("/roster?campus=EAST&month=2026-03", as: chief)
+            #expect(empty.0 == .ok)
+            _ = try fixture.department.publishRoster(campus: "EAST", month: LocalMonth(year: 2026, month: 3)!, seed: 7,
+                                                     by: Acting("E001", at: ServerFixture.start))
+            let published = try await client.page("/roster?campus=EAST&month=2026-03", as: chief)
+            #expect(published.2 != empty.2, "the roster view moved with the publish")
+            let seats = try fixture.department.roster(campus: "EAST", month: LocalMonth(year: 2026, month: 3)!)
+            let someone = try #require(seats.compactMap(\.assignee).first)
+            let name = try #require(try fixture.department.person(someone)).name
+            #expect(published.2.contains(name))
+        }
+    }
+}
