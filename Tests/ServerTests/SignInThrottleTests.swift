@@ -16,9 +16,12 @@ import Testing
         return limits
     }
 
-    func fail(_ throttle: inout SignInThrottle, _ source: String, at now: UInt64) {
-        #expect(throttle.admit(source: source, now: now) == .verify)
-        throttle.finished(source: source, succeeded: false, now: now)
+    func fail(_ throttle: inout SignInThrottle, _ source: String, at now: UInt64,
+              sourceLocation: SourceLocation = #_sourceLocation) {
+        let decision = throttle.admit(source: source, now: now)
+        #expect(decision == .verify, sourceLocation: sourceLocation)
+        // Only an admitted attempt is finished: finishing one that was refused is a programmer error.
+        if decision == .verify { throttle.finished(source: source, succeeded: false, now: now) }
     }
 
     @Test func aGuessingSourceWaitsLongerAfterEachFailureAndOthersDoNot() {
@@ -43,13 +46,14 @@ import Testing
 
     @Test func aSuccessClearsTheSource() {
         var throttle = SignInThrottle(limits: limits(), now: 0)
-        for _ in 0..<5 { fail(&throttle, "s", at: 100_000) }
-        #expect(throttle.delayMillis(source: "s", now: 100_000) == 2_000)
-        #expect(throttle.admit(source: "s", now: 102_000) == .verify)
-        throttle.finished(source: "s", succeeded: true, now: 102_000)
+        for _ in 0..<4 { fail(&throttle, "s", at: 100_000) }
+        fail(&throttle, "s", at: 101_000)
+        #expect(throttle.delayMillis(source: "s", now: 101_000) == 2_000)
+        #expect(throttle.admit(source: "s", now: 103_000) == .verify)
+        throttle.finished(source: "s", succeeded: true, now: 103_000)
         #expect(throttle.sourceCount == 0)
-        for _ in 0..<3 { fail(&throttle, "s", at: 102_000) }
-        #expect(throttle.delayMillis(source: "s", now: 102_000) == 0)
+        for _ in 0..<3 { fail(&throttle, "s", at: 103_000) }
+        #expect(throttle.delayMillis(source: "s", now: 103_000) == 0)
     }
 
     @Test func oneSourceHasOneVerificationRunningAtATime() {

@@ -39,17 +39,20 @@ import Testing
     @Test func refusalsAreSummarisedOncePerWindowWithTheirSources() {
         var admission = InboundAdmission(limits: InboundAdmission.Limits())
         var summaries: [InboundAdmission.RefusalSummary] = []
+        var admitted = 0
         for i in 0..<10_000 {
             let source = i % 10 == 0 ? "198.51.100.\(i % 7)" : "192.0.2.7"
             let (decision, summary) = admission.onAccept(source: source, now: UInt64(i) * 6)
-            if decision == .admit { admission.onClose() }
+            if decision == .admit { admitted += 1; admission.onClose() }
             if let summary { summaries.append(summary) }
         }
         if let last = admission.onTick(now: 70_000) { summaries.append(last) }
         #expect(summaries.count <= 7, "\(summaries.count) lines for 60 s")
         #expect(summaries.first?.topSources.first?.address == "192.0.2.7")
         let refused = summaries.map(\.refused).reduce(0, +)
-        #expect(refused > 9_000)
+        #expect(refused == 10_000 - admitted, "every refusal is counted in some summary")
+        // The flooding address alone is refused all but about 128 of its 9,000 attempts.
+        #expect(refused > 8_800)
         #expect(admission.onTick(now: 90_000) == nil, "nothing more to say")
     }
 
@@ -76,7 +79,7 @@ import Testing
                                          isAllowed: { _ in true }, onEvent: { _ in })
         let server = try await endpoint.listen(host: "127.0.0.1", port: 0)
         let port = try #require(server.localAddress?.port)
-        let connections = 10_000
+        let connections = 3_000  // docs/security.md has the 10,000-connection run
         let started = ContinuousClock.now
         var connected = 0
         for batch in stride(from: 0, to: connections, by: 100) {

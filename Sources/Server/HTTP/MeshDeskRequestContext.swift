@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Per-request state: who is signed in (set by `SessionMiddleware`), and the body limit.
 public struct MeshDeskRequestContext: RequestContext {
