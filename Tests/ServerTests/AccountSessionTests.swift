@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    /// A guesser at another address locks the account for addresses it was never used
+    /// from; its owner at their own PC still signs in.
+    @Test func aLockByAGuesserDoesNotHoldTheOwnersOwnAddress() throws {
+        let fixture = try ServerFixture()
+        let accounts = try AccountService(department: fixture.department, configuration: fixture.configuration)
+        let logger = Logger(label: "lock-test")
+        _ = try accounts.signIn(username: "eng1", password: ServerFixture.password, source: "10.1.1.20", logger: logger)
+        for _ in 0..<3 {
+            #expect(throws: APIError.self) {
+                try accounts.signIn(username: "eng1", password: "guess", source: "203.0.113.9", logger: logger)
+            }
+        }
+        #expect(try fixture.department.account(username: "eng1")?.isLocked(at: fixture.clock.now()) == true)
+        // The guesser, even with the right password now, gets the unknown name's answer.
+        do {
+            _ = try accounts.signIn(username: "eng1", password: ServerFixture.password, source: "203.0.113.9", logger: logger)
+            Issue.record("a locked account signed in from an address its owner never used")
+        } catch let error as APIError {
+            #expect(error.code == "sign_in_failed")
+        }
+        // A first-time address is held by the lock too.
+        #expect(throws: APIError.self) {
+            try accounts.signIn(username: "eng1", password: ServerFixture.password, source: "10.1.1.99", logger: logger)
+        }
+        // The owner's own PC is not.
+        let session = try accounts.signIn(username: "eng1", password: ServerFixture.password, source: "10.1.1.20", logger: logger)
+        #expect(session.username == "eng1")
+    }
+
     @Test func anUnknownUsernameAndADisabledAccountGetTheSameAnswerAsAWrongPassword() async throws {
         let fixture = try ServerFixture()
         try fixture.department.setAccountDisabled(username: "eng2", disabled: true, by: Acting("A001", at: ServerFixture.start))

@@ -46,7 +46,9 @@ public struct AccountService: Sendable {
             logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))", "source": "\(source)"])
             throw Self.signInFailed
         }
-        if account.isLocked(at: now) {
+        // The lock holds addresses its owner never signed in from: a guesser elsewhere
+        // (already slowed per source by the gate) cannot lock the owner out of their PC.
+        if account.isLocked(at: now), !gate.isKnown(username: username, source: source) {
             // The same answer, after the same work, as an unknown name: a locked account
             // must not tell an attacker that the name exists.
             _ = hasher.verify(password, against: decoyHash)
@@ -70,6 +72,7 @@ public struct AccountService: Sendable {
         }
         let rehashed = hasher.needsRehash(account.passwordHash) ? try hasher.hash(password) : nil
         try department.recordSuccessfulSignIn(username: username, rehashed: rehashed, at: now)
+        gate.rememberSuccess(username: username, source: source)
         let (session, evicted) = sessions.open(username: username, credentialStamp: rehashed ?? account.passwordHash, at: now)
         if evicted > 0 { logger.warning("session bound reached: oldest sessions ended", metadata: ["ended": "\(evicted)"]) }
         logger.info("signed in", metadata: ["username": "\(username)", "person": "\(staff.id)"])

@@ -16,6 +16,17 @@ final class SignInGate: Sendable {
         state = Mutex(State(throttle: SignInThrottle(limits: limits, now: millis()), log: RefusalLog(windowMillis: 1_000)))
     }
 
+    /// Whether `username` signed in from `source` before (see `SignInThrottle.knownSources`).
+    func isKnown(username: String, source: String) -> Bool {
+        let now = millis()
+        return state.withLock { $0.throttle.isKnown(username: username, source: source, now: now) }
+    }
+
+    func rememberSuccess(username: String, source: String) {
+        let now = millis()
+        state.withLock { $0.throttle.rememberSuccess(username: username, source: source, now: now) }
+    }
+
     /// Runs `verify` when the throttle admits `source`; otherwise throws 429 without
     /// verifying anything. `verify`'s success or throw is what the throttle learns.
     func guarded<T>(source: String, logger: Logger, _ verify: () throws -> T) throws -> T {

@@ -23,6 +23,13 @@ public struct SignInThrottle: Sendable {
         public var sourcesMax = 4_096
         /// A source with no failure for this long is forgotten.
         public var sourceForgetMillis: UInt64 = 15 * 60_000
+        /// Addresses remembered per account as ones its owner signed in from; the oldest
+        /// is forgotten first.
+        public var knownSourcesPerAccountMax = 8
+        /// Accounts with remembered addresses; at the bound the one unused longest goes.
+        public var knownAccountsMax = 4_096
+        /// A remembered address not used to sign in for this long is forgotten.
+        public var knownSourceForgetMillis: UInt64 = 30 * 24 * 3_600_000
 
         public init() {}
     }
@@ -48,6 +55,10 @@ public struct SignInThrottle: Sendable {
 
     public let limits: Limits
     private(set) var sources: [String: Source] = [:]
+    /// Per account, the addresses its owner signed in from and when last: the account
+    /// lock (replicated, after `LockoutPolicy.failuresMax` wrong passwords) does not hold
+    /// them, so a guesser elsewhere cannot lock the owner out of their own PC.
+    private(set) var knownSources: [String: [String: UInt64]] = [:]
     /// Tokens in thousandths, so refill at any millisecond is exact.
     private(set) var milliTokens: UInt64
     private(set) var refilledAt: UInt64
@@ -96,6 +107,27 @@ public struct SignInThrottle: Sendable {
             state.notBefore = now + min(limits.delayMillisBase << shift, limits.delayMillisMax)
         }
         sources[source] = state
+    }
+
+    /// `username` signed in from `source`: remember the pair.
+    public mutating func rememberSuccess(username: String, source: String, now: UInt64) {
+        var known = knownSources[username] ?? [:]
+        known[source] = now
+        if known.count > limits.knownSourcesPerAccountMax,
+           let oldest = known.min(by: { $0.value < $1.value }) {
+            known[oldest.key] = nil
+        }
+        if knownSources[username] == nil, knownSources.count >= limits.knownAccountsMax,
+           let idle = knownSources.min(by: { ($0.value.values.max() ?? 0) < ($1.value.values.max() ?? 0) }) {
+            knownSources[idle.key] = nil
+        }
+        knownSources[username] = known
+    }
+
+    /// Did `username`'s owner sign in from `source` within `knownSourceForgetMillis`?
+    public func isKnown(username: String, source: String, now: UInt64) -> Bool {
+        guard let last = knownSources[username]?[source] else { return false }
+        return now < last || now - last < limits.knownSourceForgetMillis
     }
 
     /// The delay a source has to wait now (0 when none), for tests and the log.
