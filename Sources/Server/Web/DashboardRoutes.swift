@@ -159,7 +159,7 @@ struct Dashboard: Sendable {
         let form = try await FormPost.read(request, fields: ["username", "password"], csrfOf: nil)
         do {
             let session = try api.accounts.signIn(username: form["username"] ?? "", password: form["password"] ?? "",
-                                                  logger: context.logger)
+                                                  source: context.source, logger: context.logger)
             var response = HTMLResponse.redirect("/")
             response.setCookie(APIRoutes.sessionCookie(session, minutes: configuration.sessionMinutes))
             return response
