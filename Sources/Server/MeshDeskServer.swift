@@ -14,6 +14,8 @@ public enum MeshDeskServer {
         let accounts = try AccountService(department: department, configuration: configuration)
         let router = Router(context: MeshDeskRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: HostCheckMiddleware(allowed: configuration.allowedHostNames))
+        router.add(middleware: CanonicalPathMiddleware())
         router.add(middleware: SessionMiddleware(accounts: accounts))
         let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration,
                             reads: ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime))
@@ -28,6 +30,10 @@ public enum MeshDeskServer {
     public static func makeApplication(department: Department, directory: DataDirectory, configuration: ServerConfiguration,
                                        host: String = "127.0.0.1", port: Int = 8080,
                                        logger: Logger = Logger(label: "meshdesk.web")) throws -> some ApplicationProtocol {
+        var configuration = configuration
+        if configuration.allowedHostNames.isEmpty {
+            configuration.allowedHostNames = ServerConfiguration.hostNames(listenHost: host, extra: [])
+        }
         let router = try makeRouter(department: department, directory: directory, configuration: configuration)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "MeshDesk"),
                            logger: logger)

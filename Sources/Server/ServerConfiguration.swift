@@ -22,11 +22,38 @@ public struct ServerConfiguration: Sendable {
     public var statusStaleMinutes: Int = 2
     /// The clock every command and session reads (China local time). Tests pass a manual one.
     public var clock: any ServerClock
+    /// Host names (lowercase, no port) a request's `Host` may carry; any other gets 421,
+    /// so a page on a rebinding domain that resolves to this node cannot read it. Empty:
+    /// not checked (the in-process test client sends no Host). `loopbackNames` plus
+    /// the listen host and `[http] names` for a node (`hostNames(listenHost:extra:)`).
+    public var allowedHostNames: Set<String> = []
+    public static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    /// The names a server listening on `listenHost` answers to.
+    public static func hostNames(listenHost: String, extra: [String]) -> Set<String> {
+        var names = loopbackNames.union(extra.map { $0.lowercased() })
+        if !["0.0.0.0", "::", "[::]"].contains(listenHost) {
+            names.insert(listenHost.contains(":") && !listenHost.hasPrefix("[") ? "[\(listenHost.lowercased())]" : listenHost.lowercased())
+        }
+        return names
+    }
+    /// Per-source and global bounds on password verifications (`SignInThrottle`).
+    public var signInLimits = SignInThrottle.Limits()
+    /// Milliseconds of a monotonic clock, for the sign-in throttle. Tests pass their own.
+    public var millis: @Sendable () -> UInt64 = { monotonicMillis() }
 
     public init(clock: any ServerClock = WallClock()) {
         self.clock = clock
     }
 }
+
+/// Milliseconds since an arbitrary start that never goes back (CLOCK_MONOTONIC).
+public func monotonicMillis() -> UInt64 {
+    let (seconds, attoseconds) = monotonicStart.duration(to: .now).components
+    return UInt64(seconds) * 1_000 + UInt64(attoseconds / 1_000_000_000_000_000)
+}
+
+private let monotonicStart = ContinuousClock.now
 
 /// The one seam through which the server reads time, so tests control expiry and lockout.
 public protocol ServerClock: Sendable {

@@ -76,6 +76,24 @@ import Testing
         #expect(try restored.versionVector()[Origin(site: identity.site, epoch: report.epoch)] == 1)
     }
 
+    /// A restore leaves only the replica beside the identity: no `restore-….tmp`, no
+    /// `-wal`/`-shm` of the temporary file it inspected, and every file 0600.
+    @Test func aRestoreLeavesNoTemporariesBehind() throws {
+        let (source, identity) = try node("source", notes: 20)
+        let backup = try takeBackup(source, identity)
+        let target = try emptyDirectory(for: identity, "target")
+        _ = try NodeRecovery.restore(input: backup, directory: target, identity: identity, backupKey: backupKey,
+                                     clock: SystemClock(), logger: Self.logger)
+        let names = try FileManager.default.contentsOfDirectory(atPath: target.url.path).sorted()
+        #expect(names.filter { $0.hasPrefix("restore-") || $0.hasSuffix(".tmp") } == [], "left behind: \(names)")
+        #expect(names.filter { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") }.allSatisfy { $0.hasPrefix("replica.sqlite") },
+                "left behind: \(names)")
+        for name in names {
+            let mode = try FileManager.default.attributesOfItem(atPath: target.url.appendingPathComponent(name).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name) has mode \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
     /// Runs a restore that must fail with `expected`, and checks the directory is as it was.
     func expectRefused(_ input: String, into target: DataDirectory, identity: SigningIdentity, key: BackupSecretKey? = nil,
                        _ matches: (BackupError) -> Bool) throws {

@@ -76,6 +76,27 @@ import Testing
         }
     }
 
+    /// `POST //api/tickets` once reached the ticket route while the CSRF check, which
+    /// looks for the `/api/` prefix, did not see it: any other spelling of a path is a 400
+    /// before the session is looked at.
+    @Test func aDoubledSlashOrDotSegmentCannotSkipTheCSRFCheck() async throws {
+        try await refused { client, session in
+            let headers: HTTPFields = [.cookie: "meshdesk_session=\(session.cookie)", .contentType: "application/json"]
+            let ticket = ByteBuffer(string: TicketAPITests.openJSON)
+            for uri in ["//api/tickets", "/api//tickets", "/x/../api/tickets", "/./api/tickets", "/%2e/api/tickets", "/api%2Ftickets"] {
+                try await client.execute(uri: uri, method: .post, headers: headers, body: ticket) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(errorCode(String(buffer: response.body)) == "non_canonical_path", "\(uri)")
+                }
+            }
+            try await client.execute(uri: "//api/session", method: .delete, headers: headers) { response in
+                #expect(response.status == .badRequest)
+            }
+            // The session survived the refused sign-out.
+            #expect(try await client.call(.get, "/api/duty/now", as: session).0 == .ok)
+        }
+    }
+
     @Test func aCookieWriteWithoutTheCSRFTokenIsRefused() async throws {
         try await refused { client, session in
             var headers: HTTPFields = [.cookie: "meshdesk_session=\(session.cookie)", .contentType: "application/json"]

@@ -51,14 +51,26 @@ struct ServerFixture {
     let directory: DataDirectory
 
     /// `directory`: where the server looks for the node's status file (none by default).
-    init(passwordChangePeriodDays: Int? = 90, directory: DataDirectory? = nil) throws {
+    /// Tests sign in many times from one source in a few milliseconds: unless a test
+    /// passes its own `signInLimits`, the throttle is set out of their way.
+    static let generousSignIn: SignInThrottle.Limits = {
+        var limits = SignInThrottle.Limits()
+        limits.freeFailuresPerSource = 1_000
+        limits.verificationsPerSecond = 100_000
+        limits.verificationsBurstMax = 100_000
+        return limits
+    }()
+
+    init(passwordChangePeriodDays: Int? = 90, directory: DataDirectory? = nil,
+         signInLimits: SignInThrottle.Limits = ServerFixture.generousSignIn, hashing: PasswordHasher.Limits = .testingOnly) throws {
         self.directory = directory ?? DataDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-server-test").path)
         let identity = try SigningIdentity(seed: [UInt8](repeating: 7, count: 32))
         department = Department(store: try ReplicaStore.inMemory(schema: DomainSchema.schema, signer: identity,
                                                                  verifier: KeyRing([identity.publicKey]), hasher: Blake2b(),
                                                                  clock: ReplicaTestClock(), logger: Logger(label: "server-test")))
         var configuration = ServerConfiguration(clock: clock)
-        configuration.hashing = .testingOnly
+        configuration.hashing = hashing
+        configuration.signInLimits = signInLimits
         configuration.passwordChangePeriodDays = passwordChangePeriodDays
         configuration.lockout = LockoutPolicy(failuresMax: 3, lockMinutes: 15)
         self.configuration = configuration

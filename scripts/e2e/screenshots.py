@@ -14,6 +14,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def main():
@@ -32,6 +33,11 @@ def main():
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+        WebDriverWait(driver, 20).until(lambda d: not d.current_url.split("?")[0].endswith("/sign-in")
+                                        or d.find_elements(By.CSS_SELECTOR, ".bad"))
+        if driver.current_url.split("?")[0].endswith("/sign-in"):
+            print("sign-in as %s refused: %s" % (username, driver.find_element(By.CSS_SELECTOR, ".bad").text.strip()[:200]))
+            return 1
         if driver.current_url.split("?")[0].endswith("/password"):
             driver.find_element(By.NAME, "current").send_keys(password)
             driver.find_element(By.NAME, "new").send_keys(password + "-reviewed")

@@ -32,6 +32,7 @@ import TOMLKit
 ///     enabled = true                   # false: this node serves no HTTP
 ///     listen  = "127.0.0.1:8080"       # loopback unless a TLS front end is put before it
 ///     password_change_days = 90        # 定期修改密码; 0 = never
+///     names = ["meshdesk.hosp.local"]  # Host names it answers to besides loopback and the listen host
 ///     [compaction]                     # docs/replication.md, "Compaction"
 ///     enabled = true                   # off switch for periodic compaction
 ///     interval_s = 3600                # one round per interval
@@ -60,6 +61,9 @@ public struct NodeConfig: Sendable, Equatable {
     public var httpListen: String? = NodeConfig.defaultHTTPListen
     /// Days after which a password must be changed (定期修改密码); 0: never.
     public var passwordChangeDays = 90
+    /// Host names (without port) the dashboard answers to, besides loopback and the
+    /// listen host: the name of a TLS front end, say. Any other `Host` gets 421 (DNS rebinding).
+    public var httpNames: [String] = []
 
     public static let defaultHTTPListen = "127.0.0.1:8080"
     /// Longest password change period accepted (ten years), so the day count cannot overflow.
@@ -148,6 +152,7 @@ public struct NodeConfig: Sendable, Equatable {
                 config.httpListen = listen
             }
             config.passwordChangeDays = http.password_change_days.map(Int.init) ?? config.passwordChangeDays
+            config.httpNames = http.names ?? config.httpNames
         }
         if let compaction = file.compaction {
             config.compactionEnabled = compaction.enabled ?? config.compactionEnabled
@@ -226,6 +231,7 @@ public struct NodeConfig: Sendable, Equatable {
         enabled = \(httpListen != nil)
         listen = "\(httpListen ?? Self.defaultHTTPListen)"
         password_change_days = \(passwordChangeDays)
+        names = [\(httpNames.map { "\"\($0)\"" }.joined(separator: ", "))]
 
         [compaction]  # docs/replication.md, "Compaction"
         enabled = \(compactionEnabled)
@@ -247,6 +253,7 @@ public struct NodeConfig: Sendable, Equatable {
             var enabled: Bool?
             var listen: String?
             var password_change_days: UInt64?
+            var names: [String]?
         }
         var node: Node?
         var keys: Keys?

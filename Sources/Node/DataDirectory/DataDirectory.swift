@@ -35,6 +35,7 @@ public struct DataDirectory: Sendable {
     public func prepareIdentity(logger: Logger, keyPath: String? = nil) throws -> SigningIdentity {
         let fm = FileManager.default
         try fm.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try enforcePrivateModes()
         let path = keyPath ?? identityURL.path
         if !fm.fileExists(atPath: path) {
             let identity = SigningIdentity()
@@ -55,7 +56,9 @@ public struct DataDirectory: Sendable {
                             logger: Logger) throws -> ReplicaStore {
         var ring = keyRing
         ring.insert(identity.publicKey)
-        return try ReplicaStore.open(path: replicaURL.path, schema: schema, signer: identity, verifier: ring,
-                                     hasher: Blake2b(), clock: clock, logger: logger)
+        let store = try ReplicaStore.open(path: replicaURL.path, schema: schema, signer: identity, verifier: ring,
+                                          hasher: Blake2b(), clock: clock, logger: logger)
+        try enforcePrivateModes()
+        return store
     }
 }

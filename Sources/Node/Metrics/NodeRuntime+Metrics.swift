@@ -45,7 +45,7 @@ extension NodeRuntime {
                                now: NodeMetrics.hospitalTime(millis: status.written_at_ms), logger: logger,
                                minimumInterval: Self.replicaGaugesInterval)
         do {
-            try Data(metrics.text().utf8).write(to: DataDirectory(path: config.dataDirectory).metricsURL, options: .atomic)
+            try DataDirectory.writePrivately(Data(metrics.text().utf8), to: DataDirectory(path: config.dataDirectory).metricsURL)
         } catch {
             logger.warning("could not write metrics.prom", metadata: ["error": "\(error)"])
         }

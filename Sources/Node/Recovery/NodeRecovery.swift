@@ -64,7 +64,7 @@ public enum NodeRecovery {
             let manifest = try BackupArchive.verify(input: input, identity: identity, backupKey: backupKey)
             let (_, range) = try BackupArchive.readManifest(input: input, identity: identity)
             let temporary = directory.url.appendingPathComponent("restore-\(getpid()).sqlite.tmp").path
-            try? FileManager.default.removeItem(atPath: temporary)
+            try removeIfPresent(temporary)
             guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw BackupError.io("cannot create \(temporary)")
             }
@@ -74,12 +74,19 @@ public enum NodeRecovery {
                 try out.synchronize()
                 try out.close()
                 let info = try ReplicaFileInfo.inspect(path: temporary)
+                // Opening the temporary file to inspect it left its own -wal/-shm beside it.
+                try removeCompanions(of: temporary)
                 guard info.site == identity.site else { throw BackupError.replicaMismatch("replica of \(info.site)") }
                 // A wiped directory may still hold the old WAL: SQLite would replay it into the restored file.
-                for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: replica + suffix) }
+                try removeCompanions(of: replica)
                 guard rename(temporary, replica) == 0 else { throw BackupError.io("rename into \(replica): errno \(errno)") }
             } catch {
-                try? FileManager.default.removeItem(atPath: temporary)
+                do {
+                    try removeIfPresent(temporary)
+                    try removeCompanions(of: temporary)
+                } catch let cleanup {
+                    logger.error("restore could not remove its temporary file", metadata: ["path": "\(temporary)", "reason": "\(cleanup)"])
+                }
                 throw error
             }
             let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
@@ -94,6 +101,16 @@ public enum NodeRecovery {
             logger.error("restore refused", metadata: ["input": "\(input)", "reason": "\(error)"])
             throw error
         }
+    }
+
+    /// Removes the `-wal` and `-shm` files SQLite keeps beside `path`, when present.
+    static func removeCompanions(of path: String) throws {
+        for suffix in ["-wal", "-shm"] { try removeIfPresent(path + suffix) }
+    }
+
+    /// Removes `path`; a file that is not there is not an error, any other failure is.
+    static func removeIfPresent(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else { throw BackupError.io("cannot remove \(path): errno \(errno)") }
     }
 
     /// The cluster's backup public key as installed in a data directory.

@@ -61,6 +61,7 @@ public enum NodeBoot {
         let keyRing = RosterKeyRing(roster: cluster.roster, own: identity.publicKey)
         let store = try ReplicaStore.open(path: directory.replicaURL.path, schema: NodeSchema.current, signer: identity,
                                           verifier: keyRing, hasher: Blake2b(), clock: SystemClock(), logger: logger)
+        try directory.enforcePrivateModes()  // 0700 / 0600 also for a directory made earlier with 0755
         var nodeLogger = logger
         nodeLogger[metadataKey: "node"] = "\(config.campusCode)"
         nodeLogger.info("sync seed", metadata: ["seed": "\(seed)"])

@@ -73,6 +73,6 @@ public struct RuntimeStatus: Codable, Sendable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try DataDirectory.writePrivately(encoder.encode(self), to: url)
     }
 }

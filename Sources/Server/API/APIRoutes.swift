@@ -32,22 +32,16 @@ struct APIRoutes: Sendable {
         registerEvents(on: router)
     }
 
-    /// Runs a write as the signed-in user: the password must be in order, and
-    /// `gate` (the server's own checks) runs before the domain command.
     /// The state a request reads: read once, first, so every view it builds agrees.
-    func requestState() throws -> RequestState { RequestState(try department.store.readState()) }
+    func seenState() throws -> SeenState { SeenState(try department.store.readState()) }
 
     /// An API answer computed once per state, minute and variant (the caller puts the
     /// user's `ViewScope` and the query in it), encoded once and sent as is.
     func cachedAnswer(_ view: String, reads: [EntityID], session: String, variant: String,
                       _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
-        let state = try requestState()
+        let state = try seenState()
         let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
-        let freshness: ViewCache<ByteBuffer>.Freshness = switch self.reads.freshness(for: session) {
-        case .newest: .newest
-        case .recentEnough: .recentEnough
-        }
-        let served = try await self.reads.answers.serve(key, freshness: freshness) {
+        let served = try await self.reads.answers.serve(key, freshness: self.reads.freshness(for: session)) {
             try await self.reads.lane.run { try JSONResponse.encode(try compute()) }
         }
         var response = JSONResponse.make(encoded: served.value)
@@ -56,6 +50,8 @@ struct APIRoutes: Sendable {
         return response
     }
 
+    /// Runs a write as the signed-in user: the password must be in order. The session is
+    /// remembered as a writer, so its next reads wait for the newest views.
     func acting(_ context: MeshDeskRequestContext) throws -> (SignedIn, Acting) {
         let user = try context.activeUser()
         reads.noteWrite(session: user.session.token)

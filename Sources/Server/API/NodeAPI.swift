@@ -28,7 +28,7 @@ extension APIRoutes {
         }
         router.get("/api/status") { _, context in
             _ = try context.activeUser()
-            return try JSONResponse.make(try NodeStatus(store: department.store, directory: directory))
+            return try JSONResponse.make(StatusView(try NodeStatus(store: department.store, directory: directory)))
         }
         // Polled by every dashboard page; a session is enough (no password-change gate),
         // and it answers in one read of the version vector.
@@ -97,7 +97,33 @@ extension APIRoutes {
 
     /// A fingerprint of the version vector: it changes exactly when a batch (local or remote) lands.
     func changes() throws -> ChangesView {
-        let stamp = try ChangeFeed.stampNow(of: department.store)
+        let stamp = try ChangeFeed.stamp(of: department.store)
         return ChangesView(version: stamp.digest, batches: stamp.batches)
+    }
+}
+
+/// `/api/status`: the node's replica as `meshdesk status` reports it, without the data
+/// directory's filesystem path (the host's layout is not the requester's business).
+struct StatusView: Encodable {
+    let site: String
+    let epoch: UInt32
+    let schemaVersion: UInt16
+    let versionVector: [NodeStatus.OriginEntry]
+    let batches: UInt64
+    let materialisedRows: Int
+    let stateDigest: String
+    let conflicts: Int
+    let quarantinedOrigins: [String]
+
+    init(_ status: NodeStatus) {
+        site = status.site
+        epoch = status.epoch
+        schemaVersion = status.schemaVersion
+        versionVector = status.versionVector
+        batches = status.batches
+        materialisedRows = status.materialisedRows
+        stateDigest = status.stateDigest
+        conflicts = status.conflicts
+        quarantinedOrigins = status.quarantinedOrigins
     }
 }

@@ -19,8 +19,9 @@ extension APIRoutes {
     func registerSession(on router: Router<MeshDeskRequestContext>) {
         router.post("/api/session") { request, context in
             let body = try await StrictJSON.decode(SignInBody.self, from: request)
-            let session = try accounts.signIn(username: body.username, password: body.password, logger: context.logger)
-            guard let user = try accounts.resolve(token: session.token) else { throw AccountService.signInFailed }
+            let session = try accounts.signIn(username: body.username, password: body.password,
+                                              source: context.source, logger: context.logger)
+            guard let user = try accounts.resolve(token: session.token, logger: context.logger) else { throw AccountService.signInFailed }
             var response = try JSONResponse.make(MeView(user))
             response.setCookie(Self.sessionCookie(session, minutes: configuration.sessionMinutes))
             return response

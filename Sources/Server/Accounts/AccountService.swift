@@ -13,6 +13,7 @@ public struct AccountService: Sendable {
     /// A hash no password matches quickly: verifying against it for an unknown username
     /// makes that answer cost the same time as a wrong password for a real one.
     let decoyHash: String
+    let gate: SignInGate
 
     init(department: Department, configuration: ServerConfiguration) throws {
         self.department = department
@@ -20,6 +21,7 @@ public struct AccountService: Sendable {
         hasher = PasswordHasher(limits: configuration.hashing)
         sessions = SessionStore(sessionsMax: configuration.sessionsMax, lifetimeMinutes: configuration.sessionMinutes)
         decoyHash = try hasher.hash(RandomToken.hex())
+        gate = SignInGate(limits: configuration.signInLimits, millis: configuration.millis)
     }
 
     /// The refusal for every wrong username, password or disabled account: one message,
@@ -28,17 +30,31 @@ public struct AccountService: Sendable {
 
     /// Checks the password and opens a session. Failed attempts are counted in the
     /// replica (so the lockout holds at every campus after sync).
-    func signIn(username: String, password: String, logger: Logger) throws -> WebSession {
+    ///
+    /// Every attempt passes `SignInGate` first (per `source`, the remote address, and in
+    /// all): a refused one costs no Argon2id and gets 429 whatever the username.
+    func signIn(username: String, password: String, source: String, logger: Logger) throws -> WebSession {
+        try gate.guarded(source: source, logger: logger) {
+            try verifiedSignIn(username: username, password: password, source: source, logger: logger)
+        }
+    }
+
+    private func verifiedSignIn(username: String, password: String, source: String, logger: Logger) throws -> WebSession {
         let now = configuration.clock.now()
         guard Account.isValidUsername(username), let account = try department.account(username: username) else {
             _ = hasher.verify(password, against: decoyHash)
-            logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))"])
+            logger.notice("sign-in refused: unknown username", metadata: ["username": "\(username.prefix(64))", "source": "\(source)"])
             throw Self.signInFailed
         }
-        if account.isLocked(at: now) {
-            logger.notice("sign-in refused: account locked", metadata: ["username": "\(username)"])
-            throw APIError(.forbidden, "account_locked",
-                           "too many failed sign-ins: the account is locked until \(account.lockedUntil.map(\.description) ?? "")")
+        // The lock holds addresses its owner never signed in from: a guesser elsewhere
+        // (already slowed per source by the gate) cannot lock the owner out of their PC.
+        if account.isLocked(at: now), !gate.isKnown(username: username, source: source) {
+            // The same answer, after the same work, as an unknown name: a locked account
+            // must not tell an attacker that the name exists.
+            _ = hasher.verify(password, against: decoyHash)
+            logger.notice("sign-in refused: account locked",
+                          metadata: ["username": "\(username)", "until": "\(account.lockedUntil.map(\.description) ?? "")"])
+            throw Self.signInFailed
         }
         guard hasher.verify(password, against: account.passwordHash), !account.disabled else {
             if !account.disabled {
@@ -56,7 +72,8 @@ public struct AccountService: Sendable {
         }
         let rehashed = hasher.needsRehash(account.passwordHash) ? try hasher.hash(password) : nil
         try department.recordSuccessfulSignIn(username: username, rehashed: rehashed, at: now)
-        let (session, evicted) = sessions.open(username: username, at: now)
+        gate.rememberSuccess(username: username, source: source)
+        let (session, evicted) = sessions.open(username: username, credentialStamp: rehashed ?? account.passwordHash, at: now)
         if evicted > 0 { logger.warning("session bound reached: oldest sessions ended", metadata: ["ended": "\(evicted)"]) }
         logger.info("signed in", metadata: ["username": "\(username)", "person": "\(staff.id)"])
         return session
@@ -64,11 +81,27 @@ public struct AccountService: Sendable {
 
     /// The user of a session token, re-reading account and person; nil when the
     /// session is unknown or expired, or the account was disabled since.
-    func resolve(token: String) throws -> SignedIn? {
+    ///
+    /// The session is bound to the replicated account: when its password hash is no
+    /// longer the one the session was stamped with, or the account is disabled or gone,
+    /// the session is ended here (not just refused), so re-enabling the account later
+    /// does not revive it. Whoever changed it — the web, `meshdesk user`, another node.
+    func resolve(token: String, logger: Logger) throws -> SignedIn? {
         let now = configuration.clock.now()
-        guard let session = sessions.find(token, at: now),
-              let account = try department.account(username: session.username), !account.disabled,
-              let staff = try department.person(account.person), staff.active else { return nil }
+        guard let session = sessions.find(token, at: now) else { return nil }
+        let account = try department.account(username: session.username)
+        let ended: String? = switch account {
+        case .none: "account removed"
+        case .some(let account) where account.disabled: "account disabled"
+        case .some(let account) where account.passwordHash != session.credentialStamp: "password changed"
+        default: nil
+        }
+        if let ended {
+            sessions.close(token)
+            logger.notice("session ended: \(ended)", metadata: ["username": "\(session.username)"])
+            return nil
+        }
+        guard let account, let staff = try department.person(account.person), staff.active else { return nil }
         return SignedIn(session: session, username: account.username, staff: staff,
                         passwordChangeDue: account.passwordChangeDue(at: now, periodDays: configuration.passwordChangePeriodDays))
     }
@@ -84,6 +117,7 @@ public struct AccountService: Sendable {
         let hash = try Self.hash(new, hasher: hasher, charactersMin: configuration.passwordCharactersMin)
         try department.setPassword(username: user.username, passwordHash: hash, by: Acting(user.person, at: configuration.clock.now()))
         sessions.closeAll(username: user.username, except: user.session.token)
+        sessions.restamp(user.session.token, credentialStamp: hash)
     }
 
     func signOut(_ token: String) { sessions.close(token) }

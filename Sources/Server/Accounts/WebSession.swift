@@ -11,6 +11,11 @@ public struct WebSession: Sendable, Hashable {
     /// The synchronizer token every cookie-authenticated write must echo (CSRF).
     public let csrfToken: String
     public let username: String
+    /// The account's password hash when the session opened (or was re-stamped by the
+    /// holder's own password change). An Argon2id string carries its own random salt, so
+    /// every `setPassword` — web, CLI, another node, synced — changes it; `resolve`
+    /// ends the session when the replicated account no longer has this hash.
+    public let credentialStamp: String
     public let createdAt: LocalDateTime
     public let expiresAt: LocalDateTime
 }
@@ -28,8 +33,9 @@ public final class SessionStore: Sendable {
     }
 
     /// A new session. At the bound, expired sessions go first, then the oldest.
-    func open(username: String, at now: LocalDateTime) -> (WebSession, evicted: Int) {
-        let session = WebSession(token: RandomToken.hex(), csrfToken: RandomToken.hex(), username: username, createdAt: now,
+    func open(username: String, credentialStamp: String, at now: LocalDateTime) -> (WebSession, evicted: Int) {
+        let session = WebSession(token: RandomToken.hex(), csrfToken: RandomToken.hex(), username: username,
+                                 credentialStamp: credentialStamp, createdAt: now,
                                  expiresAt: LocalDateTime(minutesSinceEpoch: now.minutesSinceEpoch + lifetimeMinutes))
         let evicted = sessions.withLock { all in
             var evicted = 0
@@ -52,6 +58,16 @@ public final class SessionStore: Sendable {
             guard let session = all[token] else { return nil }
             guard now < session.expiresAt else { all[token] = nil; return nil }
             return session
+        }
+    }
+
+    /// Binds the session of `token` to a new credential stamp (its holder changed the
+    /// password in this session, which stays open).
+    func restamp(_ token: String, credentialStamp: String) {
+        sessions.withLock { all in
+            guard let s = all[token] else { return }
+            all[token] = WebSession(token: s.token, csrfToken: s.csrfToken, username: s.username, credentialStamp: credentialStamp,
+                                    createdAt: s.createdAt, expiresAt: s.expiresAt)
         }
     }
 

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// An error as the caller sees it: an HTTP status, a stable machine-readable code and
 /// a message in words. Every failure of a request becomes one of these in
@@ -49,6 +50,9 @@ public struct APIError: Error, Sendable, Equatable {
                 return APIError(status, status.code < 500 ? "bad_request" : "internal", error.body ?? status.reasonPhrase)
             }
         case let error as DecodingError: return from(decoding: error)
+        // A chunked body (no Content-Length) or a form over the bound: `collectBody`
+        // stops at the bound with this NIO error, which is the caller's fault, not ours.
+        case is NIOTooManyBytesError: return APIError(.contentTooLarge, "body_too_large", "request body over \(MeshDeskRequestContext.bodyBytesMax) bytes")
         default: return APIError(.internalServerError, "internal", "the server failed; the log has the details")
         }
     }

@@ -21,12 +21,17 @@ struct ErrorMiddleware: RouterMiddleware {
             } else {
                 context.logger.notice("request refused: \(apiError.message)", metadata: metadata)
             }
+            var response: Response
             if Self.wantsHTML(request) {
                 let lang = Language.of(request)
-                return HTMLResponse.make(ErrorPage.render(apiError, lang: lang), status: apiError.status)
+                response = HTMLResponse.make(ErrorPage.render(apiError, lang: lang), status: apiError.status)
+            } else {
+                response = (try? JSONResponse.make(apiError.body, status: apiError.status))
+                    ?? Response(status: .internalServerError)
             }
-            return (try? JSONResponse.make(apiError.body, status: apiError.status))
-                ?? Response(status: .internalServerError)
+            response.headers[SessionMiddleware.contentTypeOptions] = "nosniff"
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
     }
 

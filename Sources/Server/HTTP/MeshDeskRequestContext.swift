@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Per-request state: who is signed in (set by `SessionMiddleware`), and the body limit.
 public struct MeshDeskRequestContext: RequestContext {
@@ -9,10 +10,14 @@ public struct MeshDeskRequestContext: RequestContext {
 
     public var coreContext: CoreRequestContextStorage
     public var signedIn: SignedIn?
+    /// The peer's IP address (no port), the "source" the sign-in throttle counts by;
+    /// "-" when the channel has none (the in-process test client).
+    public let source: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         signedIn = nil
+        self.source = source.channel.remoteAddress?.ipAddress ?? "-"
     }
 
     public var maxUploadSize: Int { Self.bodyBytesMax }

@@ -27,17 +27,23 @@ struct SessionMiddleware: RouterMiddleware {
         let unsafe = ![.get, .head, .options].contains(request.method)
         if unsafe { try Self.checkOrigin(request) }
         if let token = Self.bearer(request) {
-            context.signedIn = try accounts.resolve(token: token)
+            context.signedIn = try accounts.resolve(token: token, logger: context.logger)
         } else if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
-            context.signedIn = try accounts.resolve(token: token)
+            context.signedIn = try accounts.resolve(token: token, logger: context.logger)
             if unsafe, let user = context.signedIn, request.uri.path.hasPrefix("/api/") {
                 guard let sent = request.headers[Self.csrfHeader], RandomToken.equal(sent, user.session.csrfToken) else {
                     throw APIError(.forbidden, "csrf_token_missing", "a write with a session cookie needs the X-CSRF-Token header of the session")
                 }
             }
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        response.headers[Self.contentTypeOptions] = "nosniff"
+        // An answer for a signed-in user is theirs alone: no shared or browser cache keeps it.
+        if context.signedIn != nil { response.headers[.cacheControl] = "no-store" }
+        return response
     }
+
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 
     static func bearer(_ request: Request) -> String? {
         guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else { return nil }

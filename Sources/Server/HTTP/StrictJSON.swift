@@ -14,6 +14,7 @@ enum StrictJSON {
     /// Reads at most `MeshDeskRequestContext.bodyBytesMax` bytes (413 beyond), checks it
     /// is one JSON object with only known fields, then decodes it (400 on wrong types).
     static func decode<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T {
+        try requireJSON(request)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > MeshDeskRequestContext.bodyBytesMax {
             throw HTTPError(.contentTooLarge)
         }
@@ -43,6 +44,17 @@ struct NoBody: StrictBody {
 }
 
 extension StrictJSON {
+    /// A JSON route reads only `application/json` (parameters such as `charset` allowed):
+    /// a form or `text/plain` body is a 415, so a cross-site "simple request" cannot
+    /// smuggle JSON in under a content type that skips the browser's preflight.
+    static func requireJSON(_ request: Request) throws {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/json" else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "a JSON route needs Content-Type: application/json, not \(type ?? "none")")
+        }
+    }
+
     /// For actions without parameters: no body, or `{}`.
     static func decodeEmpty(from request: Request) async throws {
         var request = request

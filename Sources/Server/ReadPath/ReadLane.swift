@@ -39,6 +39,4 @@ final class ReadLane: Sendable {
         defer { inFlight.withLock { $0 -= 1 } }
         return try await pool.runIfActive(work)
     }
-
-    var requestsInFlight: Int { inFlight.withLock { $0 } }
 }

@@ -43,7 +43,7 @@ final class ReadPath: Sendable {
         }
     }
 
-    func freshness(for session: String) -> ViewCache<PageContent>.Freshness {
+    func freshness(for session: String) -> ViewFreshness {
         writers.withLock { w in
             guard let at = w[session] else { return .recentEnough }
             return ContinuousClock.now - at < Self.freshAfterWrite ? .newest : .recentEnough
@@ -51,14 +51,14 @@ final class ReadPath: Sendable {
     }
 
     /// The department's campus codes at `state`.
-    func campuses(at state: RequestState) async throws -> [CampusCode] {
+    func campuses(at state: SeenState) async throws -> [CampusCode] {
         try await campusLists.value(.init(view: "campuses", touches: state.touches(ViewReads.campuses), minute: 0, variant: "")) { [department] in
             try department.campuses().map(\.code)
         }
     }
 
     /// The scope of `user` at `state` (see `ViewScope`).
-    func scope(of user: SignedIn, at state: RequestState) async throws -> String {
+    func scope(of user: SignedIn, at state: SeenState) async throws -> String {
         ViewScope.of(user, campuses: try await campuses(at: state))
     }
 }

@@ -18,6 +18,13 @@ import Synchronization
 /// not 50. A failed computation is not kept. A view's entries of an older generation
 /// are dropped as soon as a newer one is seen; `entriesMax` bounds what many scopes can
 /// hold.
+/// Whether a requester must see the newest state (they just wrote: their write must be
+/// in what they read next) or may be served the previous view for a moment.
+enum ViewFreshness: Sendable {
+    case newest
+    case recentEnough
+}
+
 final class ViewCache<Value: Sendable>: Sendable {
     struct Key: Hashable, Sendable {
         /// Which view (`"home.tickets"`, `"api.tickets"` …).
@@ -43,15 +50,8 @@ final class ViewCache<Value: Sendable>: Sendable {
     static var entriesMax: Int { 1_024 }
 
     /// A view may be served up to this long after it was computed while its successor
-    /// is being computed, to a requester that did not just write (`Freshness`).
+    /// is being computed, to a requester that did not just write (`ViewFreshness`).
     static var staleServeMax: Duration { .seconds(2) }
-
-    /// Whether a requester must see the newest state (they just wrote: their write must
-    /// be in what they read next) or may be served the previous view for a moment.
-    enum Freshness: Sendable {
-        case newest
-        case recentEnough
-    }
 
     /// A view as served: its value and whether it is of the generation asked for.
     struct Served: Sendable {
@@ -77,9 +77,6 @@ final class ViewCache<Value: Sendable>: Sendable {
         /// The last view computed for each view and variant, with when: what a
         /// `recentEnough` requester is served while the next one is computed.
         var lastGood: [Variant: (value: Value, generation: Generation, at: ContinuousClock.Instant)] = [:]
-        var hits = 0
-        var misses = 0
-        var stale = 0
     }
 
     private let entries = Mutex(Entries())
@@ -92,7 +89,7 @@ final class ViewCache<Value: Sendable>: Sendable {
     /// The cached view of `key`; on a miss `compute` runs once for it, and a requester
     /// that may (`recentEnough`) is served the previous view meanwhile, if it is younger
     /// than `staleServeMax`.
-    func serve(_ key: Key, freshness: Freshness, compute: @escaping @Sendable () async throws -> Value) async throws -> Served {
+    func serve(_ key: Key, freshness: ViewFreshness, compute: @escaping @Sendable () async throws -> Value) async throws -> Served {
         let variant = Variant(view: key.view, variant: key.variant)
         let lookup = entries.withLock { e -> Lookup in
             let generation = key.generation
@@ -109,13 +106,10 @@ final class ViewCache<Value: Sendable>: Sendable {
             if let running = e.tasks[key] {
                 if case .recentEnough = freshness, let last = e.lastGood[variant], last.generation < generation,
                    ContinuousClock.now - last.at < Self.staleServeMax {
-                    e.stale += 1
                     return .stale(last.value)
                 }
-                e.hits += 1
                 return .wait(running)
             }
-            e.misses += 1
             if e.order.count >= Self.entriesMax {
                 let oldest = e.order.removeFirst()
                 e.tasks[oldest] = nil
@@ -132,7 +126,6 @@ final class ViewCache<Value: Sendable>: Sendable {
             e.tasks[key] = task
             e.order.append(key)
             if case .recentEnough = freshness, let last = e.lastGood[variant], ContinuousClock.now - last.at < Self.staleServeMax {
-                e.stale += 1
                 return .stale(last.value)
             }
             return .wait(task)
@@ -159,11 +152,6 @@ final class ViewCache<Value: Sendable>: Sendable {
             }
         }
     }
-
-    /// Hits and misses since the node started (for `/metrics` and the tests).
-    var counts: (hits: Int, misses: Int, stale: Int, entries: Int) {
-        entries.withLock { ($0.hits, $0.misses, $0.stale, $0.tasks.count) }
-    }
 }
 
 /// A state of the replica as requests see it: the digest of the version vector (equal
@@ -171,17 +159,26 @@ final class ViewCache<Value: Sendable>: Sendable {
 struct StateStamp: Hashable, Sendable {
     let digest: String
     let batches: UInt64
+
+    init(digest: String, batches: UInt64) {
+        self.digest = digest
+        self.batches = batches
+    }
+
+    init(_ vector: VersionVector) {
+        self.init(digest: ChangesDigest.of(vector), batches: vector.batchCount)
+    }
 }
 
 /// What one request reads first, once: the stamp pages show and the event feed sends,
 /// and the per-entity counts its views are cached by.
-struct RequestState: Sendable {
+struct SeenState: Sendable {
     let stamp: StateStamp
     let read: ReplicaReadState
 
     init(_ read: ReplicaReadState) {
         self.read = read
-        self.stamp = StateStamp(digest: ChangesDigest.of(read.vector), batches: read.vector.batchCount)
+        self.stamp = StateStamp(read.vector)
     }
 
     func touches(_ entities: [EntityID]) -> [UInt64] { read.touches(of: entities) }

@@ -50,6 +50,10 @@ struct Dashboard: Sendable {
         router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
             try handoverPage(request, user, layout)
         } }
+        router.get("/duty") { request, context in try page(request, context, path: "/duty") { user, layout in
+            try myDutyPage(request, user, layout)
+        } }
+        router.post("/duty/{form}") { request, context in try await myDutyForm(request, context, try context.parameters.require("form")) }
         router.get("/approvals") { request, context in try page(request, context, path: "/approvals") { user, layout in
             try approvalsPage(user, layout)
         } }
@@ -60,16 +64,36 @@ struct Dashboard: Sendable {
         router.get("/status") { request, context in try page(request, context, path: "/status") { _, layout in try statusPage(layout) } }
     }
 
+    /// Who may see a page: the signed-in user, or where to send the browser instead.
+    enum PageAccess {
+        case user(SignedIn)
+        case redirect(Response)
+    }
+
+    /// The signed-in user, or a redirect to sign in (or to change a due password).
+    func access(_ request: Request, _ context: MeshDeskRequestContext, allowPasswordDue: Bool = false) -> PageAccess {
+        guard let user = context.signedIn else { return .redirect(withLanguage(HTMLResponse.redirect("/sign-in"), request)) }
+        if user.passwordChangeDue && !allowPasswordDue { return .redirect(withLanguage(HTMLResponse.redirect("/password"), request)) }
+        return .user(user)
+    }
+
+    /// `user`'s frame (navigation, name, sign-out, live script with its nonce) around what
+    /// `body` renders in it, as the response.
+    func framed(_ request: Request, _ user: SignedIn, path: String, version: String, current: Bool = true,
+                _ body: (Layout) throws -> HTML) rethrows -> Response {
+        let nonce = RandomToken.hex(bytes: 16)
+        let layout = Layout(lang: Language.of(request), user: user, path: path, nonce: nonce, version: version,
+                            pollSeconds: configuration.pollSeconds, current: current)
+        return withLanguage(HTMLResponse.make(try body(layout), nonce: nonce), request)
+    }
+
     /// Renders a page for a signed-in user, or sends them to sign in (or to change a due password).
     func page(_ request: Request, _ context: MeshDeskRequestContext, path: String, allowPasswordDue: Bool = false,
               _ body: (SignedIn, Layout) throws -> HTML) throws -> Response {
-        let lang = Language.of(request)
-        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
-        if user.passwordChangeDue && !allowPasswordDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: try api.changes().version,
-                            pollSeconds: configuration.pollSeconds)
-        return withLanguage(HTMLResponse.make(try body(user, layout), nonce: nonce), request)
+        switch access(request, context, allowPasswordDue: allowPasswordDue) {
+        case .redirect(let response): return response
+        case .user(let user): return try framed(request, user, path: path, version: try api.changes().version) { try body(user, $0) }
+        }
     }
 
     /// A page whose body is a view of the replica state: computed on the read lane once
@@ -77,19 +101,19 @@ struct Dashboard: Sendable {
     /// with the user's own navigation, name, CSRF token and script nonce.
     func cachedPage(_ request: Request, _ context: MeshDeskRequestContext, path: String, view: String, reads: [EntityID],
                     _ body: @escaping @Sendable (SignedIn, Language) throws -> PageContent) async throws -> Response {
+        let user: SignedIn
+        switch access(request, context) {
+        case .user(let signedIn): user = signedIn
+        case .redirect(let response): return response
+        }
         let lang = Language.of(request)
-        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
-        if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.requestState()
+        let state = try api.seenState()
         let served = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
             try body(user, lang)
         }
-        let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: path, nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
-                            current: served.isCurrent)
-        let content = served.value
-        return withLanguage(HTMLResponse.make(layout.page(title: content.title, "<div data-live=\"\(view)\">\(content.body)</div>"), nonce: nonce),
-                            request)
+        return framed(request, user, path: path, version: state.stamp.digest, current: served.isCurrent) { layout in
+            layout.page(title: served.value.title, "<div data-live=\"\(view)\">\(served.value.body)</div>")
+        }
     }
 
     /// Queries longer than this are computed for their request alone, not cached: a
@@ -98,7 +122,7 @@ struct Dashboard: Sendable {
 
     /// One view of `state` for `user`'s scope, from the cache or computed on the read lane.
     /// `scoped: false` only for a view that shows every user the same (who is on duty).
-    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: RequestState, lang: Language, query: String,
+    func cachedView(_ view: String, reads entities: [EntityID], user: SignedIn, state: SeenState, lang: Language, query: String,
                     scoped: Bool = true,
                     _ compute: @escaping @Sendable () throws -> PageContent) async throws -> ViewCache<PageContent>.Served {
         let reads = api.reads
@@ -135,7 +159,7 @@ struct Dashboard: Sendable {
         let form = try await FormPost.read(request, fields: ["username", "password"], csrfOf: nil)
         do {
             let session = try api.accounts.signIn(username: form["username"] ?? "", password: form["password"] ?? "",
-                                                  logger: context.logger)
+                                                  source: context.source, logger: context.logger)
             var response = HTMLResponse.redirect("/")
             response.setCookie(APIRoutes.sessionCookie(session, minutes: configuration.sessionMinutes))
             return response

@@ -60,4 +60,27 @@ extension Language {
         case .businessHours: pick("工作时间", "office hours")
         }
     }
+
+    /// A request's state and what someone did to it, as staff say them.
+    func name(of state: RequestState) -> String {
+        switch state {
+        case .requested: pick(state.chineseName, "requested")
+        case .accepted: pick(state.chineseName, "accepted by the colleague")
+        case .approved: pick(state.chineseName, "approved")
+        case .rejected: pick(state.chineseName, "rejected")
+        case .declined: pick(state.chineseName, "declined by the colleague")
+        case .cancelled: pick(state.chineseName, "withdrawn")
+        }
+    }
+
+    func name(of action: RequestAction) -> String {
+        switch action {
+        case .request: pick("申请", "requested")
+        case .accept: pick("同意", "accepted")
+        case .decline: pick("拒绝", "declined")
+        case .approve: pick("批准", "approved")
+        case .reject: pick("驳回", "rejected")
+        case .cancel: pick("撤回", "withdrew")
+        }
+    }
 }

@@ -21,9 +21,11 @@ public final class TransportEndpoint: Sendable {
     let logger: Logger
     let onEvent: @Sendable (SessionEvent) -> Void
     private let nextID = Atomic<UInt64>(1)
+    /// Inbound connections kept and refused (`InboundAdmission`), shared by the loops.
+    let admission: Mutex<InboundAdmission>
 
     public init(group: any EventLoopGroup, identity: SigningIdentity, networkKey: NetworkKey, config: SessionConfig = SessionConfig(),
-                counters: TransportCounters = TransportCounters(), logger: Logger,
+                counters: TransportCounters = TransportCounters(), admissionLimits: InboundAdmission.Limits = .init(), logger: Logger,
                 isAllowed: @escaping @Sendable (PublicKey) -> Bool,
                 responderAdmits: (@Sendable (PublicKey) -> Bool)? = nil,
                 onEvent: @escaping @Sendable (SessionEvent) -> Void) {
@@ -36,18 +38,49 @@ public final class TransportEndpoint: Sendable {
         self.counters = counters
         self.logger = logger
         self.onEvent = onEvent
+        admission = Mutex(InboundAdmission(limits: admissionLimits))
+    }
+
+    static func nowMillis() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1_000_000 }
+
+    /// Inbound connections open now (admitted, not yet closed).
+    public var inboundOpen: Int { admission.withLock { $0.open } }
+
+    /// Thrown from the child initializer for a refused connection: NIO's accept handler
+    /// then closes the (not yet registered) channel. Logged in the window summary.
+    struct InboundRefused: Error {}
+
+    /// Asks `InboundAdmission` about a just-accepted connection; false: refused.
+    func admit(_ channel: any Channel) -> Bool {
+        let source = channel.remoteAddress?.ipAddress ?? "-"
+        let (decision, summary) = admission.withLock { $0.onAccept(source: source, now: Self.nowMillis()) }
+        if let summary { log(summary) }
+        guard case .admit = decision else { return false }
+        channel.closeFuture.whenComplete { [self] _ in admission.withLock { $0.onClose() } }
+        return true
+    }
+
+    func log(_ summary: InboundAdmission.RefusalSummary) {
+        logger.warning("inbound connections refused", metadata: [
+            "refused": "\(summary.refused)",
+            "reasons": "\(summary.byReason.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+            "sources": "\(summary.distinctSources)",
+            "top_sources": "\(summary.topSources.map { "\($0.address)=\($0.refused)" }.joined(separator: ","))",
+            "window_ms": "\(summary.windowMillis)",
+        ])
     }
 
     func makeID() -> UInt64 { nextID.add(1, ordering: .relaxed).newValue }
 
     /// Binds `host:port` (port 0 picks one; read it from the channel's `localAddress`).
     public func listen(host: String, port: Int) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
+        let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard admit(channel) else { throw InboundRefused() }
                     let handshake = HandshakeStateMachine(responderWith: identity, networkKey: networkKey, isAllowed: responderAdmits)
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LengthPrefixedFrameDecoder()),
@@ -58,6 +91,13 @@ public final class TransportEndpoint: Sendable {
             }
             .bind(host: host, port: port)
             .get()
+        // The last window of a flood is logged even when no connection follows it.
+        let window = TimeAmount.milliseconds(Int64(admission.withLock { $0.limits.refusalLogWindowMillis }))
+        let tick = server.eventLoop.scheduleRepeatedTask(initialDelay: window, delay: window) { [self] _ in
+            if let summary = admission.withLock({ $0.onTick(now: Self.nowMillis()) }) { log(summary) }
+        }
+        server.closeFuture.whenComplete { _ in tick.cancel() }
+        return server
     }
 
     /// Dials `remoteKey` at `host:port`. Success means connected, not authenticated:

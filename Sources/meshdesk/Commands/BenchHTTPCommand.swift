@@ -232,7 +232,7 @@ struct BenchHTTP: AsyncParsableCommand {
         writing.cancel()
         _ = await writing.result
         // The last commits' events are still on their way.
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .seconds(1))
         streams?.close()
         let written = writes.result
         let (eventMillis, missed, expected) = Self.commitToEvent(written.committedAt, streams?.received ?? [])

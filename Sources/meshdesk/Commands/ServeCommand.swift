@@ -60,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
     static func serverConfiguration(_ config: NodeConfig) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.passwordChangePeriodDays = config.passwordChangeDays > 0 ? config.passwordChangeDays : nil
+        if let address = config.httpAddress {
+            configuration.allowedHostNames = ServerConfiguration.hostNames(listenHost: address.host, extra: config.httpNames)
+        }
         return configuration
     }
 }

@@ -1,6 +1,5 @@
 import Domain
 import Hummingbird
-import Security
 
 /// 首页 — the newest open tickets of every campus the user sees (so a ticket synced
 /// from another node shows up here), the cluster's health in one line, and 当前值班:
@@ -12,10 +11,13 @@ import Security
 /// few seconds, without a batch).
 extension Dashboard {
     func homePage(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
+        let user: SignedIn
+        switch access(request, context) {
+        case .user(let signedIn): user = signedIn
+        case .redirect(let response): return response
+        }
         let lang = Language.of(request)
-        guard let user = context.signedIn else { return withLanguage(HTMLResponse.redirect("/sign-in"), request) }
-        if user.passwordChangeDue { return withLanguage(HTMLResponse.redirect("/password"), request) }
-        let state = try api.requestState()
+        let state = try api.seenState()
         let now = configuration.clock.now()
         let tickets = try await cachedView("home.tickets", reads: ViewReads.tickets, user: user, state: state, lang: lang, query: "") {
             try homeTickets(user, lang)
@@ -24,10 +26,8 @@ extension Dashboard {
             try onDutySections(lang, at: now)
         }
         let cluster = clusterSection(try api.clusterHealth(), lang, detailed: false)
-        let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: lang, user: user, path: "/", nonce: nonce, version: state.stamp.digest, pollSeconds: configuration.pollSeconds,
-                            current: tickets.isCurrent && duty.isCurrent)
-        let page = layout.page(title: lang.pick("当前值班", "On duty now"), """
+        return framed(request, user, path: "/", version: state.stamp.digest, current: tickets.isCurrent && duty.isCurrent) { layout in
+            layout.page(title: lang.pick("当前值班", "On duty now"), """
             <p class="muted">\(now.description)</p>
             <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>
             <div data-live="home.tickets">\(tickets.value.body)</div>
@@ -35,7 +35,7 @@ extension Dashboard {
             <div data-live="home.cluster">\(cluster)</div>
             <div data-live="home.duty">\(duty.value.body)</div>
             """)
-        return withLanguage(HTMLResponse.make(page, nonce: nonce), request)
+        }
     }
 
     func homeTickets(_ user: SignedIn, _ lang: Language) throws -> PageContent {

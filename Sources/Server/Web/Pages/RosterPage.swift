@@ -10,12 +10,21 @@ extension Dashboard {
         let month = try Parse.query(request, "month").map { try Parse.month($0) } ?? LocalMonth(containing: configuration.clock.now().date)
         let view = try api.rosterView(campus: campus, month: month)
         let names = Dictionary(try department.people(campus: campus).map { ($0.id.rawValue, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // Posts and shifts by the names staff use, not their keys.
+        let posts = try department.posts(campus: campus)
+        let policy = try department.campus(campus).map { $0.policy(posts: posts) }
+        func postName(_ id: String) -> String {
+            posts.first { $0.id.rawValue == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id
+        }
+        func shiftName(_ id: String) -> String {
+            policy?.template(ShiftKindID(rawValue: id)).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id
+        }
         let picker: [HTML] = campuses.map { "<a href=\"/roster?campus=\($0.rawValue)&month=\(month.description)\">\($0.rawValue)</a> " }
         let seats: [HTML] = view.seats.map { seat in
             let who: HTML = seat.conflicting.count > 1
                 ? "<span class=\"bad\">\(seat.conflicting.map { $0.map { names[$0] ?? $0 } ?? "—" }.joined(separator: " / "))</span>"
                 : "\(seat.assignee.map { names[$0] ?? $0 } ?? "—")"
-            return "<tr><td>\(seat.date)</td><td>\(seat.post)</td><td>\(seat.shiftKind)</td><td>\(who)</td></tr>"
+            return "<tr><td>\(seat.date)</td><td>\(postName(seat.post))</td><td>\(shiftName(seat.shiftKind))</td><td>\(who)</td></tr>"
         }
         let loads: [HTML] = view.fairness.people.map { load in
             "<tr><td>\(names[load.person] ?? load.person)</td><td>\(load.shifts)</td><td>\(load.nightShifts)</td><td>\(load.weekendShifts)</td><td>\(load.holidayShifts)</td><td>\(load.workedMinutes / 60)</td></tr>"

@@ -1,0 +1,164 @@
+import Domain
+import Hummingbird
+
+/// 我的值班 — the duty engineer's own page: the post I hold now with its escalation chain,
+/// my next shifts, 签到/签退 with today's record, the 值班记录 of the post I hold, and my
+/// leave requests with their decisions. Every form comes back here with what was done
+/// (or the error page says why not).
+extension Dashboard {
+    /// Shifts ahead shown (this month and the next).
+    static let myShiftsMax = 10
+    /// Requests of mine shown, newest first.
+    static let myRequestsMax = 20
+
+    /// Confirmations a form post comes back with (`?done=`), in both languages.
+    static let dutyConfirmations: [String: (String, String)] = [
+        "sign_in": ("已签到。", "Checked in."), "sign_out": ("已签退。", "Checked out."),
+        "log": ("值班记录已保存。", "Duty log entry saved."), "leave": ("请假申请已提交，等待科长审批。", "Leave requested; the section chief decides."),
+    ]
+
+    func myDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
+        let lang = layout.lang
+        guard Access.isDepartmentStaff(user) else {
+            let notice: HTML = "<p class=\"card\">\(lang.pick("此页供信息科值班人员使用；您的账户不参加值班。", "This page is for the IT department's duty staff; your account stands no duty."))</p>"
+            return layout.page(title: lang.pick("我的值班", "My duty"), notice)
+        }
+        let now = configuration.clock.now()
+        let me = user.person
+        let campus = user.staff.campus
+        let posts = try department.posts(campus: campus)
+        func postName(_ id: PostID) -> String {
+            posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
+        }
+        let policy = try department.campus(campus).map { $0.policy(posts: posts) }
+        func shiftName(_ id: ShiftKindID) -> String {
+            policy?.template(id).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
+        }
+        let done: HTML = Parse.query(request, "done").flatMap { Self.dutyConfirmations[$0] }
+            .map { "<p class=\"card ok\" id=\"done\">\(lang.pick($0.0, $0.1))</p>" } ?? ""
+
+        // Now: the posts I hold at this moment, and whom to call next.
+        let holding = try department.onDuty(campus: campus, at: now).filter { post in post.onDuty.contains { $0.person == me.rawValue } }
+        let nowRows: [HTML] = holding.map { post in
+            let chain = post.escalation.map { step in
+                "\(lang.name(of: step.level)): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
+            }.joined(separator: " → ")
+            let shift = post.slot.map { shiftName($0.shiftKind) } ?? "—"
+            let span = "\(post.start?.description ?? "")–\(post.end?.description ?? "")"
+            return "<tr><td>\(postName(post.post))</td><td>\(post.postPhone)</td><td>\(shift) \(span)</td><td>\(chain)</td></tr>"
+        }
+        let nowHeader: HTML = "<tr><th>\(lang.pick("岗位", "Post"))</th><th>\(lang.pick("岗位电话", "Phone"))</th><th>\(lang.pick("班次", "Shift"))</th><th>\(lang.pick("升级链", "Escalation chain"))</th></tr>"
+        let nowSection: HTML = holding.isEmpty
+            ? "<p class=\"muted\">\(lang.pick("此刻不在班。", "Not on duty at this moment."))</p>"
+            : "<table>\(nowHeader)\(nowRows)</table>"
+
+        // My next shifts, from the published roster (swaps included: they move seats).
+        let month = LocalMonth(containing: now.date)
+        let next = LocalMonth(containing: month.firstDay.adding(days: month.dayCount))
+        let seats = try [month, next].flatMap { try department.roster(campus: campus, month: $0) }
+            .filter { $0.holders.contains(me) && $0.slot.date >= now.date }
+            .sorted { $0.slot < $1.slot }.prefix(Self.myShiftsMax)
+        let shiftRows: [HTML] = seats.map { seat in
+            let conflict: HTML = seat.conflicting.count > 1 ? " <span class=\"bad\">[\(lang.pick("冲突", "conflict"))]</span>" : ""
+            return "<tr><td>\(seat.slot.date.iso)</td><td>\(postName(seat.slot.post))</td><td>\(shiftName(seat.slot.shiftKind))\(conflict)</td></tr>"
+        }
+        let shiftHeader: HTML = "<tr><th>\(lang.pick("日期", "Date"))</th><th>\(lang.pick("岗位", "Post"))</th><th>\(lang.pick("班次", "Shift"))</th></tr>"
+        let shifts: HTML = seats.isEmpty
+            ? "<p class=\"muted\">\(lang.pick("值班表中没有我接下来的班次。", "No shifts of mine ahead in the roster."))</p>"
+            : "<table>\(shiftHeader)\(shiftRows)</table>"
+
+        // 签到/签退: today's record and the two buttons.
+        let today = try department.attendance(person: me, date: now.date)
+        let recordLines: [HTML] = today.map { event in
+            "<li>\(event.time.description) \(event.kind == .signIn ? lang.pick("签到", "checked in") : lang.pick("签退", "checked out"))</li>"
+        }
+        let record: HTML = today.isEmpty ? "<p class=\"muted\">\(lang.pick("今天尚无记录。", "Nothing recorded today."))</p>"
+            : "<ul>\(recordLines)</ul>"
+        let csrf = user.session.csrfToken
+        let attendance: HTML = """
+            \(record)
+            <form method="post" action="/duty/attendance" class="act"><input type="hidden" name="csrf" value="\(csrf)">\
+            <input type="hidden" name="kind" value="sign_in"><button id="sign-in">\(lang.pick("签到", "Check in"))</button></form>
+            <form method="post" action="/duty/attendance" class="act"><input type="hidden" name="csrf" value="\(csrf)">\
+            <input type="hidden" name="kind" value="sign_out"><button id="sign-out">\(lang.pick("签退", "Check out"))</button></form>
+            """
+
+        // 值班记录 of the post I hold now: only the engineer on duty (or the 科长) writes it.
+        var log: HTML = "<p class=\"muted\">\(lang.pick("值班记录由当班工程师在班时填写；此刻不在班。", "The duty log is written by the engineer on duty, during the shift; you are not on duty now."))</p>"
+        if let logPost = holding.first?.post {
+            let names = try staffNames()
+            let entries = try department.dutyLog(campus: campus, post: logPost, date: now.date)
+            let entryRows: [HTML] = entries.map { e in
+                "<tr><td>\(e.time.description)</td><td>\(names[e.by] ?? e.by)</td><td class=\"desc\">\(e.text)</td></tr>"
+            }
+            let entryHeader: HTML = "<tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("记录人", "By"))</th><th>\(lang.pick("内容", "Entry"))</th></tr>"
+            let list: HTML = entries.isEmpty ? "<p class=\"muted\">\(lang.pick("今天尚无值班记录。", "No entries today."))</p>"
+                : "<table>\(entryHeader)\(entryRows)</table>"
+            let options: [HTML] = holding.map { "<option value=\"\($0.post.rawValue)\">\(postName($0.post))</option>" }
+            log = """
+                \(list)
+                <form method="post" action="/duty/log"><input type="hidden" name="csrf" value="\(csrf)">
+                <p><label>\(lang.pick("岗位", "Post")) <select name="post">\(options)</select></label></p>
+                <p><textarea name="text" class="wide" rows="4" required maxlength="2000" \
+                placeholder="\(lang.pick("运行情况、处理的问题、待办事项", "What ran, what was handled, what is pending"))"></textarea></p>
+                <p><button id="write-log">\(lang.pick("保存值班记录", "Save entry"))</button></p></form>
+                """
+        }
+
+        // My leave requests and their decisions; a new one.
+        let mine = try department.leaveRequests(person: me).sorted { $0.requestedAt > $1.requestedAt }.prefix(Self.myRequestsMax)
+        let names = try staffNames()
+        let requestRows: [HTML] = mine.map { r in
+            let history = r.history.map { t in
+                "\(LocalDateTime(minutesSinceEpoch: t.at).description) \(names[t.by] ?? t.by) \(lang.name(of: t.action))"
+            }.joined(separator: "; ")
+            return "<tr><td>\(r.firstDay.iso) – \(r.lastDay.iso) (\(r.days))</td><td>\(r.reason)</td><td>\(lang.name(of: r.state))</td><td>\(history)</td></tr>"
+        }
+        let requestHeader: HTML = "<tr><th>\(lang.pick("日期", "Days"))</th><th>\(lang.pick("事由", "Reason"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("处理记录", "History"))</th></tr>"
+        let requests: HTML = mine.isEmpty ? "<p class=\"muted\">\(lang.pick("没有请假申请。", "No leave requests."))</p>"
+            : "<table>\(requestHeader)\(requestRows)</table>"
+        let leaveForm: HTML = """
+            <form method="post" action="/duty/leave"><input type="hidden" name="csrf" value="\(csrf)">
+            <label>\(lang.pick("首日", "First day")) <input type="date" name="firstDay" required></label>
+            <label>\(lang.pick("末日", "Last day")) <input type="date" name="lastDay" required></label>
+            <label>\(lang.pick("事由", "Reason")) <input name="reason" required maxlength="500"></label>
+            <button id="request-leave">\(lang.pick("提交请假", "Request leave"))</button></form>
+            """
+
+        return layout.page(title: lang.pick("我的值班", "My duty"), """
+            \(done)<p class="muted">\(now.description) · \(user.staff.name) · \(campus.rawValue)</p>
+            <h2>\(lang.pick("当前在班", "On duty now"))</h2>\(nowSection)
+            <h2>\(lang.pick("签到 / 签退", "Check in / check out"))</h2>\(attendance)
+            <h2>\(lang.pick("值班记录", "Duty log")) \(holding.first.map { postName($0.post) } ?? "")</h2>\(log)
+            <h2>\(lang.pick("我接下来的班次", "My next shifts"))</h2>\(shifts)
+            <h2>\(lang.pick("我的请假", "My leave"))</h2>\(requests)\(leaveForm)
+            """)
+    }
+
+    func myDutyForm(_ request: Request, _ context: MeshDeskRequestContext, _ form: String) async throws -> Response {
+        let (user, acting) = try api.acting(context)
+        switch form {
+        case "attendance":
+            let fields = try await FormPost.read(request, fields: ["kind"], csrfOf: user)
+            guard let kind = AttendanceEvent.Kind(rawValue: fields["kind"] ?? "") else {
+                throw APIError.badRequest("bad_kind", "kind: expected sign_in or sign_out")
+            }
+            try Access.requireDepartmentStaff(user, to: "record attendance")
+            try department.recordAttendance(kind, by: acting)
+            return HTMLResponse.redirect("/duty?done=\(kind.rawValue)")
+        case "log":
+            let fields = try await FormPost.read(request, fields: ["post", "text"], csrfOf: user)
+            try Access.requireCampus(user, user.staff.campus, to: "write the duty log")
+            try department.writeDutyLog(campus: user.staff.campus, post: PostID(fields["post"] ?? ""), text: fields["text"] ?? "", by: acting)
+            return HTMLResponse.redirect("/duty?done=log")
+        case "leave":
+            let fields = try await FormPost.read(request, fields: ["firstDay", "lastDay", "reason"], csrfOf: user)
+            let first = try Parse.date(fields["firstDay"] ?? "", field: "firstDay")
+            let last = try Parse.date(fields["lastDay"] ?? "", field: "lastDay")
+            _ = try department.requestLeave(firstDay: first, lastDay: last, reason: fields["reason"] ?? "", by: acting)
+            return HTMLResponse.redirect("/duty?done=leave")
+        default:
+            throw APIError(.notFound, "not_found", "no form \(form)")
+        }
+    }
+}
