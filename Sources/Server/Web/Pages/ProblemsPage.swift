@@ -12,18 +12,18 @@ extension Dashboard {
         let campuses = try department.campuses().map(\.code).filter { Access.overseesCampus(user, $0) }
         let codes = Set(campuses.map(\.rawValue))
         let roster: [HTML] = try api.rosterProblems(campuses: campuses).map {
-            "<tr><td>\($0.campus)</td><td>\($0.kind)</td><td>\($0.description)</td></tr>"
+            "<tr><td>\($0.campus)</td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
         }
         let ticketCampuses = Set(try department.campuses().map(\.code).filter { Access.seesAllTickets(user, $0) }.map(\.rawValue))
         let tickets: [HTML] = try department.ticketProblems().map(TicketProblemView.init).filter { ticketCampuses.contains($0.campus) }.map {
-            "<tr><td>\($0.campus)</td><td><a href=\"/tickets/\($0.number)\">\($0.number)</a></td><td>\($0.kind)</td><td>\($0.description)</td></tr>"
+            "<tr><td>\($0.campus)</td><td><a href=\"/tickets/\($0.number)\">\($0.number)</a></td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
         }
         let everyCampus = Access.seesEveryCampus(user)
         let assets: [HTML] = try api.problems(campuses: campuses, everyCampus: everyCampus).filter { $0.kind.hasPrefix("asset_") && codes.contains($0.campus) }.map {
-            "<tr><td>\($0.campus)</td><td>\($0.kind)</td><td>\($0.description)</td></tr>"
+            "<tr><td>\($0.campus)</td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
         }
         let bounds: [HTML] = try api.outOfBounds(campuses: campuses, everyCampus: everyCampus).map {
-            "<tr><td>\($0.campus)</td><td>\($0.entity)</td><td><code>\(String($0.row.prefix(12)))</code></td><td>\($0.field)</td><td><code>\($0.value)</code></td><td>\($0.bound)</td></tr>"
+            "<tr><td>\($0.campus)</td><td>\(lang.entityName($0.entity))</td><td><code>\(String($0.row.prefix(12)))</code></td><td>\(lang.fieldName($0.entity, $0.field))</td><td><code>\($0.value)</code></td><td>\($0.bound)</td></tr>"
         }
         let conflicts: [HTML] = Access.seesEveryCampus(user) ? try api.conflicts().map {
             "<tr><td>\($0.entity)</td><td>\($0.field)</td><td>\($0.versions.joined(separator: " / "))</td></tr>"
