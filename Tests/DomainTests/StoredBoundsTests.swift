@@ -138,6 +138,21 @@ import Storage
         #expect(listed.isSubset(of: poisoned), "round \(round): listed but not poisoned: \(listed.subtracting(poisoned))")
     }
 
+    @Test func aTicketPolicyAPeerStoredOutOfBoundsIsNotUsedAndIsListed() throws {
+        let f = try CampusReplicas()
+        var policy = TicketPolicy.standard
+        policy.targets["1"] = SLATarget(ownMinutes: .max, resolveMinutes: .min, clock: .allDay)
+        #expect(!policy.isComplete, "the bound is checked on write")
+        try f.east.store.write { tx in
+            try tx.assign(DomainSchema.ticketPolicy.name, TicketRows.policyRow, ["policy": .text(LogCoding.encode(policy))])
+        }
+        try f.exchange()
+        #expect(try f.main.ticketPolicy() == .standard)
+        let listed = try f.main.outOfBoundsValues()
+        #expect(listed.map(\.entity) == ["ticket_policy"] && listed.first?.bound.contains("\(SLATarget.minutesMax)") == true)
+        try readEverything(f.main, at: CampusReplicas.start.adding(minutes: 60))
+    }
+
     @Test func dateAndMinuteArithmeticSaturatesInsteadOfTrapping() {
         let day = Fixture.date("2026-03-10")
         #expect(day.adding(days: .max).iso == "2999-12-31")

@@ -145,6 +145,15 @@ enum OutOfBoundsQuery {
                                               bound: bound.description))
             }
         }
+        // The ticket policy is one JSON register: it is in bounds when it decodes to a
+        // complete policy (`TicketPolicy.isComplete`, SLA minutes within their bound).
+        if let row = try StoredRows.fetchOne(db, DomainSchema.ticketPolicy, id: TicketRows.policyRow),
+           let text = row["policy"] as String?, !text.isEmpty,
+           LogCoding.decode(TicketPolicy.self, text)?.isComplete != true {
+            found.append(OutOfBoundsValue(entity: DomainSchema.ticketPolicy.name, row: TicketRows.policyRow.description, campus: "",
+                                          field: "policy", value: String(text.prefix(OutOfBoundsValue.valueCharactersMax)),
+                                          bound: "a complete ticket policy, SLA minutes 1…\(SLATarget.minutesMax)"))
+        }
         return found
     }
 }

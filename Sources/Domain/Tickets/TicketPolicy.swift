@@ -38,7 +38,7 @@ public struct TicketPolicy: Hashable, Codable, Sendable {
     public var isComplete: Bool {
         Impact.allCases.allSatisfy { impact in
             Urgency.allCases.allSatisfy { matrix[impact.rawValue]?[$0.rawValue].map(Self.prioritiesRange.contains) ?? false }
-        } && Self.prioritiesRange.allSatisfy { targets[String($0)].map { $0.ownMinutes > 0 && $0.resolveMinutes > 0 } ?? false }
+        } && Self.prioritiesRange.allSatisfy { targets[String($0)].map(\.isInBounds) ?? false }
     }
 }
 
@@ -47,6 +47,11 @@ public struct SLATarget: Hashable, Codable, Sendable {
     public var ownMinutes: Int
     public var resolveMinutes: Int
     public var clock: SLAClock
+
+    /// A year and a day: no SLA is longer, and deadlines stay far from overflow.
+    public static let minutesMax = 366 * 24 * 60
+
+    var isInBounds: Bool { (1...Self.minutesMax).contains(ownMinutes) && (1...Self.minutesMax).contains(resolveMinutes) }
 
     public init(ownMinutes: Int, resolveMinutes: Int, clock: SLAClock) {
         self.ownMinutes = ownMinutes

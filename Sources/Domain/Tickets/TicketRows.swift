@@ -60,7 +60,8 @@ enum TicketRows {
     /// The policy in force (the standard one until an administrator sets another).
     static func policy(_ db: Database) throws -> TicketPolicy {
         let row = try StoredRows.fetchOne(db, DomainSchema.ticketPolicy, id: policyRow)
-        return (row?["policy"] as String?).flatMap { LogCoding.decode(TicketPolicy.self, $0) } ?? .standard
+        // A policy a peer stored out of bounds is not used (and is listed by `outOfBoundsValues`).
+        return (row?["policy"] as String?).flatMap { LogCoding.decode(TicketPolicy.self, $0) }.flatMap { $0.isComplete ? $0 : nil } ?? .standard
     }
 
     static let policyRow = NaturalKey.rowID(DomainSchema.ticketPolicy, "hospital")

@@ -11,6 +11,7 @@ extension Language {
         "overtime_request": ("加班申请", "overtime request"), "attendance_day": ("考勤记录", "attendance record"),
         "handover": ("交接班", "handover"), "duty_log": ("值班记录", "duty log"), "audit": ("审计记录", "audit entry"),
         "account": ("账户", "account"), "ticket": ("工单", "ticket"), "asset": ("资产", "asset"), "approval": ("申请单", "request"),
+        "ticket_policy": ("工单规则", "ticket policy"),
     ]
 
     static let fieldNames: [String: (String, String)] = [
@@ -42,6 +43,7 @@ extension Language {
         "asset.purchased_on": ("购置日期", "purchased on"), "asset.warranty_until": ("保修截止", "warranty until"),
         "asset.contract_until": ("维保合同截止", "service contract until"), "asset.inspection_days": ("巡检周期（天）", "inspection period (days)"),
         "asset.stock": ("库存", "stock"), "asset.stock_min": ("最低库存", "minimum stock"),
+        "ticket_policy.policy": ("优先级矩阵与时限", "priority matrix and SLA targets"),
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),
     ]
