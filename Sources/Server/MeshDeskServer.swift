@@ -16,9 +16,10 @@ public enum MeshDeskServer {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: HostCheckMiddleware(allowed: configuration.allowedHostNames))
         router.add(middleware: CanonicalPathMiddleware())
-        router.add(middleware: SessionMiddleware(accounts: accounts))
+        let reads = ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime)
+        router.add(middleware: SessionMiddleware(accounts: accounts, reads: reads))
         let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration,
-                            reads: ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime))
+                            reads: reads)
         api.register(on: router)
         Dashboard(api: api).register(on: router)
         MetricsRoute(department: department, directory: directory, configuration: configuration).register(on: router)

@@ -41,6 +41,16 @@ public final class ReplicaStore: Sendable {
     let materializer: Materializer
     let validation: ChangeValidation
     let pending: Mutex<PendingBuffer>
+    private let commitCounter = Atomic<UInt64>(0)
+
+    /// Write transactions this process committed to the replica (local writes, batches
+    /// taken in, snapshots installed), counted after each commit. A reader that reads this
+    /// count before a state knows the state is no older than that count: readers that
+    /// share a state between requests (the web's read path) re-read when it moved.
+    /// Other processes' writes (a CLI on the same file) are not counted.
+    public var commitsInProcess: UInt64 { commitCounter.load(ordering: .acquiring) }
+
+    func noteCommitted() { commitCounter.add(1, ordering: .releasing) }
 
     /// Opens (creating if needed) the replica in a SQLite file: WAL, `synchronous=FULL`,
     /// a busy timeout so a CLI and the node can write the same file.

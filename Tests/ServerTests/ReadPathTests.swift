@@ -42,6 +42,27 @@ import Testing
         throw TestFailure("\(uri) still showed the previous view after 5 s")
     }
 
+    /// Requests share one state read, but never across a commit of this process: a
+    /// write made beside the web (as the node's intake or a test does) is in the very next
+    /// state, and a session ended by it is ended at once.
+    @Test func theSharedStateMovesWithEveryCommitAndEndsASessionAtOnce() async throws {
+        let fixture = try ServerFixture()
+        let reads = ReadPath(department: fixture.department)
+        let before = try reads.state(for: nil)
+        #expect(try reads.state(for: nil).stamp == before.stamp, "shared within its window")
+        try fixture.department.setAccountDisabled(username: "eng2", disabled: true, by: Acting("A001", at: ServerFixture.start))
+        let after = try reads.state(for: nil)
+        #expect(after.stamp != before.stamp)
+        #expect(after.touches(ResolvedSessions.entities) != before.touches(ResolvedSessions.entities))
+        try await fixture.application().test(.router) { client in
+            let eng1 = try await client.signIn("eng1")
+            #expect(try await client.call(.get, "/api/me", as: eng1).0 == .ok)
+            #expect(try await client.call(.get, "/api/me", as: eng1).0 == .ok, "resolved from what it read before")
+            try fixture.department.setAccountDisabled(username: "eng1", disabled: true, by: Acting("A001", at: ServerFixture.start))
+            #expect(try await client.call(.get, "/api/me", as: eng1).0 == .unauthorized, "the disable ends the session on the next request")
+        }
+    }
+
     @Test func aCachedListIsNeverServedAcrossScopesAndMovesWithEveryWrite() async throws {
         let fixture = try ServerFixture()
         let at = ServerFixture.start

@@ -32,14 +32,15 @@ struct APIRoutes: Sendable {
         registerEvents(on: router)
     }
 
-    /// The state a request reads: read once, first, so every view it builds agrees.
-    func seenState() throws -> SeenState { SeenState(try department.store.readState()) }
+    /// The state a request reads: read once, first, so every view it builds agrees
+    /// (shared between requests for `ReadPath.stateShareMax`, except after a write).
+    func seenState(session: String?) throws -> SeenState { try reads.state(for: session) }
 
     /// An API answer computed once per state, minute and variant (the caller puts the
     /// user's `ViewScope` and the query in it), encoded once and sent as is.
     func cachedAnswer(_ view: String, reads: [EntityID], session: String, variant: String,
                       _ compute: @escaping @Sendable () throws -> some Encodable & Sendable) async throws -> Response {
-        let state = try seenState()
+        let state = try seenState(session: session)
         let key = ViewCache<ByteBuffer>.Key(view: view, touches: state.touches(reads), minute: now.minutesSinceEpoch, variant: variant)
         let served = try await self.reads.answers.serve(key, freshness: self.reads.freshness(for: session)) {
             try await self.reads.lane.run { try JSONResponse.encode(try compute()) }

@@ -31,10 +31,10 @@ extension APIRoutes {
             return try JSONResponse.make(StatusView(try NodeStatus(store: department.store, directory: directory)))
         }
         // Polled by every dashboard page; a session is enough (no password-change gate),
-        // and it answers in one read of the version vector.
+        // and it answers from the state requests share (`ReadPath.state(for:)`).
         router.get("/api/changes") { _, context in
-            _ = try context.user()
-            return try JSONResponse.make(try changes())
+            let user = try context.user()
+            return try JSONResponse.make(try changes(session: user.session.token))
         }
     }
 
@@ -96,8 +96,8 @@ extension APIRoutes {
     }
 
     /// A fingerprint of the version vector: it changes exactly when a batch (local or remote) lands.
-    func changes() throws -> ChangesView {
-        let stamp = try ChangeFeed.stamp(of: department.store)
+    func changes(session: String?) throws -> ChangesView {
+        let stamp = try reads.state(for: session).stamp
         return ChangesView(version: stamp.digest, batches: stamp.batches)
     }
 }

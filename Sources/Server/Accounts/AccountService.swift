@@ -1,6 +1,8 @@
 import Domain
 import Logging
 import Security
+import Replica
+import Synchronization
 
 /// 登录 — signs users in and out, changes passwords, and keeps the lockout count.
 /// Password checks run Argon2id (`Security.PasswordHasher`); the account lives in the
@@ -14,6 +16,8 @@ public struct AccountService: Sendable {
     /// makes that answer cost the same time as a wrong password for a real one.
     let decoyHash: String
     let gate: SignInGate
+    /// Accounts and people read for sessions, per token and entity counts (see `resolve`).
+    let resolved = ResolvedSessions()
 
     init(department: Department, configuration: ServerConfiguration) throws {
         self.department = department
@@ -86,9 +90,20 @@ public struct AccountService: Sendable {
     /// longer the one the session was stamped with, or the account is disabled or gone,
     /// the session is ended here (not just refused), so re-enabling the account later
     /// does not revive it. Whoever changed it — the web, `meshdesk user`, another node.
-    func resolve(token: String, logger: Logger) throws -> SignedIn? {
+    ///
+    /// `stamp` is the replica's change counts of accounts and people (`ResolvedSessions`):
+    /// while they are those of the last resolution of this token, nothing either reads can
+    /// have changed, and the account and person are not read again.
+    func resolve(token: String, logger: Logger, stamp: [UInt64]? = nil) throws -> SignedIn? {
         let now = configuration.clock.now()
-        guard let session = sessions.find(token, at: now) else { return nil }
+        guard let session = sessions.find(token, at: now) else {
+            resolved.forget(token)
+            return nil
+        }
+        if let stamp, let (account, staff) = resolved.lookup(token, stamp: stamp) {
+            return SignedIn(session: session, username: account.username, staff: staff,
+                            passwordChangeDue: account.passwordChangeDue(at: now, periodDays: configuration.passwordChangePeriodDays))
+        }
         let account = try department.account(username: session.username)
         let ended: String? = switch account {
         case .none: "account removed"
@@ -102,6 +117,7 @@ public struct AccountService: Sendable {
             return nil
         }
         guard let account, let staff = try department.person(account.person), staff.active else { return nil }
+        if let stamp { resolved.remember(token, stamp: stamp, account: account, staff: staff) }
         return SignedIn(session: session, username: account.username, staff: staff,
                         passwordChangeDue: account.passwordChangeDue(at: now, periodDays: configuration.passwordChangePeriodDays))
     }
@@ -143,5 +159,37 @@ public struct AccountService: Sendable {
         let hash = try hash(password, hasher: PasswordHasher(limits: hashing), charactersMin: charactersMin)
         try department.bootstrapAdministrator(admin, at: now)
         try department.createFirstAccount(username: username, person: admin.id, passwordHash: hash, at: now)
+    }
+}
+
+/// The account and person each session resolved to, with the replica's change counts of
+/// those two entities when they were read. The counts grow with every batch that touches
+/// accounts or people — a password change, a disable, a role granted, here or synced — so
+/// equal counts mean an unchanged account and person: a signed-in request then costs no
+/// read of the replica. Bounded by `entriesMax`; past it the table starts over.
+final class ResolvedSessions: Sendable {
+    static let entriesMax = 20_000
+    /// Which entities' counts the stamp holds, in order.
+    static let entities: [EntityID] = [DomainSchema.account.id, DomainSchema.person.id]
+
+    private struct Entry { let stamp: [UInt64]; let account: Account; let staff: StaffMember }
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func lookup(_ token: String, stamp: [UInt64]) -> (Account, StaffMember)? {
+        entries.withLock { all in
+            guard let entry = all[token], entry.stamp == stamp else { return nil }
+            return (entry.account, entry.staff)
+        }
+    }
+
+    func remember(_ token: String, stamp: [UInt64], account: Account, staff: StaffMember) {
+        entries.withLock { all in
+            if all.count >= Self.entriesMax, all[token] == nil { all.removeAll() }
+            all[token] = Entry(stamp: stamp, account: account, staff: staff)
+        }
+    }
+
+    func forget(_ token: String) {
+        _ = entries.withLock { $0.removeValue(forKey: token) }
     }
 }

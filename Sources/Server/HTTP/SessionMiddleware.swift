@@ -21,15 +21,16 @@ struct SessionMiddleware: RouterMiddleware {
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     let accounts: AccountService
+    let reads: ReadPath
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let unsafe = ![.get, .head, .options].contains(request.method)
         if unsafe { try Self.checkOrigin(request) }
         if let token = Self.bearer(request) {
-            context.signedIn = try accounts.resolve(token: token, logger: context.logger)
+            context.signedIn = try resolve(token, context)
         } else if let token = request.cookies[Self.cookieName]?.value, !token.isEmpty {
-            context.signedIn = try accounts.resolve(token: token, logger: context.logger)
+            context.signedIn = try resolve(token, context)
             if unsafe, let user = context.signedIn, request.uri.path.hasPrefix("/api/") {
                 guard let sent = request.headers[Self.csrfHeader], RandomToken.equal(sent, user.session.csrfToken) else {
                     throw APIError(.forbidden, "csrf_token_missing", "a write with a session cookie needs the X-CSRF-Token header of the session")
@@ -44,6 +45,13 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+
+    /// The session's user, without reading the replica while accounts and people are
+    /// unchanged since this session was last resolved (`ResolvedSessions`).
+    private func resolve(_ token: String, _ context: Context) throws -> SignedIn? {
+        let stamp = try reads.state(for: token).touches(ResolvedSessions.entities)
+        return try accounts.resolve(token: token, logger: context.logger, stamp: stamp)
+    }
 
     static func bearer(_ request: Request) -> String? {
         guard let value = request.headers[.authorization], value.hasPrefix("Bearer ") else { return nil }

@@ -50,6 +50,36 @@ final class ReadPath: Sendable {
         }
     }
 
+    /// Requests share one read of the replica state while no commit of this process
+    /// happened since and for at most this long (other processes' commits — a CLI on the
+    /// same file — are seen within it): at hundreds of requests a second the state read
+    /// (origins and entity counts) is done a few dozen times a second, not per request.
+    /// A session that just wrote always reads anew.
+    static let stateShareMax: Duration = .milliseconds(20)
+
+    private struct SharedState { let state: SeenState; let commits: UInt64; let readAt: ContinuousClock.Instant }
+    private let sharedState = Mutex<SharedState?>(nil)
+
+    /// The state a request of `session` (nil: not signed in) reads: the shared read when it
+    /// is current for it, else a new one (which becomes the shared read).
+    func state(for session: String?) throws -> SeenState {
+        let now = ContinuousClock.now
+        // Read before the state: a commit after this count makes the next request re-read.
+        let commits = department.store.commitsInProcess
+        let writer = session.map { freshness(for: $0) == .newest } ?? false
+        if !writer, let shared = sharedState.withLock({ $0 }), shared.commits == commits, now - shared.readAt < Self.stateShareMax {
+            return shared.state
+        }
+        let fresh = SeenState(try department.store.readState())
+        sharedState.withLock { shared in
+            // Concurrent reads: keep the later one (the state never goes back).
+            if shared.map({ $0.commits < commits || ($0.commits == commits && $0.readAt < now) }) ?? true {
+                shared = SharedState(state: fresh, commits: commits, readAt: now)
+            }
+        }
+        return fresh
+    }
+
     /// The department's campus codes at `state`.
     func campuses(at state: SeenState) async throws -> [CampusCode] {
         try await campusLists.value(.init(view: "campuses", touches: state.touches(ViewReads.campuses), minute: 0, variant: "")) { [department] in

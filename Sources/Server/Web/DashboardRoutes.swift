@@ -92,7 +92,7 @@ struct Dashboard: Sendable {
               _ body: (SignedIn, Layout) throws -> HTML) throws -> Response {
         switch access(request, context, allowPasswordDue: allowPasswordDue) {
         case .redirect(let response): return response
-        case .user(let user): return try framed(request, user, path: path, version: try api.changes().version) { try body(user, $0) }
+        case .user(let user): return try framed(request, user, path: path, version: try api.changes(session: user.session.token).version) { try body(user, $0) }
         }
     }
 
@@ -107,7 +107,7 @@ struct Dashboard: Sendable {
         case .redirect(let response): return response
         }
         let lang = Language.of(request)
-        let state = try api.seenState()
+        let state = try api.seenState(session: user.session.token)
         let served = try await cachedView(view, reads: reads, user: user, state: state, lang: lang, query: request.uri.query ?? "") {
             try body(user, lang)
         }

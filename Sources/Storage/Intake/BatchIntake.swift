@@ -53,6 +53,7 @@ extension ReplicaStore {
         }
         if !ready.isEmpty {
             do {
+                defer { noteCommitted() }
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         for (index, entry) in ready {

@@ -26,6 +26,7 @@ extension ReplicaStore {
     /// site the epoch moves past all of them, so no sequence number is reused.
     @discardableResult
     public func installSnapshot(expectedSource: SiteID?, next: () throws -> [UInt8]?) throws -> SnapshotInstallReport {
+        defer { noteCommitted() }
         do {
             let report = try writer.writeWithoutTransaction { db in
                 var report: SnapshotInstallReport?

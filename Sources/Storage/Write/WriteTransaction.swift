@@ -119,7 +119,8 @@ extension ReplicaStore {
     /// no change. The batch is durable (WAL, synchronous=FULL) when this returns.
     @discardableResult
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> (value: T, receipt: WriteReceipt?) {
-        try writer.writeWithoutTransaction { db in
+        defer { noteCommitted() }
+        return try writer.writeWithoutTransaction { db in
             var value: T?
             var receipt: WriteReceipt?
             try db.inTransaction(.immediate) {

@@ -17,7 +17,7 @@ extension Dashboard {
         case .redirect(let response): return response
         }
         let lang = Language.of(request)
-        let state = try api.seenState()
+        let state = try api.seenState(session: user.session.token)
         let now = configuration.clock.now()
         let tickets = try await cachedView("home.tickets", reads: ViewReads.tickets, user: user, state: state, lang: lang, query: "") {
             try homeTickets(user, lang)
