@@ -1,4 +1,7 @@
 import Foundation
+#if os(Linux)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -62,6 +65,20 @@ import Testing
             #expect(try await client.call(.get, "/api/me", as: eng1).0 == .unauthorized, "the disable ends the session on the next request")
         }
     }
+
+    #if os(Linux)
+    /// The lane's threads run below the request threads, so cheap requests are scheduled
+    /// before the next slice of a view being computed.
+    @Test func theLaneRunsBelowTheRequestThreads() async throws {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let here = getpriority(which, 0)
+        let lane = ReadLane()
+        for _ in 0..<8 {
+            let there = try await lane.run { getpriority(which, 0) }
+            #expect(there == min(19, here + ReadLane.priorityLowering), "lane thread nice \(there), request thread \(here)")
+        }
+    }
+    #endif
 
     @Test func aCachedListIsNeverServedAcrossScopesAndMovesWithEveryWrite() async throws {
         let fixture = try ServerFixture()
