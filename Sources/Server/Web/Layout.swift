@@ -100,7 +100,7 @@ enum ErrorPage {
     static func render(_ error: APIError, lang: Language) -> HTML {
         let layout = Layout(lang: lang, user: nil, path: "", nonce: "", version: "", pollSeconds: 0)
         return layout.page(title: lang.pick("请求未完成", "Request refused"), """
-            <div class="card"><p class="bad">\(error.message)</p><p class="muted">\(error.code) · HTTP \(error.status.code)</p>
+            <div class="card"><p class="bad">\(lang.message(of: error))</p><p class="muted">HTTP \(error.status.code)</p>
             <p><a href="/">\(lang.pick("返回", "Back"))</a></p></div>
             """)
     }

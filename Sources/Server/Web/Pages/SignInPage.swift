@@ -5,7 +5,7 @@ extension Dashboard {
     func signInPage(_ request: Request, error: APIError?) -> Response {
         let lang = Language.of(request)
         let layout = Layout(lang: lang, user: nil, path: "/sign-in", nonce: "", version: "", pollSeconds: 0)
-        let message: HTML = error.map { "<p class=\"bad\">\($0.message)</p>" } ?? ""
+        let message: HTML = error.map { "<p class=\"bad\">\(lang.message(of: $0))</p>" } ?? ""
         let page = layout.page(title: lang.pick("登录", "Sign in"), """
             <form class="card" method="post" action="/sign-in">\(message)
             <label>\(lang.pick("用户名", "Username"))<br><input name="username" autocomplete="username" required></label><br>
@@ -17,7 +17,7 @@ extension Dashboard {
 
     func passwordPage(_ layout: Layout, error: APIError?) -> HTML {
         let lang = layout.lang
-        let message: HTML = error.map { "<p class=\"bad\">\($0.message)</p>" } ?? ""
+        let message: HTML = error.map { "<p class=\"bad\">\(lang.message(of: $0))</p>" } ?? ""
         let due: HTML = layout.user?.passwordChangeDue == true
             ? "<p class=\"bad\">\(lang.pick("密码已到期或为管理员所设，请先修改密码。", "Your password was set by an administrator or has expired: change it first."))</p>" : ""
         return layout.page(title: lang.pick("修改密码", "Change password"), """
