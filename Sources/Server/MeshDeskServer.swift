@@ -17,7 +17,8 @@ public enum MeshDeskServer {
         router.add(middleware: HostCheckMiddleware(allowed: configuration.allowedHostNames))
         router.add(middleware: CanonicalPathMiddleware())
         router.add(middleware: SessionMiddleware(accounts: accounts))
-        let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration,
+        let calendarTokens = CalendarTokens(file: configuration.calendarTokensOnDisk ? directory.url.appendingPathComponent("calendar-tokens.json") : nil)
+        let api = APIRoutes(department: department, accounts: accounts, calendarTokens: calendarTokens, directory: directory, configuration: configuration,
                             reads: ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime))
         api.register(on: router)
         Dashboard(api: api).register(on: router)
