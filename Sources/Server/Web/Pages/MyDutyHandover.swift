@@ -35,10 +35,10 @@ extension Dashboard {
         let items: [HTML] = h.openItems.map { "<li>\($0)</li>" }
         let notes: [HTML] = h.notes.map { note in
             let (label, text) = HandoverNote.label(note.text, lang)
-            return "<p><strong>\(label)：</strong><span class=\"desc\">\(text)</span></p>"
+            return "<p><strong>\(label)\(lang.pick("：", ": "))</strong><span class=\"desc\">\(text)</span></p>"
         }
         let open: HTML = items.isEmpty ? "<p class=\"muted\">\(lang.pick("无遗留问题。", "No open problems."))</p>"
-            : "<p><strong>\(lang.pick("遗留问题", "Open problems"))：</strong></p><ul>\(items)</ul>"
+            : "<p><strong>\(lang.pick("遗留问题：", "Open problems:"))</strong></p><ul>\(items)</ul>"
         return "\(open)\(notes)"
     }
 
