@@ -18,7 +18,8 @@ public enum MeshDeskServer {
         router.add(middleware: CanonicalPathMiddleware())
         let reads = ReadPath(department: department, eventStreamLifetime: configuration.eventStreamLifetime)
         router.add(middleware: SessionMiddleware(accounts: accounts, reads: reads))
-        let api = APIRoutes(department: department, accounts: accounts, directory: directory, configuration: configuration,
+        let calendarTokens = CalendarTokens(file: configuration.calendarTokensOnDisk ? directory.url.appendingPathComponent("calendar-tokens.json") : nil)
+        let api = APIRoutes(department: department, accounts: accounts, calendarTokens: calendarTokens, directory: directory, configuration: configuration,
                             reads: reads)
         api.register(on: router)
         Dashboard(api: api).register(on: router)

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var eventStreamLifetime: Duration = .seconds(600)
     /// A node status file older than this is shown as stale (the node is not running).
     public var statusStaleMinutes: Int = 2
+    /// Keep calendar subscription tokens in `<data>/calendar-tokens.json` (false: in
+    /// memory only, for tests sharing one directory).
+    public var calendarTokensOnDisk = true
     /// The clock every command and session reads (China local time). Tests pass a manual one.
     public var clock: any ServerClock
     /// Host names (lowercase, no port) a request's `Host` may carry; any other gets 421,

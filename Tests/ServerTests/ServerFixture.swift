@@ -73,6 +73,7 @@ struct ServerFixture {
         configuration.signInLimits = signInLimits
         configuration.passwordChangePeriodDays = passwordChangePeriodDays
         configuration.lockout = LockoutPolicy(failuresMax: 3, lockMinutes: 15)
+        configuration.calendarTokensOnDisk = directory != nil
         self.configuration = configuration
         try seed()
     }

@@ -11,6 +11,8 @@ public struct OvertimeRequest: Hashable, Codable, Sendable {
     public let end: LocalDateTime
     public let reason: String
     public let state: RequestState
+    /// Who requested and who decided, and when (transitions that applied, oldest first).
+    public let history: [RequestTransition]
 
     public var minutes: Int { end.minutesSinceEpoch - start.minutesSinceEpoch }
 }
@@ -27,10 +29,11 @@ enum OvertimeRequests {
                   let start = row["start_minute"] as Int?, let end = row["end_minute"] as Int? else { return nil }
             let id = StoredRows.rowID(row)
             let log = try StoredRows.log(db, DomainSchema.overtimeRequest, id, "transitions").compactMap { LogCoding.decode(RequestTransition.self, $0) }
+            let folded = RequestFlow.direct.fold(log)
             return OvertimeRequest(id: id.description, person: PersonID((row["person"] as String?) ?? ""),
                                    campus: CampusCode((row["campus"] as String?) ?? ""),
                                    start: LocalDateTime(date: date, minuteOfDay: start), end: LocalDateTime(date: date, minuteOfDay: end),
-                                   reason: (row["reason"] as String?) ?? "", state: RequestFlow.direct.fold(log).state)
+                                   reason: (row["reason"] as String?) ?? "", state: folded.state, history: folded.applied)
         }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
 }

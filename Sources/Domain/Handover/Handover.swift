@@ -64,6 +64,12 @@ extension Department {
     /// 交班 — the outgoing engineer (the actor) opens the handover, signs it, and lists open items and notes.
     public func startHandover(campus: CampusCode, post: PostID, incoming: PersonID, openItems: [String], note: String,
                               by acting: Acting) throws(DomainError) -> String {
+        try startHandover(campus: campus, post: post, incoming: incoming, openItems: openItems, notes: [note], by: acting)
+    }
+
+    /// 交班 with several notes (the web form's 已完成 and 待办), appended in order, empty ones skipped.
+    public func startHandover(campus: CampusCode, post: PostID, incoming: PersonID, openItems: [String], notes: [String],
+                              by acting: Acting) throws(DomainError) -> String {
         try perform(acting, "handover.start") { tx, actor in
             let context = try RosterContext.load(tx.db, campus: campus)
             try context.requirePost(post)
@@ -79,7 +85,7 @@ extension Department {
                 "incoming": .text(incoming.rawValue), "at_minute": .integer(Int64(acting.now.minutesSinceEpoch)),
             ])
             for item in openItems where !item.isEmpty { try tx.add(DomainSchema.handover.name, row, "open_items", .text(item)) }
-            if !note.isEmpty { try Self.appendHandoverEntry(row, .note, note, by: actor.id, at: acting.now, tx: tx) }
+            for note in notes where !note.isEmpty { try Self.appendHandoverEntry(row, .note, note, by: actor.id, at: acting.now, tx: tx) }
             try Self.appendHandoverEntry(row, .sign, "outgoing", by: actor.id, at: acting.now, tx: tx)
             return (row.description, row.description)
         }

@@ -24,6 +24,20 @@ public enum RosterICalendar {
         return calendar(name: "值班表 \(name) \(roster.month)", events: events)
     }
 
+    /// 个人值班日历 over several months (a subscription: this month and the next), one calendar.
+    public static func personCalendar(_ rosters: [Roster], person: PersonID, people: [Person], policy: CampusRosterPolicy,
+                                      generatedAt: LocalDateTime) -> String {
+        let name = people.first { $0.id == person }?.name ?? person.rawValue
+        let events = rosters.flatMap { roster in
+            roster.assignments(of: person).compactMap { assignment in
+                event(assignment, roster: roster, people: people, policy: policy, generatedAt: generatedAt) { post, shift, _ in
+                    "值班：\(post.nameChinese) \(shift.nameChinese)"
+                }
+            }
+        }
+        return calendar(name: "值班表 \(name)", events: events)
+    }
+
     /// 岗位值班日历 — everyone on one post.
     public static func postCalendar(_ roster: Roster, post postID: PostID, people: [Person], policy: CampusRosterPolicy,
                                     generatedAt: LocalDateTime) -> String {

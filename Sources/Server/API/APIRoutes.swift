@@ -13,6 +13,7 @@ import Storage
 struct APIRoutes: Sendable {
     let department: Department
     let accounts: AccountService
+    let calendarTokens: CalendarTokens
     let directory: DataDirectory
     let configuration: ServerConfiguration
     let reads: ReadPath
@@ -25,6 +26,7 @@ struct APIRoutes: Sendable {
         registerRoster(on: router)
         registerRequests(on: router)
         registerHandover(on: router)
+        registerCalendar(on: router)
         registerTickets(on: router)
         registerAssets(on: router)
         registerApprovals(on: router)

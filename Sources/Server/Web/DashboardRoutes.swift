@@ -54,6 +54,11 @@ struct Dashboard: Sendable {
             try myDutyPage(request, user, layout)
         } }
         router.post("/duty/{form}") { request, context in try await myDutyForm(request, context, try context.parameters.require("form")) }
+        // 我的日历: my shifts as iCalendar, with the session (the subscription is /calendar/{token}.ics).
+        router.get("/duty/calendar.ics") { request, context in
+            guard case .user(let user) = access(request, context) else { throw APIError.unauthenticated }
+            return try api.calendarResponse(for: user.staff, attachment: true)
+        }
         router.get("/approvals") { request, context in try page(request, context, path: "/approvals") { user, layout in
             try approvalsPage(user, layout)
         } }

@@ -26,6 +26,7 @@ struct Layout {
         .wide{width:100%;max-width:640px;box-sizing:border-box}.desc{white-space:pre-wrap}
         .act{display:inline-block;vertical-align:top;background:#fff;border:1px solid #ccd3da;padding:6px;margin:4px}
         .chart{background:#fff;border:1px solid #ccd3da;margin:8px 0}
+        .wide-card{max-width:680px}
         </style>
         """
 

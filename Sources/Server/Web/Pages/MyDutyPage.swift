@@ -17,11 +17,13 @@ extension Dashboard {
         "log": ("值班记录已保存。", "Duty log entry saved."), "leave": ("请假申请已提交，等待科长审批。", "Leave requested; the section chief decides."),
     ]
 
-    func myDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout) throws -> HTML {
+    func myDutyPage(_ request: Request, _ user: SignedIn, _ layout: Layout, failure: DutyFormFailure? = nil,
+                    issuedToken: String? = nil) throws -> HTML {
         let lang = layout.lang
+        let refused: HTML = failure.map { "<p class=\"card bad\" id=\"error\" role=\"alert\">\(lang.pick("未保存：", "Not saved: "))\($0.message)</p>" } ?? ""
         guard Access.isDepartmentStaff(user) else {
             let notice: HTML = "<p class=\"card\">\(lang.pick("此页供信息科值班人员使用；您的账户不参加值班。", "This page is for the IT department's duty staff; your account stands no duty."))</p>"
-            return layout.page(title: lang.pick("我的值班", "My duty"), notice)
+            return layout.page(title: lang.pick("我的值班", "My duty"), "\(refused)\(notice)")
         }
         let now = configuration.clock.now()
         let me = user.person
@@ -34,7 +36,8 @@ extension Dashboard {
         func shiftName(_ id: ShiftKindID) -> String {
             policy?.template(id).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
         }
-        let done: HTML = Parse.query(request, "done").flatMap { Self.dutyConfirmations[$0] }
+        let view = DutyView(lang: lang, user: user, now: now, posts: posts, policy: policy, names: try staffNames(), failure: failure)
+        let done: HTML = Parse.query(request, "done").flatMap { Self.dutyConfirmations[$0] ?? Self.dutyFormConfirmations[$0] }
             .map { "<p class=\"card ok\" id=\"done\">\(lang.pick($0.0, $0.1))</p>" } ?? ""
 
         // Now: the posts I hold at this moment, and whom to call next.
@@ -96,69 +99,43 @@ extension Dashboard {
                 : "<table>\(entryHeader)\(entryRows)</table>"
             let options: [HTML] = holding.map { "<option value=\"\($0.post.rawValue)\">\(postName($0.post))</option>" }
             log = """
-                \(list)
+                \(list)\(view.error("log"))
                 <form method="post" action="/duty/log"><input type="hidden" name="csrf" value="\(csrf)">
                 <p><label>\(lang.pick("岗位", "Post")) <select name="post">\(options)</select></label></p>
                 <p><textarea name="text" class="wide" rows="4" required maxlength="2000" \
-                placeholder="\(lang.pick("运行情况、处理的问题、待办事项", "What ran, what was handled, what is pending"))"></textarea></p>
+                placeholder="\(lang.pick("运行情况、处理的问题、待办事项", "What ran, what was handled, what is pending"))">\(view.typed("log", "text"))</textarea></p>
                 <p><button id="write-log">\(lang.pick("保存值班记录", "Save entry"))</button></p></form>
                 """
         }
 
-        // My leave requests and their decisions; a new one.
-        let mine = try department.leaveRequests(person: me).sorted { $0.requestedAt > $1.requestedAt }.prefix(Self.myRequestsMax)
-        let names = try staffNames()
-        let requestRows: [HTML] = mine.map { r in
-            let history = r.history.map { t in
-                "\(LocalDateTime(minutesSinceEpoch: t.at).description) \(names[t.by] ?? t.by) \(lang.name(of: t.action))"
-            }.joined(separator: "; ")
-            return "<tr><td>\(r.firstDay.iso) – \(r.lastDay.iso) (\(r.days))</td><td>\(r.reason)</td><td>\(lang.name(of: r.state))</td><td>\(history)</td></tr>"
-        }
-        let requestHeader: HTML = "<tr><th>\(lang.pick("日期", "Days"))</th><th>\(lang.pick("事由", "Reason"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("处理记录", "History"))</th></tr>"
-        let requests: HTML = mine.isEmpty ? "<p class=\"muted\">\(lang.pick("没有请假申请。", "No leave requests."))</p>"
-            : "<table>\(requestHeader)\(requestRows)</table>"
         let leaveForm: HTML = """
-            <form method="post" action="/duty/leave"><input type="hidden" name="csrf" value="\(csrf)">
-            <label>\(lang.pick("首日", "First day")) <input type="date" name="firstDay" required></label>
-            <label>\(lang.pick("末日", "Last day")) <input type="date" name="lastDay" required></label>
-            <label>\(lang.pick("事由", "Reason")) <input name="reason" required maxlength="500"></label>
+            \(view.error("leave"))<form method="post" action="/duty/leave">\(view.csrfField)
+            <label>\(lang.pick("首日", "First day")) <input type="date" name="firstDay" required value="\(view.typed("leave", "firstDay"))"></label>
+            <label>\(lang.pick("末日", "Last day")) <input type="date" name="lastDay" required value="\(view.typed("leave", "lastDay"))"></label>
+            <label>\(lang.pick("事由", "Reason")) <input name="reason" required maxlength="\(Self.reasonCharactersMax)" value="\(view.typed("leave", "reason"))"></label>
             <button id="request-leave">\(lang.pick("提交请假", "Request leave"))</button></form>
             """
-
+        let jump: [HTML] = [("handover", "交接班", "Handover"), ("swap", "换班", "Swap"), ("overtime", "加班", "Overtime"),
+                            ("leave", "请假", "Leave"), ("requests", "我的申请", "My requests"), ("calendar", "我的日历", "My calendar")].map {
+            "<a href=\"#\($0.0)\">\(lang.pick($0.1, $0.2))</a> "
+        }
         return layout.page(title: lang.pick("我的值班", "My duty"), """
-            \(done)<p class="muted">\(now.description) · \(user.staff.name) · \(campus.rawValue)</p>
+            \(done)\(refused)<p class="muted">\(now.description) · \(user.staff.name) · \(try campusName(campus, lang)) · \(jump)</p>
             <h2>\(lang.pick("当前在班", "On duty now"))</h2>\(nowSection)
-            <h2>\(lang.pick("签到 / 签退", "Check in / check out"))</h2>\(attendance)
+            <h2>\(lang.pick("签到 / 签退", "Check in / check out"))</h2>\(view.error("attendance"))\(attendance)
             <h2>\(lang.pick("值班记录", "Duty log")) \(holding.first.map { postName($0.post) } ?? "")</h2>\(log)
+            <h2 id="handover">\(lang.pick("交接班", "Handover"))</h2>\(try handoverSection(view, holding: holding))
             <h2>\(lang.pick("我接下来的班次", "My next shifts"))</h2>\(shifts)
-            <h2>\(lang.pick("我的请假", "My leave"))</h2>\(requests)\(leaveForm)
+            <h2 id="swap">\(lang.pick("换班 / 顶班", "Swap / cover"))</h2>\(try swapSection(view, mySeats: Array(seats)))
+            <h2 id="overtime">\(lang.pick("加班申请", "Overtime"))</h2>\(overtimeForm(view))
+            <h2 id="leave">\(lang.pick("请假", "Leave"))</h2>\(leaveForm)
+            <h2 id="requests">\(lang.pick("我的申请", "My requests"))</h2>\(try myRequestsSection(view))
+            <h2 id="calendar">\(lang.pick("我的日历", "My calendar"))</h2>\(calendarSection(view, request: request, issuedToken: issuedToken))
             """)
     }
 
-    func myDutyForm(_ request: Request, _ context: MeshDeskRequestContext, _ form: String) async throws -> Response {
-        let (user, acting) = try api.acting(context)
-        switch form {
-        case "attendance":
-            let fields = try await FormPost.read(request, fields: ["kind"], csrfOf: user)
-            guard let kind = AttendanceEvent.Kind(rawValue: fields["kind"] ?? "") else {
-                throw APIError.badRequest("bad_kind", "kind: expected sign_in or sign_out")
-            }
-            try Access.requireDepartmentStaff(user, to: "record attendance")
-            try department.recordAttendance(kind, by: acting)
-            return HTMLResponse.redirect("/duty?done=\(kind.rawValue)")
-        case "log":
-            let fields = try await FormPost.read(request, fields: ["post", "text"], csrfOf: user)
-            try Access.requireCampus(user, user.staff.campus, to: "write the duty log")
-            try department.writeDutyLog(campus: user.staff.campus, post: PostID(fields["post"] ?? ""), text: fields["text"] ?? "", by: acting)
-            return HTMLResponse.redirect("/duty?done=log")
-        case "leave":
-            let fields = try await FormPost.read(request, fields: ["firstDay", "lastDay", "reason"], csrfOf: user)
-            let first = try Parse.date(fields["firstDay"] ?? "", field: "firstDay")
-            let last = try Parse.date(fields["lastDay"] ?? "", field: "lastDay")
-            _ = try department.requestLeave(firstDay: first, lastDay: last, reason: fields["reason"] ?? "", by: acting)
-            return HTMLResponse.redirect("/duty?done=leave")
-        default:
-            throw APIError(.notFound, "not_found", "no form \(form)")
-        }
+    /// A campus by its name (东院区), not its code.
+    func campusName(_ code: CampusCode, _ lang: Language) throws -> String {
+        try department.campus(code)?.name ?? code.rawValue
     }
 }
