@@ -45,7 +45,7 @@ extension Dashboard {
         do {
             if form == "calendar", fields["action"] == "new" {
                 let token = try api.issueCalendarToken(user, logger: context.logger)
-                return try framed(request, user, path: "/duty", version: try api.changes().version) { layout in
+                return try framed(request, user, path: "/duty", version: try api.changes(session: user.session.token).version) { layout in
                     try myDutyPage(request, user, layout, issuedToken: token)
                 }
             }
@@ -61,7 +61,7 @@ extension Dashboard {
                                   metadata: metadata.merging(["code": "\(code)", "status": "\(status.code)"]) { a, _ in a })
             let lang = Language.of(request)
             let failure = DutyFormFailure(form: form, status: status, code: code, message: lang.refusal(error), values: fields)
-            var response = try framed(request, user, path: "/duty", version: try self.api.changes().version) { layout in
+            var response = try framed(request, user, path: "/duty", version: try self.api.changes(session: user.session.token).version) { layout in
                 try myDutyPage(request, user, layout, failure: failure)
             }
             response.status = status
