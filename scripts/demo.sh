@@ -10,9 +10,9 @@ bash scripts/setup.sh
 [ -x .build/debug/meshdesk ] || swift build -q --product meshdesk
 BIN=${MESHDESK_BIN:-$PWD/.build/debug/meshdesk}
 W=${1:-$(mktemp -d /tmp/meshdesk-demo.XXXXXX)}
-BASE=$((24000 + ($$ % 3000) * 3))
+BASE=$((14000 + ($$ % 2000) * 3))   # below the ephemeral range (32768…): no outgoing connection holds one
 declare -A PORT=([MAIN]=$BASE [EAST]=$((BASE + 1)) [WEST]=$((BASE + 2)))
-HBASE=$((33000 + ($$ % 3000) * 3))   # the dashboards, also loopback only
+HBASE=$((9000 + ($$ % 1600) * 3))   # the dashboards, also loopback only and below it
 declare -A HTTP=([MAIN]=$HBASE [EAST]=$((HBASE + 1)) [WEST]=$((HBASE + 2)))
 declare -A NAME=([MAIN]=主院区 [EAST]=东院区 [WEST]=西院区)
 declare -A PID=()

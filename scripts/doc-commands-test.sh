@@ -16,7 +16,7 @@ python3 - <<'PY'
 import os, re, shutil, signal, subprocess, sys, time, json, urllib.request
 
 BIN, T, REPO = os.environ["BIN"], os.environ["T"], os.environ["REPO"]
-base = 26000 + (os.getpid() % 3000) * 4          # distinct per run, loopback only
+base = 20000 + (os.getpid() % 3000) * 4          # distinct per run, loopback only, below the ephemeral range (32768…) so no outgoing connection holds one
 P_EAST, P_WEST, P_HTTP, P_WEB = base, base + 1, base + 2, base + 3
 os.makedirs(f"{T}/bin")
 os.symlink(BIN, f"{T}/bin/meshdesk")              # `meshdesk` as the docs write it
