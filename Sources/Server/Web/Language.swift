@@ -84,3 +84,18 @@ extension Language {
         }
     }
 }
+
+extension Language {
+    /// A purchase, scrap or change request's state as staff say it.
+    func name(of state: ApprovalState) -> String {
+        switch state {
+        case .requested: pick("已申请", "requested")
+        case .departmentApproved: pick("科室已批准", "approved by the department")
+        case .assessed: pick("已评估", "assessed")
+        case .approved: pick("已批准", "approved")
+        case .implemented: pick("已实施", "implemented")
+        case .rejected: pick("已驳回", "rejected")
+        case .cancelled: pick("已撤回", "withdrawn")
+        }
+    }
+}
