@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Node
 import Security
 import Synchronization
@@ -29,11 +30,19 @@ final class CalendarTokens: Sendable {
     private let entries: Mutex<[String: Entry]>
 
     /// `file` nil: in memory only (tests that do not restart).
-    init(file: URL?) {
+    /// A file that is there but cannot be read or decoded is logged, not silently
+    /// dropped: every subscription link of this node stops working until users make new
+    /// ones, and the operator should know why. A missing file is the normal first start.
+    init(file: URL?, logger: Logger = Logger(label: "meshdesk.web.calendar")) {
         self.file = file
         var loaded: [String: Entry] = [:]
-        if let file, let data = try? Data(contentsOf: file) {
-            loaded = (try? JSONDecoder().decode([String: Entry].self, from: data)) ?? [:]
+        if let file, FileManager.default.fileExists(atPath: file.path) {
+            do {
+                loaded = try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: file))
+            } catch {
+                logger.error("calendar subscription tokens unreadable: every link of this node is void until made anew",
+                             metadata: ["file": "\(file.path)", "error": "\(error)"])
+            }
         }
         entries = Mutex(loaded)
     }

@@ -26,8 +26,12 @@ struct ErrorMiddleware: RouterMiddleware {
                 let lang = Language.of(request)
                 response = HTMLResponse.make(ErrorPage.render(apiError, lang: lang), status: apiError.status)
             } else {
-                response = (try? JSONResponse.make(apiError.body, status: apiError.status))
-                    ?? Response(status: .internalServerError)
+                do {
+                    response = try JSONResponse.make(apiError.body, status: apiError.status)
+                } catch {
+                    context.logger.error("error body could not be encoded", metadata: ["code": "\(apiError.code)", "error": "\(error)"])
+                    response = Response(status: .internalServerError)
+                }
             }
             response.headers[SessionMiddleware.contentTypeOptions] = "nosniff"
             response.headers[.cacheControl] = "no-store"

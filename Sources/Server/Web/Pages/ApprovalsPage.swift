@@ -18,13 +18,13 @@ extension Dashboard {
             """
         }
         let header: HTML = "<tr><th>\(lang.pick("申请人", "Who"))</th><th>\(lang.pick("时间", "When"))</th><th>\(lang.pick("事由", "Reason"))</th><th></th></tr>"
+        // People as the chief knows them (黄丽, not E0101), read once for every table.
+        let names = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func who(_ id: PersonID) -> String { names[id] ?? id.rawValue }
         var sections: HTML = ""
         if campuses.isEmpty {
             sections = "<p class=\"muted\">\(lang.pick("请假、加班与换班仅科长可审批。", "Only a section chief approves leave, overtime and swaps."))</p>"
         } else {
-            // People and seats as the chief says them: 黄丽 ⇄ 王强, 2026-12-04 网络安全 前夜班.
-            let names = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            func who(_ id: PersonID) -> String { names[id] ?? id.rawValue }
             let leave: [HTML] = try department.leaveRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
                 "<tr><td>\(who($0.person))</td><td>\($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
             }
@@ -33,12 +33,8 @@ extension Dashboard {
             }
             let swaps: [HTML] = try campuses.flatMap { campus -> [HTML] in
                 let posts = try department.posts(campus: campus)
-                let policy = try department.campus(campus).map { $0.policy(posts: posts) }
-                func seat(_ key: SlotKey) -> String {
-                    let post = posts.first { $0.id == key.post }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? key.post.rawValue
-                    let shift = policy?.template(key.shiftKind).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? key.shiftKind.rawValue
-                    return "\(key.date.iso) \(post) \(shift)"
-                }
+                let seats = SeatNames(lang: lang, posts: posts, policy: try department.campus(campus).map { $0.policy(posts: posts) })
+                func seat(_ key: SlotKey) -> String { seats.seatName(key) }
                 return try department.swaps(campus: campus).filter { $0.state == .accepted }.map { swap in
                     let given = swap.colleagueSeat.map { " ⇄ \(seat($0))" } ?? lang.pick("（顶班）", " (cover)")
                     return "<tr><td>\(who(swap.requester)) ⇄ \(who(swap.colleague))</td><td>\(seat(swap.requesterSeat))\(given)</td><td>\(swap.reason)</td><td>\(buttons("swap", swap.id))</td></tr>"
@@ -50,7 +46,6 @@ extension Dashboard {
                 <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2><table>\(header)\(swaps)</table>
                 """
         }
-        let requesterNames = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let requests: [HTML] = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
             .flatMap { try department.approvals(campus: $0) }
             .compactMap { approval in
@@ -65,7 +60,7 @@ extension Dashboard {
                 guard !forms.isEmpty else { return nil }
                 return """
                     <tr><td>\(lang == .zh ? approval.kind.chineseName : approval.kind.rawValue)</td><td>\(approval.campus.rawValue)</td>\
-                    <td>\(requesterNames[approval.requester] ?? approval.requester.rawValue)</td><td>\(approval.title)</td><td>\(approval.reason)</td><td>\(lang.name(of: approval.state))</td><td>\(forms)</td></tr>
+                    <td>\(who(approval.requester))</td><td>\(approval.title)</td><td>\(approval.reason)</td><td>\(lang.name(of: approval.state))</td><td>\(forms)</td></tr>
                     """
             }
         let nothing: HTML = "<p class=\"muted\">\(lang.pick("无待您处理的申请", "Nothing waiting for you"))</p>"

@@ -15,18 +15,12 @@ struct DutyView {
     var campus: CampusCode { user.staff.campus }
     var csrfField: HTML { "<input type=\"hidden\" name=\"csrf\" value=\"\(user.session.csrfToken)\">" }
 
-    func postName(_ id: PostID) -> String {
-        posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? lang.pick("未知岗位", "unknown post")
-    }
-
-    func shiftName(_ id: ShiftKindID) -> String {
-        policy?.template(id).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? lang.pick("未知班次", "unknown shift")
-    }
-
+    var seats: SeatNames { SeatNames(lang: lang, posts: posts, policy: policy) }
+    func postName(_ id: PostID) -> String { seats.postName(id) }
+    func shiftName(_ id: ShiftKindID) -> String { seats.shiftName(id) }
     func personName(_ id: String) -> String { names[id] ?? id }
-
     /// `2026-03-05 网络安全 白班`.
-    func seatName(_ slot: SlotKey) -> String { "\(slot.date.iso) \(postName(slot.post)) \(shiftName(slot.shiftKind))" }
+    func seatName(_ slot: SlotKey) -> String { seats.seatName(slot) }
 
     func time(_ minutes: Int) -> String { LocalDateTime(minutesSinceEpoch: minutes).description }
 

@@ -29,13 +29,7 @@ extension Dashboard {
         let me = user.person
         let campus = user.staff.campus
         let posts = try department.posts(campus: campus)
-        func postName(_ id: PostID) -> String {
-            posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
-        }
         let policy = try department.campus(campus).map { $0.policy(posts: posts) }
-        func shiftName(_ id: ShiftKindID) -> String {
-            policy?.template(id).map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue
-        }
         let view = DutyView(lang: lang, user: user, now: now, posts: posts, policy: policy, names: try staffNames(), failure: failure)
         let done: HTML = Parse.query(request, "done").flatMap { Self.dutyConfirmations[$0] ?? Self.dutyFormConfirmations[$0] }
             .map { "<p class=\"card ok\" id=\"done\">\(lang.pick($0.0, $0.1))</p>" } ?? ""
@@ -46,9 +40,9 @@ extension Dashboard {
             let chain = post.escalation.map { step in
                 "\(lang.name(of: step.level)): \(step.contacts.map { "\($0.name) \($0.phone)" }.joined(separator: ", "))"
             }.joined(separator: " → ")
-            let shift = post.slot.map { shiftName($0.shiftKind) } ?? "—"
+            let shift = post.slot.map { view.shiftName($0.shiftKind) } ?? "—"
             let span = "\(post.start?.description ?? "")–\(post.end?.description ?? "")"
-            return "<tr><td>\(postName(post.post))</td><td>\(post.postPhone)</td><td>\(shift) \(span)</td><td>\(chain)</td></tr>"
+            return "<tr><td>\(view.postName(post.post))</td><td>\(post.postPhone)</td><td>\(shift) \(span)</td><td>\(chain)</td></tr>"
         }
         let nowHeader: HTML = "<tr><th>\(lang.pick("岗位", "Post"))</th><th>\(lang.pick("岗位电话", "Phone"))</th><th>\(lang.pick("班次", "Shift"))</th><th>\(lang.pick("升级链", "Escalation chain"))</th></tr>"
         let nowSection: HTML = holding.isEmpty
@@ -63,7 +57,7 @@ extension Dashboard {
             .sorted { $0.slot < $1.slot }.prefix(Self.myShiftsMax)
         let shiftRows: [HTML] = seats.map { seat in
             let conflict: HTML = seat.conflicting.count > 1 ? " <span class=\"bad\">[\(lang.pick("冲突", "conflict"))]</span>" : ""
-            return "<tr><td>\(seat.slot.date.iso)</td><td>\(postName(seat.slot.post))</td><td>\(shiftName(seat.slot.shiftKind))\(conflict)</td></tr>"
+            return "<tr><td>\(seat.slot.date.iso)</td><td>\(view.postName(seat.slot.post))</td><td>\(view.shiftName(seat.slot.shiftKind))\(conflict)</td></tr>"
         }
         let shiftHeader: HTML = "<tr><th>\(lang.pick("日期", "Date"))</th><th>\(lang.pick("岗位", "Post"))</th><th>\(lang.pick("班次", "Shift"))</th></tr>"
         let shifts: HTML = seats.isEmpty
@@ -97,7 +91,7 @@ extension Dashboard {
             let entryHeader: HTML = "<tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("记录人", "By"))</th><th>\(lang.pick("内容", "Entry"))</th></tr>"
             let list: HTML = entries.isEmpty ? "<p class=\"muted\">\(lang.pick("今天尚无值班记录。", "No entries today."))</p>"
                 : "<table>\(entryHeader)\(entryRows)</table>"
-            let options: [HTML] = holding.map { "<option value=\"\($0.post.rawValue)\">\(postName($0.post))</option>" }
+            let options: [HTML] = holding.map { "<option value=\"\($0.post.rawValue)\">\(view.postName($0.post))</option>" }
             log = """
                 \(list)\(view.error("log"))
                 <form method="post" action="/duty/log"><input type="hidden" name="csrf" value="\(csrf)">
@@ -123,7 +117,7 @@ extension Dashboard {
             \(done)\(refused)<p class="muted">\(now.description) · \(user.staff.name) · \(try campusName(campus, lang)) · \(jump)</p>
             <h2>\(lang.pick("当前在班", "On duty now"))</h2>\(nowSection)
             <h2>\(lang.pick("签到 / 签退", "Check in / check out"))</h2>\(view.error("attendance"))\(attendance)
-            <h2>\(lang.pick("值班记录", "Duty log")) \(holding.first.map { postName($0.post) } ?? "")</h2>\(log)
+            <h2>\(lang.pick("值班记录", "Duty log")) \(holding.first.map { view.postName($0.post) } ?? "")</h2>\(log)
             <h2 id="handover">\(lang.pick("交接班", "Handover"))</h2>\(try handoverSection(view, holding: holding))
             <h2>\(lang.pick("我接下来的班次", "My next shifts"))</h2>\(shifts)
             <h2 id="swap">\(lang.pick("换班 / 顶班", "Swap / cover"))</h2>\(try swapSection(view, mySeats: Array(seats)))
