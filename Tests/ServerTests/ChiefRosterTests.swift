@@ -124,4 +124,51 @@ import Testing
             #expect(now?.assignee == person)
         }
     }
+
+    @Test func theChiefTakesOverASeatForSomeoneWithAReasonAndTheDecisionStaysOnTheApprovalsPage() async throws {
+        let fixture = try DutyFormsTests.published()
+        let chiefActing = Acting("E001", at: ServerFixture.start)
+        // Free E102 around the 10th, so E102 may take E101's day shift that day.
+        for seat in try fixture.department.roster(campus: "EAST", month: Self.march)
+        where seat.assignee == "E102" && ["2026-03-09", "2026-03-10", "2026-03-11"].contains(seat.slot.date.iso) {
+            try fixture.department.overrideSeat(campus: "EAST", slot: seat.slot, person: nil, by: chiefActing)
+        }
+        let seats = try fixture.department.roster(campus: "EAST", month: Self.march)
+        let day10 = try #require(seats.first { $0.assignee == "E101" && $0.slot.date.iso == "2026-03-10" })
+        let day12 = try #require(seats.first { $0.assignee == "E101" && $0.slot.date.iso == "2026-03-12" })
+        let leave = try fixture.department.requestLeave(firstDay: LocalDate(iso: "2026-03-20")!, lastDay: LocalDate(iso: "2026-03-20")!,
+                                                        reason: "家中有事", by: Acting("E105", at: ServerFixture.start))
+        try fixture.department.decideLeave(leave, approve: false, by: chiefActing)
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let page = try await client.page("/chief/roster?month=\(Self.march)", as: chief)
+            #expect(page.2.contains("代为换班 / 顶班") && page.2.contains("action=\"/chief/roster/arrange\""))
+
+            let before = try fixture.versionVector()
+            let noReason = try await client.form("/chief/roster/arrange", as: chief, [
+                ("csrf", chief.csrf), ("campus", "EAST"), ("seat", day10.key), ("colleague", "E102"), ("colleagueSeat", ""), ("reason", " ")])
+            try DutyFormsTests.expectRefused(noReason, .unprocessableContent, says: "请填写原因", fixture, before: before)
+            let broken = try await client.form("/chief/roster/arrange", as: chief, [
+                ("csrf", chief.csrf), ("campus", "EAST"), ("seat", day12.key), ("colleague", "E102"), ("colleagueSeat", ""), ("reason", "发热")])
+            try DutyFormsTests.expectRefused(broken, .conflict, says: "未保存：", fixture, before: before)
+            #expect(broken.2.contains("员工eng2"), "the broken rule names the person")
+            let mainchief = try await client.signIn("mainchief")
+            let outside = try await client.form("/chief/roster/arrange", as: mainchief, [
+                ("csrf", mainchief.csrf), ("campus", "EAST"), ("seat", day10.key), ("colleague", "E102"), ("colleagueSeat", ""), ("reason", "发热")])
+            try DutyFormsTests.expectRefused(outside, .forbidden, says: "您不是该院区的科长", fixture, before: before)
+
+            let done = try await client.form("/chief/roster/arrange", as: chief, [
+                ("csrf", chief.csrf), ("campus", "EAST"), ("seat", day10.key), ("colleague", "E102"), ("colleagueSeat", ""), ("reason", "张三发热离岗")])
+            #expect(done.0 == .seeOther && done.1[.location]?.hasSuffix("&done=taken_over") == true)
+            #expect(try fixture.department.roster(campus: "EAST", month: Self.march).first { $0.slot == day10.slot }?.assignee == "E102")
+            let audit = try AuditTrail.entries(store: fixture.department.store).last
+            #expect(audit?.action == "swap.take_over" && audit?.subject.contains("张三发热离岗") == true && audit?.via == "web user=chief")
+
+            let approvals = try await client.page("/approvals", as: chief)
+            #expect(approvals.2.contains("id=\"decided\"") && approvals.2.contains("张三发热离岗") && approvals.2.contains("已批准"))
+            #expect(approvals.2.contains("家中有事") && approvals.2.contains("已驳回") && approvals.2.contains("员工chief"), "who decided")
+            let english = try await client.page("/approvals?lang=en", as: chief)
+            #expect(english.2.contains("Decided") && english.2.contains("rejected") && !english.2.contains("已驳回"))
+        }
+    }
 }

@@ -44,6 +44,7 @@ extension Dashboard {
                 <h2>\(lang.pick("请假", "Leave"))</h2><table>\(header)\(leave)</table>
                 <h2>\(lang.pick("加班", "Overtime"))</h2><table>\(header)\(overtime)</table>
                 <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2><table>\(header)\(swaps)</table>
+                \(try decidedRequests(campuses: campuses, lang: lang, who: who))
                 """
         }
         let requests: [HTML] = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
@@ -72,6 +73,60 @@ extension Dashboard {
                 <th>\(lang.pick("标题", "Title"))</th><th>\(lang.pick("事由", "Reason"))</th><th>\(lang.pick("状态", "State"))</th><th></th></tr>\(requests)</table>
                 """)
             """)
+    }
+
+    /// 已处理 — at most this many decided requests are listed, newest decision first.
+    static let decidedShownMax = 100
+
+    /// Leave, overtime and swaps decided (approved, rejected, declined, withdrawn), with
+    /// who decided and when: a decision stays visible after it is made.
+    func decidedRequests(campuses: [CampusCode], lang: Language, who: (PersonID) -> String) throws -> HTML {
+        struct Decided {
+            let kind: String
+            let person: String
+            let what: String
+            let reason: String
+            let state: RequestState
+            let last: RequestTransition
+        }
+        let decidedStates: Set<RequestState> = [.approved, .rejected, .declined, .cancelled]
+        var rows: [Decided] = []
+        for request in try department.leaveRequests() where campuses.contains(request.campus) && decidedStates.contains(request.state) {
+            guard let last = request.history.last else { continue }
+            rows.append(Decided(kind: lang.pick("请假", "Leave"), person: who(request.person),
+                                what: "\(request.firstDay.iso) – \(request.lastDay.iso) (\(request.days))", reason: request.reason, state: request.state, last: last))
+        }
+        for request in try department.overtimeRequests() where campuses.contains(request.campus) && decidedStates.contains(request.state) {
+            guard let last = request.history.last else { continue }
+            rows.append(Decided(kind: lang.pick("加班", "Overtime"), person: who(request.person),
+                                what: "\(request.start.description) – \(request.end.clock)", reason: request.reason, state: request.state, last: last))
+        }
+        for campus in campuses {
+            let posts = try department.posts(campus: campus)
+            let seats = SeatNames(lang: lang, posts: posts, policy: try department.campus(campus).map { $0.policy(posts: posts) })
+            for swap in try department.swaps(campus: campus) where decidedStates.contains(swap.state) {
+                guard let last = swap.history.last else { continue }
+                let given = swap.colleagueSeat.map { " ⇄ \(seats.seatName($0))" } ?? lang.pick("（顶班）", " (cover)")
+                rows.append(Decided(kind: lang.pick("换班", "Swap"), person: "\(who(swap.requester)) ⇄ \(who(swap.colleague))",
+                                    what: "\(seats.seatName(swap.requesterSeat))\(given)", reason: swap.reason, state: swap.state, last: last))
+            }
+        }
+        rows.sort { ($0.last.at, $0.kind) > ($1.last.at, $1.kind) }
+        guard !rows.isEmpty else { return "" }
+        let shown: [HTML] = rows.prefix(Self.decidedShownMax).map { row in
+            let state = row.state == .approved ? "ok" : "muted"
+            return """
+                <tr><td>\(row.kind)</td><td>\(row.person)</td><td>\(row.what)</td><td>\(row.reason)</td>\
+                <td class="\(state)">\(lang.name(of: row.state))</td><td>\(who(PersonID(row.last.by)))</td><td>\(LocalDateTime(minutesSinceEpoch: row.last.at).description)</td></tr>
+                """
+        }
+        let more: HTML = rows.count > Self.decidedShownMax
+            ? "<p class=\"muted\">\(lang.pick("仅显示最近 \(Self.decidedShownMax) 条（共 \(rows.count) 条）。", "The latest \(Self.decidedShownMax) of \(rows.count) are shown."))</p>" : ""
+        return """
+            <h2 id="decided">\(lang.pick("已处理", "Decided"))</h2>
+            <table><tr><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("申请人", "Who"))</th><th>\(lang.pick("时间", "When"))</th>\
+            <th>\(lang.pick("事由", "Reason"))</th><th>\(lang.pick("结果", "Outcome"))</th><th>\(lang.pick("处理人", "By"))</th><th>\(lang.pick("处理时间", "At"))</th></tr>\(shown)</table>\(more)
+            """
     }
 
     /// The decisions the state machine allows now and the user's roles permit.

@@ -13,6 +13,8 @@ extension Dashboard {
     static let chiefConfirmations: [String: (String, String)] = [
         "saved": ("班位已保存。", "Seat saved."), "published": ("值班表已发布。", "Roster published."),
         "opened": ("班位已设为空缺。", "Seat left open."),
+        "arranged": ("已代为换班，审批记录与考勤表已更新。", "Swap arranged: it is on record as approved and on the attendance sheet."),
+        "taken_over": ("已安排顶班，审批记录与考勤表已更新。", "Take-over arranged: it is on record as approved and on the attendance sheet."),
     ]
 
     /// What a refused or checked form brings back to the page.
@@ -189,6 +191,29 @@ extension Dashboard {
             <p class="muted">\(lang.pick("保存前检查休息时间、请假、技能和重复排班；违反规则时不保存。", "Rest, leave, skills and double booking are checked first; a change that breaks a rule is not saved."))</p></form>
             """
 
+        // 代为换班 / 顶班: seats from yesterday on (a night under way began then).
+        let today = now.date
+        let movable = seats.filter { $0.assignee != nil && $0.conflicting.isEmpty && $0.slot.date >= today.adding(days: -1) }.sorted { $0.slot < $1.slot }
+        func seatOptions(_ field: String) -> [HTML] {
+            movable.map { seat in
+                let key = SeatKey.text(campus: campus, slot: seat.slot)
+                return "<option value=\"\(key)\"\(selected(field, key))>\(names.seat(seat.slot)) — \(seat.assignee.map(names.person) ?? "")</option>"
+            }
+        }
+        let colleagueOptions: [HTML] = people.map { "<option value=\"\($0.id.rawValue)\"\(selected("colleague", $0.id.rawValue))>\($0.name)</option>" }
+        let arrange: HTML = draftSeed != nil || movable.isEmpty ? "" : """
+            <h2>\(lang.pick("代为换班 / 顶班", "Swap on behalf / take over"))</h2>
+            <form method="post" action="/chief/roster/arrange" class="card wide"><input type="hidden" name="csrf" value="\(csrf)">\
+            <input type="hidden" name="campus" value="\(campus.rawValue)">
+            <label>\(lang.pick("班位", "Seat")) <select name="seat" required>\(seatOptions("seat"))</select></label><br>
+            <label>\(lang.pick("由谁接替", "Taken by")) <select name="colleague" required>\(colleagueOptions)</select></label><br>
+            <label>\(lang.pick("交换对方的班位", "In exchange for their seat")) <select name="colleagueSeat">\
+            <option value="">\(lang.pick("（不交换：顶班）", "(none: a take-over)"))</option>\(seatOptions("colleagueSeat"))</select></label><br>
+            <label>\(lang.pick("原因（必填，记入审计）", "Reason (required, audited)")) <input name="reason" required maxlength="\(Department.arrangedSwapReasonMax)" value="\(typed["reason"] ?? "")" size="40"></label>
+            <p><button id="arrange">\(lang.pick("代为换班 / 顶班", "Arrange"))</button></p>
+            <p class="muted">\(lang.pick("用于本人无法提出申请时（生病、联系不上、班中离岗）。规则检查与审批相同，记为科长批准的换班。", "For someone who cannot ask (ill, unreachable, leaving mid-shift). The rules are checked as at an approval; it is recorded as a swap the chief approved."))</p></form>
+            """
+
         // Roster problems of this month, each with its fix.
         let problems = try RosterProblems.list(store: department.store, campus: campus).filter { names.month(of: $0) == month }
         let problemRows: [HTML] = problems.map { problem in
@@ -218,7 +243,7 @@ extension Dashboard {
             <p>\(picker) · <a href="/chief/roster?campus=\(campus.rawValue)&month=\(previous.description)">« \(previous.description)</a> \
             <strong>\(month.description)</strong> <a href="/chief/roster?campus=\(campus.rawValue)&month=\(next.description)">\(next.description) »</a></p>
             \(state)\(actions)\(problemBox)\(grid)
-            <div class="cols"><div class="main">\(editor)</div>\(fairnessBox)</div>
+            <div class="cols"><div class="main">\(editor)\(arrange)</div>\(fairnessBox)</div>
             """)
     }
 
@@ -238,6 +263,7 @@ extension Dashboard {
         switch form {
         case "seat": fields = try await FormPost.read(request, fields: ["campus", "date", "post", "shift", "seat", "person", "mode"], csrfOf: user)
         case "publish": fields = try await FormPost.read(request, fields: ["campus", "month", "seed", "replace"], csrfOf: user)
+        case "arrange": fields = try await FormPost.read(request, fields: ["campus", "seat", "colleague", "colleagueSeat", "reason"], csrfOf: user)
         default: throw APIError(.notFound, "not_found", "no form \(form)")
         }
         var campus: CampusCode?
@@ -256,6 +282,29 @@ extension Dashboard {
                 _ = try department.publishRoster(campus: code, month: m, seed: seed, replace: fields["replace"] == "1", by: acting)
                 context.logger.info("roster published", metadata: ["campus": "\(code)", "month": "\(m)", "by": "\(user.person)"])
                 return HTMLResponse.redirect("/chief/roster?campus=\(code.rawValue)&month=\(m.description)&done=published")
+            case "arrange":
+                let (seatCampus, seat) = try SeatKey.parse(fields["seat"] ?? "")
+                month = LocalMonth(containing: seat.date)
+                let offered = try (fields["colleagueSeat"] ?? "").isEmpty ? nil : SeatKey.parse(fields["colleagueSeat"] ?? "")
+                guard seatCampus == code, offered.map({ $0.0 == code }) ?? true else {
+                    throw ChiefRefusal(.forbidden, "outside_campus", "该班位不属于本院区。", "That seat is not on this campus's roster.")
+                }
+                guard let colleague = fields["colleague"].flatMap({ $0.isEmpty ? nil : PersonID($0) }) else {
+                    throw ChiefRefusal(.unprocessableContent, "missing_field", "请选择接替的人员。", "Please choose who takes the seat.")
+                }
+                guard !(fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw ChiefRefusal(.unprocessableContent, "missing_field", "请填写原因：代为换班与顶班须记录原因。", "Please give the reason: it is kept in the audit trail.")
+                }
+                let broken = try department.arrangementViolations(campus: code, seat: seat, colleague: colleague, colleagueSeat: offered?.1)
+                if let first = broken.first {
+                    throw ChiefRefusal(.conflict, "breaks_roster_rule",
+                                       "未保存：" + (try RosterNames(lang: .zh, department: department, campus: code).violation(first)),
+                                       "Not saved: " + (try RosterNames(lang: .en, department: department, campus: code).violation(first)))
+                }
+                let id = try department.arrangeSwap(campus: code, seat: seat, colleague: colleague, colleagueSeat: offered?.1,
+                                                    reason: fields["reason"] ?? "", by: acting)
+                context.logger.info("swap arranged by the chief", metadata: ["swap": "\(id)", "seat": "\(SeatKey.text(campus: code, slot: seat))", "by": "\(user.person)"])
+                return HTMLResponse.redirect("/chief/roster?campus=\(code.rawValue)&month=\(LocalMonth(containing: seat.date).description)&done=\(offered == nil ? "taken_over" : "arranged")")
             default:
                 guard let dateText = fields["date"], !dateText.isEmpty else {
                     throw ChiefRefusal(.unprocessableContent, "missing_field", "请选择日期。", "Please choose a date.")
