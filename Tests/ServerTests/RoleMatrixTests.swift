@@ -31,6 +31,8 @@ import Testing
         Endpoint(name: "request swap", method: .post, path: "/api/swaps",
                  body: #"{"seat":"\#(seat)","colleague":"E102","reason":"家里有事"}"#,
                  allowed: staffOfEast.subtracting(["eng2"])),  // eng2 is the colleague E102: no swap with oneself (403)
+        Endpoint(name: "arrange swap", method: .post, path: "/api/swaps/arrange",
+                 body: #"{"seat":"\#(seat)","colleague":"E105","reason":"发热离岗"}"#, allowed: ["chief"]),
         Endpoint(name: "approve swap", method: .post, path: "/api/swaps/00/approve", body: nil, allowed: staffOfEast.union(["mainchief", "maineng"])),
         Endpoint(name: "request leave", method: .post, path: "/api/leave", body: #"{"firstDay":"2026-03-25","lastDay":"2026-03-26","reason":"年假"}"#,
                  allowed: staffOfEast.union(["mainchief", "maineng"])),

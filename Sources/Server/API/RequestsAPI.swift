@@ -47,6 +47,19 @@ extension APIRoutes {
                                                 reason: body.reason, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
         }
+        // 代为换班/顶班: the section chief moves a seat for someone (the same body as a request;
+        // the seat is the one given away, `colleague` who takes it).
+        router.post("/api/swaps/arrange") { request, context in
+            let (user, acting) = try acting(context)
+            let body = try await StrictJSON.decode(SwapBody.self, from: request)
+            let (campus, seat) = try Parse.seat(body.seat, field: "seat")
+            let theirs = try body.colleagueSeat.map { try Parse.seat($0, field: "colleagueSeat") }
+            if let theirs, theirs.0 != campus { throw APIError.badRequest("bad_seat", "colleagueSeat: must be at campus \(campus)") }
+            try Access.requireCampus(user, campus, to: "arrange a swap")
+            let id = try department.arrangeSwap(campus: campus, seat: seat, colleague: PersonID(body.colleague), colleagueSeat: theirs?.1,
+                                                reason: body.reason, by: acting)
+            return try JSONResponse.make(CreatedView(id: id), status: .created)
+        }
         router.post("/api/swaps/{id}/{action}") { request, context in
             let (user, acting) = try acting(context)
             let id = try context.parameters.require("id")

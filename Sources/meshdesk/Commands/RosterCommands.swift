@@ -79,12 +79,12 @@ func knownCampus(_ text: String, in d: Department) throws -> CampusCode {
 }
 
 struct RosterSwap: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "swap", abstract: "Swap requests (换班): request, accept, decline, cancel, list.")
+    static let configuration = CommandConfiguration(commandName: "swap", abstract: "Swap requests (换班): request, accept, decline, cancel, list; arrange (代为换班/顶班, section chief).")
     @OptionGroup var options: DomainOptions
-    @Argument(help: "request | accept | decline | cancel | list") var action: String
+    @Argument(help: "request | accept | decline | cancel | list | arrange") var action: String
     @Option(help: "Swap id (accept, decline, cancel).") var id: String?
-    @Option(help: "Your seat, CAMPUS|DATE|POST|SHIFT|SEAT (request).") var seat: String?
-    @Option(help: "Colleague's staff number (request).") var colleague: String?
+    @Option(help: "Your seat, CAMPUS|DATE|POST|SHIFT|SEAT (request); the seat to give away (arrange).") var seat: String?
+    @Option(help: "Colleague's staff number (request); who takes the seat (arrange).") var colleague: String?
     @Option(help: "Colleague's seat given in return; omit for a cover (request).") var colleagueSeat: String?
     @Option(help: "Reason (request).") var reason: String = ""
     @Option(help: "Campus (list).") var campus: String?
@@ -99,6 +99,13 @@ struct RosterSwap: ParsableCommand {
             let id = try refusing { try d.requestSwap(campus: campus, seat: slot, colleague: PersonID(colleague), colleagueSeat: theirs,
                                                       reason: reason, by: try options.acting()) }
             try options.emit(["id": id]) { "swap requested: \(id)" }
+        case "arrange":
+            guard let seat, let colleague else { throw ValidationError("arrange needs --seat, --colleague and --reason") }
+            let (campus, slot) = try parseSeat(seat)
+            let theirs = try colleagueSeat.map { try parseSeat($0).1 }
+            let id = try refusing { try d.arrangeSwap(campus: campus, seat: slot, colleague: PersonID(colleague), colleagueSeat: theirs,
+                                                      reason: reason, by: try options.acting()) }
+            try options.emit(["id": id]) { theirs == nil ? "take-over arranged (顶班): \(id)" : "swap arranged (代为换班): \(id)" }
         case "accept", "decline":
             guard let id else { throw ValidationError("\(action) needs --id") }
             try refusing { try d.answerSwap(id, accept: action == "accept", by: try options.acting()) }
@@ -115,7 +122,7 @@ struct RosterSwap: ParsableCommand {
                 swaps.isEmpty ? "no swap requests at \(code)" : swaps.map { "\($0.id) \($0.state.chineseName) \($0.requester)→\($0.colleague) \($0.requesterSeat) \($0.reason)" }.joined(separator: "\n")
             }
         default:
-            throw ValidationError("unknown swap action \(action): request | accept | decline | cancel | list")
+            throw ValidationError("unknown swap action \(action): request | accept | decline | cancel | list | arrange")
         }
     }
 }
