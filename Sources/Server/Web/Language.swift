@@ -98,4 +98,13 @@ extension Language {
         case .cancelled: pick("已撤回", "withdrawn")
         }
     }
+
+    /// A purchase, scrap or change request's kind.
+    func name(of kind: ApprovalKind) -> String {
+        switch kind {
+        case .purchase: pick(kind.chineseName, "purchase request")
+        case .scrap: pick(kind.chineseName, "scrapping request")
+        case .change: pick(kind.chineseName, "change request")
+        }
+    }
 }

@@ -21,6 +21,7 @@ extension Dashboard {
         // People as the chief knows them (黄丽, not E0101), read once for every table.
         let names = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         func who(_ id: PersonID) -> String { names[id] ?? id.rawValue }
+        let campusNames = Dictionary(try department.campuses().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         var sections: HTML = ""
         if campuses.isEmpty {
             sections = "<p class=\"muted\">\(lang.pick("请假、加班与换班仅科长可审批。", "Only a section chief approves leave, overtime and swaps."))</p>"
@@ -40,10 +41,13 @@ extension Dashboard {
                     return "<tr><td>\(who(swap.requester)) ⇄ \(who(swap.colleague))</td><td>\(seat(swap.requesterSeat))\(given)</td><td>\(swap.reason)</td><td>\(buttons("swap", swap.id))</td></tr>"
                 }
             }
+            func table(_ rows: [HTML]) -> HTML {
+                rows.isEmpty ? "<p class=\"muted\">\(lang.pick("无待审批", "Nothing waiting"))</p>" : "<table>\(header)\(rows)</table>"
+            }
             sections = """
-                <h2>\(lang.pick("请假", "Leave"))</h2><table>\(header)\(leave)</table>
-                <h2>\(lang.pick("加班", "Overtime"))</h2><table>\(header)\(overtime)</table>
-                <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2><table>\(header)\(swaps)</table>
+                <h2>\(lang.pick("请假", "Leave"))</h2>\(table(leave))
+                <h2>\(lang.pick("加班", "Overtime"))</h2>\(table(overtime))
+                <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2>\(table(swaps))
                 \(try decidedRequests(campuses: campuses, lang: lang, who: who))
                 """
         }
@@ -60,7 +64,7 @@ extension Dashboard {
                 }
                 guard !forms.isEmpty else { return nil }
                 return """
-                    <tr><td>\(lang == .zh ? approval.kind.chineseName : approval.kind.rawValue)</td><td>\(approval.campus.rawValue)</td>\
+                    <tr><td>\(lang.name(of: approval.kind))</td><td>\(campusNames[approval.campus] ?? approval.campus.rawValue)</td>\
                     <td>\(who(approval.requester))</td><td>\(approval.title)</td><td>\(approval.reason)</td><td>\(lang.name(of: approval.state))</td><td>\(forms)</td></tr>
                     """
             }
@@ -139,15 +143,15 @@ extension Dashboard {
     }
 
     func approvalActionName(_ action: ApprovalAction, _ lang: Language) -> String {
-        guard lang == .zh else { return action.rawValue }
         switch action {
-        case .request: return "申请"
-        case .departmentApprove: return "科室批准"
-        case .assess: return "评估"
-        case .approve: return "批准"
-        case .implement: return "实施"
-        case .reject: return "驳回"
-        case .cancel: return "撤回"
+        case .request: lang.pick("申请", "Request")
+        case .departmentApprove: lang.pick("科室批准", "Approve for the department")
+        case .assess: lang.pick("评估", "Assess")
+        case .approve: lang.pick("批准", "Approve")
+        case .implement: lang.pick("实施", "Implemented")
+        case .reject: lang.pick("驳回", "Reject")
+        case .cancel: lang.pick("撤回", "Withdraw")
         }
     }
+
 }

@@ -165,7 +165,7 @@ extension Dashboard {
         }
         let fairnessBox: HTML = """
             <div class="card side"><h2>\(lang.pick("公平性（仅值班人员）", "Fairness (duty staff only)"))</h2>
-            <p>\(lang.pick("同等可排人员间最大差值", "Largest spread among equally available staff")): \(lang.pick("班次", "shifts")) \(worst.0) · \(lang.pick("夜班", "nights")) \(worst.1) · \(lang.pick("周末", "weekends")) \(worst.2) · \(lang.pick("节假日", "holidays")) \(worst.3)</p>
+            <p>\(lang.pick("同等可排人员间最大差值：", "Largest spread among equally available staff: "))\(lang.pick("班次", "shifts")) \(worst.0) · \(lang.pick("夜班", "nights")) \(worst.1) · \(lang.pick("周末", "weekends")) \(worst.2) · \(lang.pick("节假日", "holidays")) \(worst.3)</p>
             <table><tr><th>\(lang.pick("人员", "Person"))</th><th>\(lang.pick("班次", "Shifts"))</th><th>\(lang.pick("夜班", "Nights"))</th><th>\(lang.pick("周末", "Weekends"))</th><th>\(lang.pick("节假日", "Holidays"))</th><th>\(lang.pick("工时", "Hours"))</th></tr>\(loadRows)</table>
             \(unfilledNote.isEmpty ? "" : HTML("<h3>\(lang.pick("无法排满的班位", "Seats that could not be filled"))</h3><ul>\(unfilledNote)</ul>"))</div>
             """
