@@ -3,7 +3,10 @@
 # serve` nodes on 127.0.0.1 with the dashboard on distinct ports; the browser signs in
 # at A with an account made by `meshdesk user add` (changing its first password), opens a
 # ticket through the form at /tickets/new, then signs in at B and waits until the
-# ticket's title is on B's dashboard. Saves screenshots (paths printed), prints
+# ticket's title is on B's dashboard; then the duty day (scripts/e2e/duty_flow.py): an
+# engineer signs in for the shift, writes the log and hands over at A, the colleague signs
+# at B, a swap is asked at A, accepted at B, approved by the chief at A and found by the
+# attendance clerk at B. Saves screenshots (paths printed), prints
 # `e2e: N passed, M failed`, exits non-zero on failure. Every wait is bounded.
 #
 #   scripts/e2e-browser.sh [--ticket-via-cli]
@@ -99,6 +102,14 @@ echo "== browser"
 timeout 300 "${E2E_PYTHON:-/usr/bin/python3}" scripts/e2e/browser_flow.py "${ARGS[@]}"
 RC=$?
 [ $RC -eq 124 ] && echo "  FAILED: the browser run took over 300 s" && echo "e2e: 0 passed, 1 failed"
+# The duty day across the two nodes: 签到, 值班记录, 交接班 signed at the other node,
+# a swap the colleague accepts and the chief approves, the clerk's sheet (duty_flow.py).
+echo "== browser: the duty day"
+timeout 400 "${E2E_PYTHON:-/usr/bin/python3}" scripts/e2e/duty_flow.py --a "http://127.0.0.1:$HTTP_A" --b "http://127.0.0.1:$HTTP_B" \
+    --bin "$BIN" --data-a "$T/A" --admin "$ADMIN_PERSON" --sync-timeout 60 --out "$OUT"
+DUTY_RC=$?
+[ $DUTY_RC -eq 124 ] && echo "  FAILED: the duty run took over 400 s" && echo "e2e duty: 0 passed, 1 failed"
+[ $DUTY_RC -ne 0 ] && RC=1
 for n in A B; do grep -q "Fatal error\|Precondition failed" "$T/$n.log" && { echo "  FAILED: node $n crashed"; RC=1; }; done
 echo "e2e-browser took $((SECONDS - STARTED)) s"
 exit $RC
