@@ -5,6 +5,7 @@ import Glibc
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Synchronization
 import Testing
@@ -177,6 +178,40 @@ import Testing
         for listener in held { feed.close(listener.id) }
     }
 
+    /// A client that stops reading: its socket buffers fill and a write never completes.
+    /// The stream's watchdog closes the connection after `writeStallMax`, which fails the
+    /// write, ends the stream and frees the slot.
+    @Test(.timeLimit(.minutes(1))) func aStreamWhoseClientNeverReadsIsClosedAfterTheStallLimit() async throws {
+        let fixture = try ServerFixture()
+        var limits = ChangeFeed.Limits()
+        limits.pollInterval = .milliseconds(5)
+        limits.writeStallMax = .milliseconds(300)
+        limits.writeStallCheckInterval = .milliseconds(20)
+        let feed = ChangeFeed(store: fixture.department.store, limits: limits)
+        let listener = try feed.listen(session: "a")
+        let connection = StalledConnection()
+        let started = ContinuousClock.now
+        await #expect(throws: StalledConnection.Closed.self) {
+            try await APIRoutes.streamEvents(listener, feed: feed, lastSeen: nil, write: { _ in try await connection.write() },
+                                             close: { connection.close() }, logger: Logger(label: "test"))
+        }
+        let waited = ContinuousClock.now - started
+        #expect(connection.closes == 1 && waited >= .milliseconds(300) && waited < .seconds(5), "closed after \(waited)")
+        #expect(feed.counts.open == 0, "the slot is free again")
+
+        // A client that reads is never cut off, however long it listens.
+        let reading = try feed.listen(session: "b")
+        let written = Mutex(0)
+        let stream = Task {
+            try await APIRoutes.streamEvents(reading, feed: feed, lastSeen: nil, write: { _ in written.withLock { $0 += 1 } },
+                                             close: { Issue.record("a reading client was closed") }, logger: Logger(label: "test"))
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(written.withLock { $0 } >= 1)
+        feed.close(reading.id)
+        try await stream.value
+    }
+
     @Test func everyCommitWakesAListenerWithTheNewState() async throws {
         let fixture = try ServerFixture()
         var limits = ChangeFeed.Limits()
@@ -223,5 +258,34 @@ import Testing
             let name = try #require(try fixture.department.person(someone)).name
             #expect(published.2.contains(name))
         }
+    }
+}
+
+/// A connection whose writes never complete until it is closed (the client stopped
+/// reading; the kernel's buffers are full), as NIO fails a pending write on close.
+final class StalledConnection: Sendable {
+    struct Closed: Error {}
+    private let state = Mutex<(waiting: [CheckedContinuation<Void, any Error>], closed: Bool, closes: Int)>(([], false, 0))
+
+    var closes: Int { state.withLock { $0.closes } }
+
+    func write() async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            let closed = state.withLock { s -> Bool in
+                if !s.closed { s.waiting.append(continuation) }
+                return s.closed
+            }
+            if closed { continuation.resume(throwing: Closed()) }
+        }
+    }
+
+    func close() {
+        let waiting = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            s.closed = true
+            s.closes += 1
+            defer { s.waiting = [] }
+            return s.waiting
+        }
+        for continuation in waiting { continuation.resume(throwing: Closed()) }
     }
 }

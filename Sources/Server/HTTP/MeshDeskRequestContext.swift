@@ -13,11 +13,15 @@ public struct MeshDeskRequestContext: RequestContext {
     /// The peer's IP address (no port), the "source" the sign-in throttle counts by;
     /// "-" when the channel has none (the in-process test client).
     public let source: String
+    /// The connection, for a long response (an event stream) to close when its client
+    /// stops reading.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         signedIn = nil
         self.source = source.channel.remoteAddress?.ipAddress ?? "-"
+        channel = source.channel
     }
 
     public var maxUploadSize: Int { Self.bodyBytesMax }

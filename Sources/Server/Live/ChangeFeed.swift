@@ -25,6 +25,11 @@ final class ChangeFeed: Sendable {
         var heartbeatInterval: Duration = .seconds(15)
         /// After this a stream ends and the browser opens a new one.
         var streamLifetime: Duration = .seconds(600)
+        /// A write to a stream that has not completed after this (a client that stopped
+        /// reading, its socket buffers full) closes the connection.
+        var writeStallMax: Duration = .seconds(30)
+        /// How often a stream's watchdog looks for a stalled write.
+        var writeStallCheckInterval: Duration = .seconds(1)
     }
 
     /// Why a stream was not opened.

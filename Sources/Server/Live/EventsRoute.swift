@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
+import Synchronization
 
 /// `GET /api/events`: the change feed as `text/event-stream`. Each event's id is the
 /// state's version (the `version` of `/api/changes`); a browser that reconnects sends
@@ -22,23 +24,13 @@ extension APIRoutes {
             }
             let lastSeen = request.headers[HTTPField.Name("Last-Event-ID")!]
             let feed = reads.feed
+            let channel = context.channel
             return Response(status: .ok, headers: [
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("X-Accel-Buffering")!: "no",
             ], body: ResponseBody { writer in
-                defer { feed.close(listener.id) }
-                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
-                var told = lastSeen
-                // Whatever woke it, a stream first tells the newest state it has not told.
-                for await wake in listener.wakes {
-                    if let stamp = feed.latest, stamp.digest != told {
-                        told = stamp.digest
-                        try await writer.write(ByteBuffer(string: Self.event(stamp)))
-                    } else if case .heartbeat = wake {
-                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                    }
-                    if case .expired = wake { break }
-                }
+                try await Self.streamEvents(listener, feed: feed, lastSeen: lastSeen, write: { try await writer.write($0) },
+                                            close: { channel.close(promise: nil) }, logger: context.logger)
                 try await writer.finish(nil)
             })
         }
@@ -46,7 +38,51 @@ extension APIRoutes {
 }
 
 extension APIRoutes {
+    /// Writes `listener`'s events until it expires or a write fails. A write still pending
+    /// after `writeStallMax` (a client that stopped reading) is ended by `close`, which
+    /// closes the connection and so fails the write: a client that never reads holds its
+    /// slot and its connection for at most that long, not for ever.
+    static func streamEvents(_ listener: ChangeFeed.Listener, feed: ChangeFeed, lastSeen: String?,
+                             write: (ByteBuffer) async throws -> Void, close: @escaping @Sendable () -> Void,
+                             logger: Logger) async throws {
+        defer { feed.close(listener.id) }
+        let pending = PendingWrite()
+        let limits = feed.limits
+        let watchdog = Task {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: limits.writeStallCheckInterval) } catch { return }
+                guard let since = pending.since.withLock({ $0 }), ContinuousClock.now - since >= limits.writeStallMax else { continue }
+                logger.notice("event stream closed: a write stalled", metadata: ["stall_max_s": "\(limits.writeStallMax.components.seconds)"])
+                close()
+                return
+            }
+        }
+        defer { watchdog.cancel() }
+        func send(_ text: String) async throws {
+            pending.since.withLock { $0 = .now }
+            defer { pending.since.withLock { $0 = nil } }
+            try await write(ByteBuffer(string: text))
+        }
+        try await send("retry: 3000\n\n")
+        var told = lastSeen
+        // Whatever woke it, a stream first tells the newest state it has not told.
+        for await wake in listener.wakes {
+            if let stamp = feed.latest, stamp.digest != told {
+                told = stamp.digest
+                try await send(Self.event(stamp))
+            } else if case .heartbeat = wake {
+                try await send(": heartbeat\n\n")
+            }
+            if case .expired = wake { break }
+        }
+    }
+
     static func event(_ stamp: StateStamp) -> String {
         "id: \(stamp.digest)\nevent: state\ndata: {\"version\":\"\(stamp.digest)\",\"batches\":\(stamp.batches)}\n\n"
     }
+}
+
+/// When the write a stream is waiting on began (nil: none pending), for its watchdog.
+final class PendingWrite: Sendable {
+    let since = Mutex<ContinuousClock.Instant?>(nil)
 }
