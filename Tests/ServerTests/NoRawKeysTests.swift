@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Domain
+@testable import Server
+
+/// What a user reads on a page never shows a raw key: every page, for each role, in both
+/// languages, over a replica with a published roster, a ticket, leave, a swap and a
+/// purchase request. On a Chinese page no enum's raw value and no English word (beyond
+/// the names the hospital itself uses: HIS, SLA, CSV…) may appear; on an English page no
+/// key spelt with `_`, `-` or in camelCase. Text is what the browser shows: text nodes,
+/// option labels, `title` and `placeholder`; not scripts, styles or other attributes.
+@Suite struct NoRawKeysTests {
+    static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
+                        "/status", "/chief/roster", "/password", "/attendance"]
+    static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
+
+    /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
+    /// (codes in capitals — campus codes, ticket numbers, P1 — are allowed as well).
+    static let allowedOnChinesePage: Set<String> = [
+        "MeshDesk", "HIS", "PACS", "LIS", "EMR", "SLA", "CSV", "xlsx", "iCal", "iCalendar", "QR", "API", "URL", "IP", "PDF", "SVG",
+        "USB", "Wi", "Fi", "UPS", "PC", "ID", "OK", "HTTP", "HTTPS", "JSON", "SQLite", "WAL", "CPU", "LAN", "WAN", "VPN", "AP",
+        "YYYY", "MM", "DD", "HH", "ics", "min", "lang", "English",
+    ]
+
+    static func rawKeys() -> Set<String> {
+        var keys: Set<String> = []
+        keys.formUnion(Role.allCases.map(\.rawValue))
+        keys.formUnion(SLAStatus.State.allCases.map(\.rawValue))
+        keys.formUnion(TicketState.allCases.map(\.rawValue))
+        keys.formUnion(PendingReason.allCases.map(\.rawValue))
+        keys.formUnion(ApprovalState.allCases.map(\.rawValue))
+        keys.formUnion(ApprovalAction.allCases.map(\.rawValue))
+        keys.formUnion(ApprovalKind.allCases.map(\.rawValue))
+        keys.formUnion(EscalationLevel.allCases.map(\.rawValue))
+        keys.formUnion(IntakeChannel.allCases.map(\.rawValue))
+        keys.formUnion(TicketEvent.Kind.allCases.map(\.rawValue))
+        keys.formUnion(RequestState.allCases.map(\.rawValue))
+        keys.formUnion(RequestAction.allCases.map(\.rawValue))
+        keys.formUnion(AssetState.allCases.map(\.rawValue))
+        keys.formUnion(AssetType.allCases.map(\.rawValue))
+        keys.formUnion(DayType.allCases.map(\.rawValue))
+        keys.formUnion(["weekday-day", "night-1", "night-2", "holiday-day", "holiday-night", "network-security", "system-maintenance",
+                        "emergency-support", "data-operations", "application-development", "sign_in", "sign_out"])
+        return keys
+    }
+
+    /// The text a user sees on a page.
+    static func visibleText(_ html: String) -> String {
+        var text = html
+        for pattern in ["<script[^>]*>[\\s\\S]*?</script>", "<style[^>]*>[\\s\\S]*?</style>", "<!--[\\s\\S]*?-->"] {
+            text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+        }
+        var shown: [String] = []
+        // title and placeholder attributes are read by the user too.
+        let attribute = try! NSRegularExpression(pattern: "(?:title|placeholder)=\"([^\"]*)\"")
+        for match in attribute.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            if let range = Range(match.range(at: 1), in: text) { shown.append(String(text[range])) }
+        }
+        text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+        shown.append(text)
+        return shown.joined(separator: " ")
+            .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+    }
+
+    /// ASCII words of the text (letters, digits, `_` and `-` inside).
+    static func words(_ text: String) -> [String] {
+        let word = try! NSRegularExpression(pattern: "[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*")
+        return word.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+    }
+
+    static func fixture() throws -> ServerFixture {
+        let fixture = try DutyFormsTests.published()
+        let d = fixture.department
+        let now = ServerFixture.start
+        _ = try d.openTicket(TicketIntake(campus: "EAST", reporter: "门诊护士站", department: "门诊", category: .printer, description: "打印机卡纸"),
+                             by: Acting("R001", at: now))
+        _ = try d.requestLeave(firstDay: LocalDate(iso: "2026-03-20")!, lastDay: LocalDate(iso: "2026-03-20")!, reason: "家中有事",
+                               by: Acting("E105", at: now))
+        return fixture
+    }
+
+    @Test(arguments: users)
+    func noPageShowsARawKey(_ username: String) async throws {
+        let fixture = try Self.fixture()
+        let keys = Self.rawKeys()
+        // The fixture's people are named 员工 + their username; names are the hospital's data.
+        let names = Set(ServerFixture.people.map(\.0))
+        let tickets = try fixture.department.tickets(campus: "EAST", openOnly: false).map { "/tickets/\($0.number)" }
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            for path in Self.pages + tickets {
+                for lang in ["zh", "en"] {
+                    let page = try await client.page("\(path)\(path.contains("?") ? "&" : "?")lang=\(lang)", as: session)
+                    guard page.0 == .ok else { continue }
+                    let words = Self.words(Self.visibleText(page.2)).filter { !names.contains($0) }
+                    if lang == "zh" {
+                        let english = words.filter { $0.count >= 2 && !Self.allowedOnChinesePage.contains($0) && $0.range(of: "^[A-Z0-9_-]+$", options: .regularExpression) == nil }
+                        #expect(english.isEmpty, "English on the Chinese page \(path) for \(username): \(Set(english).sorted())")
+                    } else {
+                        let raw = words.filter { keys.contains($0) && ($0.contains("_") || $0.contains("-")) }
+                        let camel = words.filter { $0.first?.isLowercase == true && $0.contains(where: \.isUppercase) && $0 != "iCal" && $0 != "iCalendar" }
+                        #expect(raw.isEmpty && camel.isEmpty, "raw keys on the English page \(path) for \(username): \(Set(raw + camel).sorted())")
+                    }
+                }
+            }
+        }
+    }
+}
