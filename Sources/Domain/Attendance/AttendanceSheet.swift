@@ -282,11 +282,18 @@ public enum AttendanceSheet {
             outcomes.append(outcome)
             if outcome.attended, period.end <= now, let left = leftEarly(period, events: mine.events) { early += left }
         }
-        // The date's own events, and those of its periods (a night's sign-out next morning).
-        let opens = periods.first?.start.adding(minutes: -signInEarlyMinutesMax)
-        let closes = periods.last?.end.adding(minutes: signOutLateMinutesMax)
+        // The date's own events and those of its periods (a night's sign-out next
+        // morning), but not those of yesterday's periods (that night's sign-out is
+        // yesterday's, not a sign-out of a rest day).
+        func window(_ periods: [Period]) -> ClosedRange<LocalDateTime>? {
+            guard let first = periods.first, let last = periods.last else { return nil }
+            return first.start.adding(minutes: -signInEarlyMinutesMax)...last.end.adding(minutes: signOutLateMinutesMax)
+        }
+        let mineToday = window(periods)
+        let yesterday = window(self.periods(input, mine, person: person, date: date.adding(days: -1)))
         let today = mine.events.filter { event in
-            event.time.date == date || (opens.map { $0 <= event.time } == true && closes.map { event.time <= $0 } == true)
+            if let mineToday, mineToday.contains(event.time) { return true }
+            return event.time.date == date && yesterday?.contains(event.time) != true
         }
         return DayRow(person: person, date: date, periods: periods, outcomes: outcomes, earlyLeaveMinutes: early,
                       firstSignIn: today.first { $0.kind == .signIn }?.time, lastSignOut: today.last { $0.kind == .signOut }?.time,

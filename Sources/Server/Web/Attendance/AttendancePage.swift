@@ -106,7 +106,7 @@ extension Dashboard {
         let lang = names.lang
         guard !rows.isEmpty else { return "<p class=\"muted\">\(lang.pick("本院区没有需考勤的人员。", "Nobody at this campus keeps attendance."))</p>" }
         let lines: [HTML] = rows.map { row in
-            let expected = row.periods.isEmpty ? lang.pick("—", "—") : row.periods.map(names.period).joined(separator: "；")
+            let expected = row.periods.isEmpty ? "—" : row.periods.map { names.period($0, on: row.date) }.joined(separator: names.separator)
             return """
                 <tr><td>\(row.person.name)</td><td>\(expected)</td><td>\(row.firstSignIn.map(names.clock) ?? "—")</td>\
                 <td>\(row.lastSignOut.map(names.clock) ?? "—")</td><td>\(names.outcome(row))</td></tr>
@@ -125,12 +125,13 @@ extension Dashboard {
         let cap = Department.overtimeMinutesPerDayMax / 60
         let lines: [HTML] = rows.map { row in
             let leave = LeaveKind.allCases.compactMap { kind in row.leaveDays[kind].map { "\(lang.name(of: kind)) \($0) \(lang.pick("天", "d"))" } }
+                .joined(separator: lang.pick("、", ", "))
             let over: HTML = row.overtimeDaysOverCap > 0
                 ? " <span class=\"bad\">\(lang.pick("超 \(cap) 小时 \(row.overtimeDaysOverCap) 天", "over \(cap) h on \(row.overtimeDaysOverCap) d"))</span>"
                 : ""
             return """
                 <tr><td>\(row.person.name)</td><td>\(row.daysWorked)</td><td>\(row.shifts)</td><td>\(row.nightShifts)</td>\
-                <td>\(row.weekendShifts)</td><td>\(row.holidayShifts)</td><td>\(leave.isEmpty ? "—" : leave.joined(separator: "、"))</td>\
+                <td>\(row.weekendShifts)</td><td>\(row.holidayShifts)</td><td>\(leave.isEmpty ? "—" : leave)</td>\
                 <td>\(names.minutes(row.overtimeMinutes))\(over)</td><td>\(names.times(row.lateCount, row.lateMinutes))</td>\
                 <td>\(names.times(row.earlyLeaveCount, row.earlyLeaveMinutes))</td>\
                 <td\(row.absentCount > 0 ? HTML(" class=\"bad\"") : "")>\(row.absentCount)</td></tr>
@@ -259,16 +260,19 @@ struct AttendanceNames {
     func weekday(_ date: LocalDate, calendar: HolidayCalendar) -> String {
         let day = lang == .zh ? date.weekday.chineseName : "\(date.weekday)".capitalized
         let type = calendar.dayType(of: date)
-        return type == .workday ? day : "\(day)（\(lang.pick(type.chineseName, type.rawValue))）"
+        return type == .workday ? day : lang.pick("\(day)（\(type.chineseName)）", "\(day) (\(type.rawValue))")
     }
 
-    /// `08:00–17:00 办公时间` / `18:00–次日01:00 前夜班（网络安全）`.
-    func period(_ period: AttendanceSheet.Period) -> String {
-        let next = period.end.date > period.start.date ? lang.pick("次日", "+1 ") : ""
+    /// `08:00–17:00 办公时间` / `18:00–次日01:00 前夜班（网络安全）` on the sheet of `date`.
+    func period(_ period: AttendanceSheet.Period, on date: LocalDate) -> String {
+        func time(_ t: LocalDateTime) -> String { t.date > date ? lang.pick("次日\(t.clock)", "+1 \(t.clock)") : t.clock }
         let what = (period.officeHours ? [lang.pick("办公时间", "office hours")] : [])
-            + period.seats.map { "\(seats.shiftName($0.shiftKind))（\(seats.postName($0.post))）" }
-        return "\(period.start.clock)–\(next)\(period.end.clock) \(what.joined(separator: "、"))"
+            + period.seats.map { lang.pick("\(seats.shiftName($0.shiftKind))（\(seats.postName($0.post))）", "\(seats.shiftName($0.shiftKind)) (\(seats.postName($0.post)))") }
+        return "\(time(period.start))–\(time(period.end)) \(what.joined(separator: lang.pick("、", ", ")))"
     }
+
+    /// Between the parts of a cell: `；` in Chinese, `; ` in English.
+    var separator: String { lang.pick("；", "; ") }
 
     /// 准时 / 迟到 20 分钟 / 缺勤 / 未签到 / 早退 30 分钟 / 请假（年假） / 休息.
     func outcome(_ row: AttendanceSheet.DayRow) -> HTML {
@@ -286,7 +290,7 @@ struct AttendanceNames {
         if row.earlyLeaveMinutes > 0 {
             parts.append("<span class=\"warn\">\(lang.pick("早退 \(row.earlyLeaveMinutes) 分钟", "left \(row.earlyLeaveMinutes) min early"))</span>")
         }
-        return HTML(stringLiteral: parts.map(\.markup).joined(separator: "；"))
+        return HTML(stringLiteral: parts.map(\.markup).joined(separator: separator))
     }
 
     func minutes(_ m: Int) -> String { m == 0 ? "—" : lang.pick("\(m) 分钟", "\(m) min") }
@@ -308,10 +312,10 @@ struct AttendanceNames {
                     "\(seats.seatName(s.requesterSeat)) ⇄ \(seats.seatName(given))\(reason(s.reason))")
         case .leave(let l):
             return (lang.pick("请假（\(lang.name(of: l.kind))）", "Leave (\(lang.name(of: l.kind)))"), person(l.person),
-                    "\(l.firstDay.iso) – \(l.lastDay.iso)（\(l.days) \(lang.pick("天", "d"))）\(reason(l.reason))")
+                    "\(l.firstDay.iso) – \(l.lastDay.iso) \(lang.pick("（\(l.days) 天）", "(\(l.days) d)"))\(reason(l.reason))")
         case .overtime(let o):
             return (lang.pick("加班", "Overtime"), person(o.person),
-                    "\(o.start.date.iso) \(o.start.clock)–\(o.end.clock)（\(o.minutes) \(lang.pick("分钟", "min"))）\(reason(o.reason))")
+                    "\(o.start.date.iso) \(o.start.clock)–\(o.end.clock) \(lang.pick("（\(o.minutes) 分钟）", "(\(o.minutes) min)"))\(reason(o.reason))")
         }
     }
 
