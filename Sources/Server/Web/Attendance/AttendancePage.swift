@@ -297,7 +297,7 @@ struct AttendanceNames {
 
     /// `2 次 / 35 分钟`.
     func times(_ count: Int, _ minutes: Int) -> String {
-        count == 0 ? "—" : lang.pick("\(count) 次 / \(minutes) 分钟", "\(count) × / \(minutes) min")
+        count == 0 ? "—" : lang.pick("\(count) 次 / \(minutes) 分钟", "\(count) (\(minutes) min)")
     }
 
     /// The 待归档 row's kind, person(s) and content.
