@@ -106,6 +106,31 @@ import Storage
         #expect(decided.count == 2 && decided.allSatisfy { $0.decidedBy == DepartmentFixture.chief })
     }
 
+    @Test func annualLeavePastTheEntitlementIsRefusedAndApprovedLeaveDrawsItDown() throws {
+        let f = try DepartmentFixture()
+        let d = f.main
+        let me = f.acting(e[0])
+        func day(_ iso: String) -> LocalDate { Fixture.date(iso) }
+        guard case .notPermitted? = try refusedWithoutWriting(d, { try d.setAnnualLeave(person: e[0], days: 5, by: f.acting(DepartmentFixture.chief)) }) else {
+            Issue.record("a chief set annual leave days"); return
+        }
+        try d.setAnnualLeave(person: e[0], days: 5, by: f.acting(DepartmentFixture.admin))
+        let first = try d.requestLeave(firstDay: day("2026-03-02"), lastDay: day("2026-03-04"), kind: .annual, reason: "探亲", by: me)
+        #expect(try refusedWithoutWriting(d) {
+            _ = try d.requestLeave(firstDay: day("2026-04-06"), lastDay: day("2026-04-08"), kind: .annual, reason: "旅游", by: me)
+        } == .annualLeaveExceeded(person: e[0], year: 2026, requestedDays: 3, remainingDays: 2, entitledDays: 5))
+        // Other kinds draw nothing; a person without an entitlement is not limited.
+        _ = try d.requestLeave(firstDay: day("2026-04-06"), lastDay: day("2026-04-08"), kind: .sick, reason: "发烧", by: me)
+        _ = try d.requestLeave(firstDay: day("2026-03-02"), lastDay: day("2026-03-31"), kind: .annual, reason: "长假", by: f.acting(e[1]))
+        try d.decideLeave(first, approve: true, by: f.acting(DepartmentFixture.chief))
+        let balance = try #require(try d.annualLeaveBalance(person: e[0], year: 2026))
+        #expect(balance.approvedDays == 3 && balance.requestedDays == 0 && balance.remainingDays == 2)
+        #expect(try d.annualLeaveBalance(person: e[1], year: 2026) == nil)
+        let input = try d.attendanceSheetInput(campus: "E", from: Fixture.march2026.firstDay, to: Fixture.march2026.lastDay)
+        let row = AttendanceSheet.month(input, month: Fixture.march2026, now: at("2026-03-01", "09:00")).first { $0.person.id == e[0] }
+        #expect(row?.annualLeave?.remainingDays == 2 && row?.leaveDays == [.annual: 3])
+    }
+
     @Test func aLeaveRowWithoutAKindOrWithAnUnknownOneReadsAsPersonalLeave() throws {
         let f = try DepartmentFixture()
         // As a version-2 node writes it (no kind), and as a newer node might (a kind unknown here).

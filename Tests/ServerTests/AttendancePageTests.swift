@@ -157,6 +157,12 @@ import FoundationXML
                                                                           ("kind", "holiday"), ("reason", "x")])
             #expect(refused.0 == .unprocessableContent && refused.2.contains("假别无效") && refused.2.contains("role=\"alert\""))
             #expect(try fixture.versionVector() == before)
+            // 年假 beyond the year's days: refused with the figures, the balance shown on the form.
+            try fixture.department.setAnnualLeave(person: "E101", days: 2, by: Acting("A001", at: ServerFixture.start))
+            let beyond = try await client.form("/duty/leave", as: eng1, [("csrf", eng1.csrf), ("firstDay", "2026-03-25"), ("lastDay", "2026-03-27"),
+                                                                         ("kind", "annual"), ("reason", "探亲")])
+            #expect(beyond.0 == .unprocessableContent && beyond.2.contains("年假余额不足：2026 年共 2 天，剩余 2 天"))
+            #expect(beyond.2.contains("年假：2026 年共 2 天，已批准 0 天，待批 0 天，剩余 2 天。"))
             // The API takes it too, and lists it.
             let (status, body) = try await client.call(.post, "/api/leave", as: eng1,
                                                        json: #"{"firstDay":"2026-03-24","lastDay":"2026-03-24","kind":"time_off_in_lieu","reason":"调休"}"#)

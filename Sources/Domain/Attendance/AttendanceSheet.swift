@@ -109,6 +109,8 @@ public enum AttendanceSheet {
         public var earlyLeaveMinutes = 0
         /// Days with a period missed entirely.
         public var absentCount = 0
+        /// 年假余额 of the month's year (nil: no entitlement set).
+        public var annualLeave: AnnualLeaveBalance?
 
         init(person: StaffMember) { self.person = person }
 
@@ -211,6 +213,7 @@ public enum AttendanceSheet {
             }
             let overtime = input.overtime.filter { $0.person == person.id && $0.state == .approved && LocalMonth(containing: $0.start.date) == month }
             total.overtimeMinutes = overtime.reduce(0) { $0 + $1.minutes }
+            total.annualLeave = AnnualLeaveBalance.of(person, year: month.year, leave: input.leave)
             total.overtimeDaysOverCap = Dictionary(grouping: overtime, by: \.start.date).values
                 .count { $0.reduce(0) { $0 + $1.minutes } > Department.overtimeMinutesPerDayMax }
             return total

@@ -22,6 +22,9 @@ extension Department {
                 throw DomainError.overlapping(person: actor.id, what: "leave \(firstDay)…\(lastDay)",
                                               existing: "leave \(clash.firstDay)…\(clash.lastDay) (\(clash.state.rawValue))")
             }
+            if kind == .annual {
+                try Self.requireAnnualLeave(tx.db, actor, year: firstDay.year, days: days, countingRequested: true)
+            }
             let row = tx.newRowID()
             try tx.assign(DomainSchema.leaveRequest.name, row, [
                 "person": .text(actor.id.rawValue), "campus": .text(actor.campus.rawValue), "first_day": .text(firstDay.iso),
@@ -45,6 +48,9 @@ extension Department {
             let action: RequestAction = approve ? .approve : .reject
             guard RequestFlow.direct.next(request.state, action) != nil else {
                 throw DomainError.wrongState(what: "leave \(id)", state: request.state.rawValue, action: action.rawValue)
+            }
+            if approve, request.kind == .annual, let person = try Directory.person(tx.db, request.person) {
+                try Self.requireAnnualLeave(tx.db, person, year: request.firstDay.year, days: request.days, countingRequested: false)
             }
             try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(action, by: actor.id, at: acting.now), tx: tx)
             return ((), id)

@@ -64,6 +64,8 @@ public enum DemoDepartment {
                     preferences: RosterPreferences(avoidNights: e % 11 == 5)), by: acting)
                 try department.grantRole(RoleGrant(.engineer, .campus(code)), to: id, by: acting)
                 try department.grantRole(RoleGrant(.dutyEngineer, .campus(code)), to: id, by: acting)
+                // 年假: 5, 10 or 15 days a year, as seniority gives them.
+                try department.setAnnualLeave(person: id, days: [5, 10, 15][e % 3], by: acting)
                 engineerIDs.append(id)
             }
             people += engineers + 2

@@ -40,6 +40,9 @@ public enum DomainSchema {
         FieldSchema(id: 8, name: "roles", kind: .addWinsSet, type: .text),
         FieldSchema(id: 9, name: "avoid_nights", kind: .register, type: .integer),
         FieldSchema(id: 10, name: "days_off", kind: .addWinsSet, type: .text),
+        // 年假天数 — annual leave entitled per calendar year, set by the administrator
+        // (schema version 3); NULL: not set, no balance is kept.
+        FieldSchema(id: 11, name: "annual_leave_days", kind: .register, type: .integer),
     ])
 
     /// 岗位 — a post of a campus, keyed by campus and post id.

@@ -134,14 +134,16 @@ extension Dashboard {
                 <td>\(row.weekendShifts)</td><td>\(row.holidayShifts)</td><td>\(leave.isEmpty ? "—" : leave)</td>\
                 <td>\(names.minutes(row.overtimeMinutes))\(over)</td><td>\(names.times(row.lateCount, row.lateMinutes))</td>\
                 <td>\(names.times(row.earlyLeaveCount, row.earlyLeaveMinutes))</td>\
-                <td\(row.absentCount > 0 ? HTML(" class=\"bad\"") : "")>\(row.absentCount)</td></tr>
+                <td\(row.absentCount > 0 ? HTML(" class=\"bad\"") : "")>\(row.absentCount)</td>\
+                <td>\(row.annualLeave.map { lang.pick("\($0.remainingDays) / \($0.entitledDays) 天", "\($0.remainingDays) / \($0.entitledDays) d") } ?? "—")</td></tr>
                 """
         }
         return """
             <table id="month-sheet"><tr><th>\(lang.pick("姓名", "Name"))</th><th>\(lang.pick("出勤天数", "Days worked"))</th>\
             <th>\(lang.pick("班次", "Shifts"))</th><th>\(lang.pick("夜班", "Nights"))</th><th>\(lang.pick("周末班", "Weekend shifts"))</th>\
             <th>\(lang.pick("节假日班", "Holiday shifts"))</th><th>\(lang.pick("请假", "Leave"))</th><th>\(lang.pick("加班", "Overtime"))</th>\
-            <th>\(lang.pick("迟到", "Late"))</th><th>\(lang.pick("早退", "Early leave"))</th><th>\(lang.pick("缺勤（天）", "Absent (days)"))</th></tr>\(lines)</table>
+            <th>\(lang.pick("迟到", "Late"))</th><th>\(lang.pick("早退", "Early leave"))</th><th>\(lang.pick("缺勤（天）", "Absent (days)"))</th>\
+            <th>\(lang.pick("年假剩余 / 全年", "Annual leave left / year"))</th></tr>\(lines)</table>
             <p class="muted">\(lang.pick("出勤、迟到、早退、缺勤统计到今天；班次、请假和加班按全月计。加班每日不超过 \(cap) 小时。",
                                         "Attendance, lateness, early leave and absence count up to today; shifts, leave and overtime the whole month. Overtime is at most \(cap) h a day."))</p>
             """
@@ -220,13 +222,16 @@ extension Dashboard {
             + LeaveKind.allCases.map { lang.pick("\($0.chineseName)（天）", "\(lang.name(of: $0)) (days)") }
             + [lang.pick("加班（分钟）", "Overtime (min)"), lang.pick("加班超限天数", "Days over the overtime cap"),
                lang.pick("迟到次数", "Times late"), lang.pick("迟到分钟", "Minutes late"), lang.pick("早退次数", "Early leaves"),
-               lang.pick("早退分钟", "Minutes left early"), lang.pick("缺勤天数", "Days absent")]
+               lang.pick("早退分钟", "Minutes left early"), lang.pick("缺勤天数", "Days absent"),
+               lang.pick("年假剩余（天）", "Annual leave left (days)"), lang.pick("年假全年（天）", "Annual leave a year (days)")]
         let body: [[SpreadsheetWriter.Cell]] = rows.map { row in
             [.text(row.person.id.rawValue), .text(row.person.name)]
                 + [row.daysWorked, row.shifts, row.nightShifts, row.weekendShifts, row.holidayShifts].map { .number($0) }
                 + LeaveKind.allCases.map { .number(row.leaveDays[$0] ?? 0) }
                 + [row.overtimeMinutes, row.overtimeDaysOverCap, row.lateCount, row.lateMinutes, row.earlyLeaveCount,
                    row.earlyLeaveMinutes, row.absentCount].map { .number($0) }
+                // Empty cells, not 0, when no entitlement is set.
+                + [row.annualLeave.map { .number($0.remainingDays) } ?? .text(""), row.annualLeave.map { .number($0.entitledDays) } ?? .text("")]
         }
         return [header.map { .text($0) }] + body
     }

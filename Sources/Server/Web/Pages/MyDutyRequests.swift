@@ -70,6 +70,15 @@ extension Dashboard {
         }
     }
 
+    /// `年假：2026 年共 10 天，已休 3 天，待批 2 天，剩余 7 天`, or nothing without an entitlement.
+    func annualLeaveLine(_ balance: AnnualLeaveBalance?, _ lang: Language) -> HTML {
+        guard let b = balance else { return "" }
+        return """
+            <p class="muted" id="annual-leave">\(lang.pick("年假：\(b.year) 年共 \(b.entitledDays) 天，已批准 \(b.approvedDays) 天，待批 \(b.requestedDays) 天，剩余 \(b.remainingDays) 天。",
+                                                   "Annual leave: \(b.entitledDays) days in \(b.year), \(b.approvedDays) approved, \(b.requestedDays) pending, \(b.remainingDays) left."))</p>
+            """
+    }
+
     func overtimeForm(_ view: DutyView) -> HTML {
         let lang = view.lang
         let hours = Department.overtimeMinutesPerDayMax / 60
