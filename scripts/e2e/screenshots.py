@@ -46,6 +46,7 @@ def main():
         for path in sys.argv[5:]:
             for lang in ("zh", "en"):
                 joiner = "&" if "?" in path else "?"
+                driver.set_window_size(1280, 600)   # measure each page from the same small window
                 driver.get(base + path + joiner + "lang=" + lang)
                 height = driver.execute_script("return document.documentElement.scrollHeight")
                 # The window's size includes the browser's own frame: add what the
