@@ -49,6 +49,9 @@ import FoundationXML
                     #expect(!body.contains(raw), "\(username): no raw \(raw) on the page")
                 }
             }
+            // The clerk's home page leads to the sheet; an engineer's does not.
+            #expect(try await client.page("/", as: try await client.signIn("clerk")).2.contains("id=\"home-attendance\""))
+            #expect(try await !client.page("/", as: try await client.signIn("eng1")).2.contains("home-attendance"))
             let (_, _, english) = try await client.page("/attendance?lang=en", as: try await client.signIn("clerk"))
             #expect(english.contains("Sign-in sheet") && english.contains("late 20 min") && english.contains("on leave (annual leave)"))
         }
