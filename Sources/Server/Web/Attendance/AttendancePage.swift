@@ -62,15 +62,17 @@ extension Dashboard {
     func attendancePage(_ request: Request, _ user: SignedIn, _ lang: Language) throws -> PageContent {
         let query = try attendanceQuery(request, user)
         let now = configuration.clock.now()
-        let names = AttendanceNames(lang: lang, department: department, campus: query.campus)
-        let dayInput = try department.attendanceSheetInput(campus: query.campus, from: query.date, to: query.date)
+        let names = try AttendanceNames(lang: lang, department: department, campus: query.campus)
         let monthInput = try department.attendanceSheetInput(campus: query.campus, from: query.month.firstDay, to: query.month.lastDay)
+        // One read when the day lies in the month (the usual case: today and this month).
+        let dayInput = LocalMonth(containing: query.date) == query.month
+            ? monthInput : try department.attendanceSheetInput(campus: query.campus, from: query.date, to: query.date)
         let days = AttendanceSheet.day(dayInput, date: query.date, now: now)
         let months = AttendanceSheet.month(monthInput, month: query.month, now: now)
         let decided = AttendanceSheet.decided(monthInput, month: query.month)
-        let campusName = try department.campus(query.campus)?.name ?? query.campus.rawValue
-        return PageContent(title: "\(lang.pick("考勤", "Attendance")) · \(campusName)", body: """
-            \(picker(query, lang))
+        let campusNames = Dictionary(try department.campuses().map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        return PageContent(title: "\(lang.pick("考勤", "Attendance")) · \(campusNames[query.campus] ?? query.campus.rawValue)", body: """
+            \(picker(query, lang, names: campusNames))
             <h2 id="day">\(lang.pick("签到表", "Sign-in sheet")) \(query.date.iso) \(names.weekday(query.date, calendar: dayInput.calendar))</h2>
             \(daySheet(days, names))
             <h2 id="month">\(lang.pick("月考勤表", "Monthly sheet")) \(query.month.description)</h2>
@@ -83,9 +85,9 @@ extension Dashboard {
     }
 
     /// Campus links (for those who read more than one), and the date and month pickers (GET forms).
-    private func picker(_ query: AttendanceQuery, _ lang: Language) -> HTML {
+    private func picker(_ query: AttendanceQuery, _ lang: Language, names: [CampusCode: String]) -> HTML {
         let links: [HTML] = query.campuses.count < 2 ? [] : query.campuses.map { code in
-            let name = (try? department.campus(code))?.name ?? code.rawValue
+            let name = names[code] ?? code.rawValue
             return code == query.campus
                 ? "<strong>\(name)</strong> "
                 : "<a href=\"/attendance?campus=\(code.rawValue)&amp;date=\(query.date.iso)\">\(name)</a> "
@@ -244,12 +246,12 @@ struct AttendanceNames {
     let people: [PersonID: String]
     let seats: SeatNames
 
-    init(lang: Language, department: Department, campus: CampusCode) {
+    init(lang: Language, department: Department, campus: CampusCode) throws {
         self.lang = lang
         // Everyone, not only the campus: an approver may be a chief of every campus.
-        people = Dictionary(((try? department.people()) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let posts = (try? department.posts(campus: campus)) ?? []
-        seats = SeatNames(lang: lang, posts: posts, policy: (try? department.campus(campus))?.policy(posts: posts))
+        people = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let posts = try department.posts(campus: campus)
+        seats = SeatNames(lang: lang, posts: posts, policy: try department.campus(campus)?.policy(posts: posts))
     }
 
     func person(_ id: PersonID) -> String { people[id] ?? lang.pick("未知人员", "unknown person") }
