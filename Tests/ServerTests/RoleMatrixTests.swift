@@ -79,6 +79,23 @@ import Testing
         }
     }
 
+    /// 考勤 and its exports read EAST's attendance: its 考勤员 and 科长, and the 中心查看.
+    static let attendancePaths = ["/attendance?campus=EAST", "/attendance/month.csv?campus=EAST&month=2026-03",
+                                  "/attendance/month.xlsx?campus=EAST&month=2026-03"]
+
+    @Test(arguments: ServerFixture.people.map(\.0))
+    func theAttendancePagesAllowOrRefuseThisRole(_ username: String) async throws {
+        let fixture = try ServerFixture()
+        let allowed: Set<String> = ["chief", "clerk", "viewer"]
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            for path in Self.attendancePaths {
+                let (status, _, _) = try await client.page(path, as: session)
+                #expect(status == (allowed.contains(username) ? .ok : .forbidden), "\(username) \(path): \(status)")
+            }
+        }
+    }
+
     static let handlersOfEast: Set<String> = ["chief", "eng1", "eng2", "duty"]
 
     /// Tickets, assets and approvals. `{ticket}` was reported by ward (R001), `{change}`

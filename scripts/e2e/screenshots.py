@@ -46,9 +46,15 @@ def main():
         for path in sys.argv[5:]:
             for lang in ("zh", "en"):
                 joiner = "&" if "?" in path else "?"
+                driver.set_window_size(1280, 600)   # measure each page from the same small window
                 driver.get(base + path + joiner + "lang=" + lang)
-                height = driver.execute_script("return document.body.scrollHeight")
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                # The window's size includes the browser's own frame: add what the
+                # viewport lacks, or the bottom of a long page is cut off.
                 driver.set_window_size(1280, min(max(height + 40, 600), 6000))
+                chrome = driver.execute_script("return window.outerHeight - window.innerHeight")
+                if chrome > 0:
+                    driver.set_window_size(1280, min(max(height + 40 + chrome, 600), 6000))
                 name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
                 file = os.path.join(out, "%s-%s.png" % (name, lang))
                 driver.save_screenshot(file)

@@ -20,7 +20,8 @@ public struct AttendanceEvent: Hashable, Codable, Sendable {
 /// 考勤 — sign-in and sign-out, appended to the person's day (both campuses may record).
 extension Department {
     /// Records `kind` for `person` at the actor's `now`: the person themself, or an
-    /// attendance clerk of their campus. A sign-out needs an earlier sign-in that day.
+    /// attendance clerk of their campus. A sign-out needs an earlier sign-in that day, or
+    /// — for a night that crossed midnight — yesterday's sign-in not yet signed out.
     public func recordAttendance(_ kind: AttendanceEvent.Kind, person: PersonID? = nil, by acting: Acting) throws(DomainError) {
         try perform(acting, "attendance.\(kind.rawValue)") { tx, actor in
             let subject = person ?? actor.id
@@ -33,7 +34,14 @@ extension Department {
             let row = NaturalKey.rowID(DomainSchema.attendanceDay, subject.rawValue, date.iso)
             let events = try StoredRows.log(tx.db, DomainSchema.attendanceDay, row, "events").compactMap { LogCoding.decode(AttendanceEvent.self, $0) }
             if kind == .signOut {
-                guard let signIn = events.last(where: { $0.kind == .signIn }) else {
+                // A night crosses midnight: its sign-in sits in yesterday's row, and stays
+                // the one to close while nothing was recorded today.
+                let yesterday = NaturalKey.rowID(DomainSchema.attendanceDay, subject.rawValue, date.adding(days: -1).iso)
+                let open = events.isEmpty
+                    ? try StoredRows.log(tx.db, DomainSchema.attendanceDay, yesterday, "events").compactMap { LogCoding.decode(AttendanceEvent.self, $0) }
+                        .max { $0.at < $1.at }.flatMap { $0.kind == .signIn ? $0 : nil }
+                    : events.last(where: { $0.kind == .signIn })
+                guard let signIn = open else {
                     throw DomainError.wrongState(what: "attendance of \(subject) on \(date)", state: "not signed in", action: "sign out")
                 }
                 guard signIn.time < acting.now else {

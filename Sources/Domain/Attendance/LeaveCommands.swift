@@ -8,7 +8,8 @@ extension Department {
     /// Longest single request: one roster month.
     public static let leaveDaysMax = 31
 
-    public func requestLeave(firstDay: LocalDate, lastDay: LocalDate, reason: String, by acting: Acting) throws(DomainError) -> String {
+    public func requestLeave(firstDay: LocalDate, lastDay: LocalDate, kind: LeaveKind = .personal, reason: String,
+                             by acting: Acting) throws(DomainError) -> String {
         try perform(acting, "leave.request") { tx, actor in
             guard firstDay <= lastDay else { throw DomainError.reversedTimes(start: firstDay.iso, end: lastDay.iso) }
             guard firstDay.year == lastDay.year, firstDay.month == lastDay.month else {
@@ -21,10 +22,13 @@ extension Department {
                 throw DomainError.overlapping(person: actor.id, what: "leave \(firstDay)…\(lastDay)",
                                               existing: "leave \(clash.firstDay)…\(clash.lastDay) (\(clash.state.rawValue))")
             }
+            if kind == .annual {
+                try Self.requireAnnualLeave(tx.db, actor, year: firstDay.year, days: days, countingRequested: true)
+            }
             let row = tx.newRowID()
             try tx.assign(DomainSchema.leaveRequest.name, row, [
                 "person": .text(actor.id.rawValue), "campus": .text(actor.campus.rawValue), "first_day": .text(firstDay.iso),
-                "last_day": .text(lastDay.iso), "days": .integer(Int64(days)), "reason": .text(reason),
+                "last_day": .text(lastDay.iso), "days": .integer(Int64(days)), "kind": .text(kind.rawValue), "reason": .text(reason),
                 "requested_at": .integer(Int64(acting.now.minutesSinceEpoch)),
             ])
             try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(.request, by: actor.id, at: acting.now), tx: tx)
@@ -44,6 +48,9 @@ extension Department {
             let action: RequestAction = approve ? .approve : .reject
             guard RequestFlow.direct.next(request.state, action) != nil else {
                 throw DomainError.wrongState(what: "leave \(id)", state: request.state.rawValue, action: action.rawValue)
+            }
+            if approve, request.kind == .annual, let person = try Directory.person(tx.db, request.person) {
+                try Self.requireAnnualLeave(tx.db, person, year: request.firstDay.year, days: request.days, countingRequested: false)
             }
             try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(action, by: actor.id, at: acting.now), tx: tx)
             return ((), id)

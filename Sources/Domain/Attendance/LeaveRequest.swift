@@ -12,6 +12,8 @@ public struct LeaveRequest: Hashable, Codable, Sendable {
     public let lastDay: LocalDate
     /// 天数 — calendar days, first to last inclusive.
     public let days: Int
+    /// 假别; 事假 for a row without one (`LeaveKind.stored`).
+    public let kind: LeaveKind
     public let reason: String
     public let requestedAt: LocalDateTime
     public let state: RequestState
@@ -35,7 +37,7 @@ enum LeaveRequests {
             let folded = RequestFlow.direct.fold(log)
             return LeaveRequest(id: id.description, person: PersonID((row["person"] as String?) ?? ""),
                                 campus: CampusCode((row["campus"] as String?) ?? ""), firstDay: first, lastDay: last,
-                                days: (row["days"] as Int?) ?? 0, reason: (row["reason"] as String?) ?? "",
+                                days: (row["days"] as Int?) ?? 0, kind: LeaveKind.stored(String.fromDatabaseValue(row["kind"] as DatabaseValue)), reason: (row["reason"] as String?) ?? "",
                                 requestedAt: LocalDateTime(minutesSinceEpoch: (row["requested_at"] as Int?) ?? 0),
                                 state: folded.state, history: folded.applied)
         }.sorted { ($0.firstDay, $0.id) < ($1.firstDay, $1.id) }

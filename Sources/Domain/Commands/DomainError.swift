@@ -27,6 +27,8 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     /// 请假不得跨月 — leave is filed per roster month.
     case leaveBeyondMonth(first: LocalDate, last: LocalDate)
     case leaveTooLong(days: Int, max: Int)
+    /// 年假余额不足 — the year's annual leave, approved and requested, would pass the entitlement.
+    case annualLeaveExceeded(person: PersonID, year: Int, requestedDays: Int, remainingDays: Int, entitledDays: Int)
     /// 加班每日不超过 2 小时.
     case overtimeCapExceeded(person: PersonID, date: LocalDate, requestedMinutes: Int, alreadyMinutes: Int, capMinutes: Int)
     /// 加班须提前申请.
@@ -70,6 +72,8 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .leaveBeyondMonth(first, last):
             "leave \(first)…\(last) runs beyond the month of \(first): file one request per month"
         case let .leaveTooLong(days, max): "leave of \(days) days is longer than \(max)"
+        case let .annualLeaveExceeded(person, year, requested, remaining, entitled):
+            "\(person) asks for \(requested) days of annual leave in \(year), \(remaining) of \(entitled) remain (approved and requested counted)"
         case let .overtimeCapExceeded(person, date, requested, already, cap):
             "\(person) on \(date): \(requested) min of overtime requested, \(already) min already requested or approved; the cap is \(cap) min a day"
         case let .overtimeNotInAdvance(start, now): "overtime starting \(start) must be requested in advance (now \(now))"

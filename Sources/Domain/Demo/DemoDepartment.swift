@@ -64,6 +64,8 @@ public enum DemoDepartment {
                     preferences: RosterPreferences(avoidNights: e % 11 == 5)), by: acting)
                 try department.grantRole(RoleGrant(.engineer, .campus(code)), to: id, by: acting)
                 try department.grantRole(RoleGrant(.dutyEngineer, .campus(code)), to: id, by: acting)
+                // 年假: 5, 10 or 15 days a year, as seniority gives them.
+                try department.setAnnualLeave(person: id, days: [5, 10, 15][e % 3], by: acting)
                 engineerIDs.append(id)
             }
             people += engineers + 2
@@ -72,7 +74,8 @@ public enum DemoDepartment {
             for (n, person) in engineerIDs.prefix(3).enumerated() {
                 let start = first.adding(days: 5 + 7 * n)
                 let id = try department.requestLeave(firstDay: start, lastDay: min(start.adding(days: 2), month.lastDay),
-                                                     reason: ["年假", "婚假", "病假"][n], by: Acting(person, at: now))
+                                                     kind: [LeaveKind.annual, .marriage, .sick][n],
+                                                     reason: ["回老家探亲", "婚礼", "发烧就医"][n], by: Acting(person, at: now))
                 if n < 2 {
                     try department.decideLeave(id, approve: true, by: Acting(chief, at: now))
                     leaveApproved += 1
@@ -80,6 +83,7 @@ public enum DemoDepartment {
             }
             let publication = try department.publishRoster(campus: code, month: month, seed: seed &+ UInt64(index), by: Acting(chief, at: now))
             seats += publication.seatsWritten
+            try DemoAttendance.fill(department, campus: code, chief: chief, engineers: engineerIDs, now: now)
             unfilled += publication.result.unfilled.count
             // A department head (科室主任) and a requester (报修人) for tickets and approvals.
             let head = PersonID("\(code.rawValue.prefix(1))0003")

@@ -49,7 +49,9 @@ enum Directory {
             skills: Set(try StoredRows.set(db, entity, id, "skills").map { Skill($0) }),
             roles: Set(try StoredRows.set(db, entity, id, "roles").compactMap(RoleGrant.init(element:))),
             preferences: RosterPreferences(avoidNights: ((row["avoid_nights"] as Int?) ?? 0) != 0,
-                                           preferredDaysOff: Set(daysOff)))
+                                           preferredDaysOff: Set(daysOff)),
+            // A peer may send any integer: pinned, never trusted to be in range.
+            annualLeaveDays: StoredRows.counter(row, "annual_leave_days").map { min(max($0, 0), StaffMember.annualLeaveDaysMax) })
     }
 
     static func posts(_ db: Database, campus: CampusCode) throws -> [Post] {

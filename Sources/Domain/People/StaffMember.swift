@@ -11,10 +11,15 @@ public struct StaffMember: Hashable, Codable, Sendable, Identifiable {
     public var skills: Set<Skill>
     public var roles: Set<RoleGrant>
     public var preferences: RosterPreferences
+    /// 年假天数 — annual leave days a calendar year; nil when the administrator set none.
+    public var annualLeaveDays: Int?
+
+    /// The most annual leave days a year one may be given (a stored value is pinned to it).
+    public static let annualLeaveDaysMax = 60
 
     public init(id: PersonID, name: String, campus: CampusCode, phone: String, active: Bool = true,
                 posts: Set<PostID> = [], skills: Set<Skill> = [], roles: Set<RoleGrant> = [],
-                preferences: RosterPreferences = .none) {
+                preferences: RosterPreferences = .none, annualLeaveDays: Int? = nil) {
         self.id = id
         self.name = name
         self.campus = campus
@@ -24,6 +29,7 @@ public struct StaffMember: Hashable, Codable, Sendable, Identifiable {
         self.skills = skills
         self.roles = roles
         self.preferences = preferences
+        self.annualLeaveDays = annualLeaveDays
     }
 
     public var rosterPerson: Person {

@@ -40,6 +40,9 @@ public enum DomainSchema {
         FieldSchema(id: 8, name: "roles", kind: .addWinsSet, type: .text),
         FieldSchema(id: 9, name: "avoid_nights", kind: .register, type: .integer),
         FieldSchema(id: 10, name: "days_off", kind: .addWinsSet, type: .text),
+        // 年假天数 — annual leave entitled per calendar year, set by the administrator
+        // (schema version 3); NULL: not set, no balance is kept.
+        FieldSchema(id: 11, name: "annual_leave_days", kind: .register, type: .integer),
     ])
 
     /// 岗位 — a post of a campus, keyed by campus and post id.
@@ -105,6 +108,10 @@ public enum DomainSchema {
         FieldSchema(id: 6, name: "reason", kind: .register, type: .text, group: "request"),
         FieldSchema(id: 7, name: "requested_at", kind: .register, type: .integer, group: "request"),
         FieldSchema(id: 8, name: "transitions", kind: .log, type: .text),
+        // 假别 (`LeaveKind` raw value), schema version 3. Not in the "request" group: a
+        // group is written whole, so a version-2 node's request (without the kind) would
+        // be refused by this one. NULL or unknown reads as 事假 (`LeaveKind.stored`).
+        FieldSchema(id: 9, name: "kind", kind: .register, type: .text),
     ])
 
     /// 加班申请 — an overtime request, made before the overtime; state folded from the log.
@@ -174,8 +181,8 @@ public enum DomainSchema {
 
     /// Schema version 1: the first set of entities. Version 2 adds accounts, tickets,
     /// assets and approvals (additive: a version-1 node keeps their batches deferred
-    /// until it is upgraded).
-    public static let schema = Schema(version: 2, entities: [
+    /// until it is upgraded). Version 3 adds the leave request's kind (假别).
+    public static let schema = Schema(version: 3, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
         ticket, ticketPolicy, asset, approval,

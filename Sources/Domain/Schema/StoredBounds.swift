@@ -53,6 +53,7 @@ public enum StoredBounds {
         (DomainSchema.campus, "headcount", .integer(1...Int64(CampusRosterPolicy.headcountMax))),
         (DomainSchema.person, "active", flag),
         (DomainSchema.person, "avoid_nights", flag),
+        (DomainSchema.person, "annual_leave_days", .integer(0...Int64(StaffMember.annualLeaveDaysMax))),
         (DomainSchema.post, "active", flag),
         (DomainSchema.holiday, "date", .isoDate),
         (DomainSchema.rosterMonth, "month", .isoMonth),

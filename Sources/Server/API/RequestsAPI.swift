@@ -13,9 +13,11 @@ extension APIRoutes {
     }
 
     struct LeaveBody: StrictBody {
-        static let fields: Set<String> = ["firstDay", "lastDay", "reason"]
+        static let fields: Set<String> = ["firstDay", "lastDay", "kind", "reason"]
         let firstDay: String
         let lastDay: String
+        /// `LeaveKind` raw value; absent means 事假 (as from a client written before kinds).
+        let kind: String?
         let reason: String
     }
 
@@ -90,8 +92,9 @@ extension APIRoutes {
             let body = try await StrictJSON.decode(LeaveBody.self, from: request)
             let first = try Parse.date(body.firstDay, field: "firstDay")
             let last = try Parse.date(body.lastDay, field: "lastDay")
+            let kind: LeaveKind = try body.kind.map { try Parse.choice($0, field: "kind") } ?? .personal
             try Access.requireDepartmentStaff(user, to: "request leave")
-            let id = try department.requestLeave(firstDay: first, lastDay: last, reason: body.reason, by: acting)
+            let id = try department.requestLeave(firstDay: first, lastDay: last, kind: kind, reason: body.reason, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
         }
         router.post("/api/leave/{id}/{action}") { request, context in

@@ -46,12 +46,13 @@ struct TransitionView: Codable, Sendable {
 }
 
 struct LeaveView: Codable, Sendable {
-    let id, person, campus, firstDay, lastDay, reason, state, requestedAt: String
+    let id, person, campus, firstDay, lastDay, kind, reason, state, requestedAt: String
     let days: Int
     let history: [TransitionView]
 
     init(_ r: LeaveRequest) {
         id = r.id; person = r.person.rawValue; campus = r.campus.rawValue; firstDay = r.firstDay.iso; lastDay = r.lastDay.iso
+        kind = r.kind.rawValue
         reason = r.reason; state = r.state.rawValue; requestedAt = r.requestedAt.description; days = r.days
         history = r.history.map(TransitionView.init)
     }

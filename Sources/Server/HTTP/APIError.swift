@@ -76,6 +76,7 @@ public struct APIError: Error, Sendable, Equatable {
         case .reversedTimes: return APIError(.unprocessableContent, "reversed_times", message)
         case .leaveBeyondMonth: return APIError(.unprocessableContent, "leave_beyond_month", message)
         case .leaveTooLong: return APIError(.unprocessableContent, "leave_too_long", message)
+        case .annualLeaveExceeded: return APIError(.unprocessableContent, "annual_leave_exceeded", message)
         case .overtimeCapExceeded: return APIError(.unprocessableContent, "overtime_cap_exceeded", message)
         case .overtimeNotInAdvance: return APIError(.unprocessableContent, "overtime_not_in_advance", message)
         case .breaksRosterRule: return APIError(.conflict, "breaks_roster_rule", message)

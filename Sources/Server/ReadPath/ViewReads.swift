@@ -17,6 +17,8 @@ enum ViewReads {
     static let tickets = directory + [DomainSchema.ticket.id, DomainSchema.ticketPolicy.id]
     /// Who is on duty now, and the roster month with its fairness report.
     static let duty = directory + rostering
+    /// The attendance sheets: seats, sign-ins, leave, overtime and swaps, and who is who.
+    static let attendance = duty
     /// The asset report: assets, and the approvals that move them.
     static let assets = directory + [DomainSchema.asset.id, DomainSchema.approval.id]
 }

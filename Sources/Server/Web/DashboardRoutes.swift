@@ -47,6 +47,7 @@ struct Dashboard: Sendable {
         router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster", reads: ViewReads.duty) { user, lang in
             try rosterPage(request, user, lang)
         } }
+        registerAttendance(on: router)
         router.get("/handover") { request, context in try page(request, context, path: "/handover") { user, layout in
             try handoverPage(request, user, layout)
         } }

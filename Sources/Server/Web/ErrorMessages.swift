@@ -7,6 +7,7 @@ import Foundation
 extension Language {
     static let chineseErrorMessages: [String: String] = [
         "already_exists": "该记录已存在。",
+        "annual_leave_exceeded": "年假余额不足：已批准和待批的年假加上本次申请超过了全年年假天数。",
         "already_published": "该月排班表已发布，不能再生成草稿；请在排班表上逐项修改。",
         "ambiguous_asset_tag": "该资产编号在多个院区重复，请写明院区（编号@院区）。",
         "bad_calendar": "节假日日历格式不正确。",

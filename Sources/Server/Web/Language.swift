@@ -86,6 +86,20 @@ extension Language {
 }
 
 extension Language {
+    /// 假别 — a leave request's kind.
+    func name(of kind: LeaveKind) -> String {
+        switch kind {
+        case .annual: pick(kind.chineseName, "annual leave")
+        case .sick: pick(kind.chineseName, "sick leave")
+        case .personal: pick(kind.chineseName, "personal leave")
+        case .marriage: pick(kind.chineseName, "marriage leave")
+        case .maternity: pick(kind.chineseName, "maternity leave")
+        case .paternity: pick(kind.chineseName, "paternity leave")
+        case .bereavement: pick(kind.chineseName, "bereavement leave")
+        case .timeOffInLieu: pick(kind.chineseName, "time off in lieu")
+        }
+    }
+
     /// A purchase, scrap or change request's state as staff say it.
     func name(of state: ApprovalState) -> String {
         switch state {

@@ -19,8 +19,8 @@ struct DirectoryCommand: ParsableCommand {
                                                         subcommands: [PostAdd.self, PostList.self])
     }
     struct PersonGroup: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "person", abstract: "人员: add or update, list.",
-                                                        subcommands: [PersonAdd.self, PersonList.self])
+        static let configuration = CommandConfiguration(commandName: "person", abstract: "人员: add or update, list, annual leave days.",
+                                                        subcommands: [PersonAdd.self, PersonList.self, PersonAnnualLeave.self])
     }
     struct RoleGroup: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "role", abstract: "授权: grant or revoke a role.",
@@ -130,6 +130,20 @@ struct PersonAdd: ParsableCommand {
         try options.emit(["id": id, "name": name, "campus": campus, "roles": granted]) {
             "\(existing == nil ? "registered" : "updated") \(id) \(name) at \(campus)\(grants.isEmpty ? "" : " with \(granted)")"
         }
+    }
+}
+
+struct PersonAnnualLeave: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "annual-leave",
+                                                    abstract: "年假天数: set the annual leave days a year of a staff member (administrator of their campus).")
+    @OptionGroup var options: DomainOptions
+    @Option(help: "工号 — staff number.") var id: String
+    @Option(help: "Annual leave days a calendar year (0…\(StaffMember.annualLeaveDaysMax)).") var days: Int
+
+    func run() throws {
+        let d = try options.department()
+        try refusing { try d.setAnnualLeave(person: PersonID(id), days: days, by: try options.acting()) }
+        try options.emit(["id": id, "annualLeaveDays": String(days)]) { "\(id): \(days) days of annual leave a year" }
     }
 }
 

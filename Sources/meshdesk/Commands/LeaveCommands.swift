@@ -12,11 +12,18 @@ struct LeaveRequestCommand: ParsableCommand {
     @OptionGroup var options: DomainOptions
     @Option(help: "First day, YYYY-MM-DD.") var from: String
     @Option(help: "Last day, YYYY-MM-DD (inclusive).") var to: String
+    @Option(help: "Kind (假别): \(LeaveKind.allCases.map { "\($0.rawValue) \($0.chineseName)" }.joined(separator: ", ")).")
+    var kind: String = LeaveKind.personal.rawValue
     @Option(help: "Reason.") var reason: String
 
     func run() throws {
+        guard let kind = LeaveKind(rawValue: kind) else {
+            throw ValidationError("--kind \(kind): expected one of \(LeaveKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let d = try options.department()
-        let id = try refusing { try d.requestLeave(firstDay: try parseDate(from), lastDay: try parseDate(to), reason: reason, by: try options.acting()) }
+        let id = try refusing {
+            try d.requestLeave(firstDay: try parseDate(from), lastDay: try parseDate(to), kind: kind, reason: reason, by: try options.acting())
+        }
         try options.emit(["id": id]) { "leave requested: \(id)" }
     }
 }
@@ -44,7 +51,7 @@ struct LeaveList: ParsableCommand {
         let d = try options.department()
         let list = try refusing { try d.leaveRequests(campus: campus.map { CampusCode($0) }, person: person.map { PersonID($0) }) }
         try options.emit(list) {
-            list.map { "\($0.id) \($0.person) \($0.firstDay)…\($0.lastDay) \($0.days)天 \($0.state.chineseName) \($0.reason)" }.joined(separator: "\n")
+            list.map { "\($0.id) \($0.person) \($0.firstDay)…\($0.lastDay) \($0.days)天 \($0.kind.chineseName) \($0.state.chineseName) \($0.reason)" }.joined(separator: "\n")
         }
     }
 }

@@ -27,7 +27,7 @@ extension Dashboard {
             sections = "<p class=\"muted\">\(lang.pick("请假、加班与换班仅科长可审批。", "Only a section chief approves leave, overtime and swaps."))</p>"
         } else {
             let leave: [HTML] = try department.leaveRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
-                "<tr><td>\(who($0.person))</td><td>\($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
+                "<tr><td>\(who($0.person))</td><td>\(lang.name(of: $0.kind)) \($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
             }
             let overtime: [HTML] = try department.overtimeRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
                 "<tr><td>\(who($0.person))</td><td>\($0.start.description) – \($0.end.clock)</td><td>\($0.reason)</td><td>\(buttons("overtime", $0.id))</td></tr>"

@@ -28,7 +28,7 @@ extension Dashboard {
 
     /// The fields each form posts (besides `csrf`).
     static let dutyFormFields: [String: Set<String>] = [
-        "attendance": ["kind"], "log": ["post", "text"], "leave": ["firstDay", "lastDay", "reason"],
+        "attendance": ["kind"], "log": ["post", "text"], "leave": ["firstDay", "lastDay", "kind", "reason"],
         "handover": ["post", "incoming", "openItems", "done", "pending"], "handover-sign": ["id", "note"],
         "swap": ["seat", "colleague", "colleagueSeat", "reason"], "swap-answer": ["id", "answer"],
         "withdraw": ["kind", "id"], "overtime": ["date", "start", "end", "reason"], "calendar": ["action"],
@@ -88,8 +88,13 @@ extension Dashboard {
             let reason = try Self.required(fields, "reason", max: Self.reasonCharactersMax)
             let first = try Parse.date(fields["firstDay"] ?? "", field: "firstDay")
             let last = try Parse.date(fields["lastDay"] ?? "", field: "lastDay")
+            // 事假 when the field is absent (a form page loaded before the kinds), refused when unknown.
+            let typed = fields["kind"] ?? ""
+            guard let kind = typed.isEmpty ? .personal : LeaveKind(rawValue: typed) else {
+                throw DutyRefusal("bad_value", "假别无效：请从列表中选择（年假、病假、事假等）。", "Unknown kind of leave: choose one from the list.")
+            }
             try Access.requireDepartmentStaff(user, to: "request leave")
-            _ = try department.requestLeave(firstDay: first, lastDay: last, reason: reason, by: acting)
+            _ = try department.requestLeave(firstDay: first, lastDay: last, kind: kind, reason: reason, by: acting)
             return "leave"
         case "handover": return try startHandoverFromForm(fields, user, acting)
         case "handover-sign":

@@ -106,6 +106,8 @@ extension Dashboard {
             \(view.error("leave"))<form method="post" action="/duty/leave">\(view.csrfField)
             <label>\(lang.pick("首日", "First day")) <input type="date" name="firstDay" required value="\(view.typed("leave", "firstDay"))"></label>
             <label>\(lang.pick("末日", "Last day")) <input type="date" name="lastDay" required value="\(view.typed("leave", "lastDay"))"></label>
+            <label>\(lang.pick("假别", "Kind")) <select name="kind" id="leave-kind">\(leaveKindOptions(lang, chosen: view.typed("leave", "kind")))</select></label>
+            \(annualLeaveLine(try department.annualLeaveBalance(person: view.me, year: view.now.date.year), lang))
             <label>\(lang.pick("事由", "Reason")) <input name="reason" required maxlength="\(Self.reasonCharactersMax)" value="\(view.typed("leave", "reason"))"></label>
             <button id="request-leave">\(lang.pick("提交请假", "Request leave"))</button></form>
             """

@@ -38,7 +38,7 @@ extension Dashboard {
         }
         for r in try department.leaveRequests(person: view.me) {
             rows.append(RequestRow(at: r.requestedAt.minutesSinceEpoch, kind: lang.pick("请假", "Leave"),
-                                   subject: "\(r.firstDay.iso) – \(r.lastDay.iso) (\(r.days)) \(r.reason)", state: r.state, history: r.history,
+                                   subject: "\(lang.name(of: r.kind)) \(r.firstDay.iso) – \(r.lastDay.iso) (\(r.days)) \(r.reason)", state: r.state, history: r.history,
                                    withdraw: RequestFlow.direct.next(r.state, .cancel) != nil ? ("leave", r.id) : nil))
         }
         for o in try department.overtimeRequests(person: view.me) {
@@ -60,6 +60,23 @@ extension Dashboard {
         }
         let header: HTML = "<tr><th>\(lang.pick("类别", "Kind"))</th><th>\(lang.pick("内容", "What"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("处理记录（谁、何时）", "History (who, when)"))</th><th></th></tr>"
         return "\(view.error("withdraw"))\(view.error("swap-answer"))\(view.error("handover-sign"))<table>\(header)\(lines)</table>"
+    }
+
+    /// The 假别 choices of the leave form, 事假 first chosen unless the user had picked another.
+    func leaveKindOptions(_ lang: Language, chosen: String) -> [HTML] {
+        let picked = LeaveKind(rawValue: chosen) ?? .personal
+        return LeaveKind.allCases.map { kind in
+            "<option value=\"\(kind.rawValue)\"\(kind == picked ? HTML(" selected") : "")>\(lang.name(of: kind))</option>"
+        }
+    }
+
+    /// `年假：2026 年共 10 天，已休 3 天，待批 2 天，剩余 7 天`, or nothing without an entitlement.
+    func annualLeaveLine(_ balance: AnnualLeaveBalance?, _ lang: Language) -> HTML {
+        guard let b = balance else { return "" }
+        return """
+            <p class="muted" id="annual-leave">\(lang.pick("年假：\(b.year) 年共 \(b.entitledDays) 天，已批准 \(b.approvedDays) 天，待批 \(b.requestedDays) 天，剩余 \(b.remainingDays) 天。",
+                                                   "Annual leave: \(b.entitledDays) days in \(b.year), \(b.approvedDays) approved, \(b.requestedDays) pending, \(b.remainingDays) left."))</p>
+            """
     }
 
     func overtimeForm(_ view: DutyView) -> HTML {
