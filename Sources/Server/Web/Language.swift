@@ -121,4 +121,28 @@ extension Language {
         case .change: pick(kind.chineseName, "change request")
         }
     }
+
+    /// An SLA state as staff say it.
+    func name(of state: SLAStatus.State) -> String {
+        switch state {
+        case .onTrack: pick(state.chineseName, "on track")
+        case .atRisk: pick(state.chineseName, "at risk")
+        case .ownBreached: pick(state.chineseName, "response overdue")
+        case .resolveBreached: pick(state.chineseName, "resolution overdue")
+        case .met: pick(state.chineseName, "met")
+        }
+    }
+
+    /// A ticket's state as staff say it.
+    func name(of state: TicketState) -> String {
+        switch state {
+        case .new: pick(state.chineseName, "new")
+        case .assigned: pick(state.chineseName, "assigned")
+        case .inProgress: pick(state.chineseName, "in progress")
+        case .pending: pick(state.chineseName, "on hold")
+        case .resolved: pick(state.chineseName, "resolved")
+        case .closed: pick(state.chineseName, "closed")
+        case .cancelled: pick(state.chineseName, "cancelled")
+        }
+    }
 }

@@ -13,7 +13,7 @@ extension Dashboard {
             <h2>\(lang.pick("集群", "Cluster"))</h2>\(clusterSection(try api.clusterHealth(), lang, detailed: true))
             <h2>\(lang.pick("本地副本", "Local replica"))</h2>
             <table>
-            <tr><th>\(lang.pick("站点", "Site"))</th><td>\(status.site) (epoch \(Int(status.epoch)))</td></tr>
+            <tr><th>\(lang.pick("站点", "Site"))</th><td>\(status.site) (\(lang.pick("名册版本", "roster epoch")) \(Int(status.epoch)))</td></tr>
             <tr><th>\(lang.pick("数据版本", "Schema version"))</th><td>\(Int(status.schemaVersion))</td></tr>
             <tr><th>\(lang.pick("批次", "Batches"))</th><td>\(Int(status.batches))</td></tr>
             <tr><th>\(lang.pick("行数", "Rows"))</th><td>\(status.materialisedRows)</td></tr>
@@ -22,7 +22,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("隔离的来源", "Quarantined origins"))</th><td>\(quarantined)</td></tr>
             </table>
             <h2>\(lang.pick("版本向量", "Version vector"))</h2>
-            <table><tr><th>\(lang.pick("来源站点", "Origin site"))</th><th>epoch</th><th>seq</th></tr>\(vector)</table>
+            <table><tr><th>\(lang.pick("来源站点", "Origin site"))</th><th>\(lang.pick("名册版本", "Epoch"))</th><th>\(lang.pick("批次序号", "Sequence"))</th></tr>\(vector)</table>
             """)
     }
 

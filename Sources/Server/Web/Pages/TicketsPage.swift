@@ -22,7 +22,7 @@ extension Dashboard {
     }
 
     func slaBadge(_ sla: SLAStatus, _ lang: Language) -> HTML {
-        let name = lang == .zh ? sla.state.chineseName : sla.state.rawValue.replacingOccurrences(of: "_", with: " ")
+        let name = lang.name(of: sla.state)
         let css: HTML = switch sla.state {
         case .resolveBreached, .ownBreached: "bad"
         case .atRisk: "warn"
@@ -33,7 +33,7 @@ extension Dashboard {
     }
 
     func stateName(_ state: TicketState, _ lang: Language) -> String {
-        lang == .zh ? state.chineseName : state.rawValue.replacingOccurrences(of: "_", with: " ")
+        lang.name(of: state)
     }
 
     /// Visible open tickets with their SLA, breaches first.
@@ -95,7 +95,7 @@ extension Dashboard {
             }.map { line in
                 let state = SLAStatus.State(rawValue: line.sla) ?? .onTrack
                 let bad = state == .ownBreached || state == .resolveBreached
-                return "<tr><td>\(line.campus)</td><td>P\(line.priority)</td><td\(bad ? HTML(" class=\"bad\"") : "")>\(lang == .zh ? state.chineseName : line.sla)</td><td>\(line.count)</td></tr>"
+                return "<tr><td>\(line.campus)</td><td>P\(line.priority)</td><td\(bad ? HTML(" class=\"bad\"") : "")>\(lang.name(of: state))</td><td>\(line.count)</td></tr>"
             }
             let due: [HTML] = report.escalationsDue.map { "<li><a href=\"/tickets/\($0.number)\">\($0.number)</a> → \($0.level)</li>" }
             figures = """
