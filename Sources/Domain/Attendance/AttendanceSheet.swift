@@ -101,6 +101,8 @@ public enum AttendanceSheet {
         /// Calendar days of approved leave in the month, by kind.
         public var leaveDays: [LeaveKind: Int] = [:]
         public var overtimeMinutes = 0
+        /// Of `overtimeMinutes`, those to be paid (加班费); the rest are 调休.
+        public var overtimePaidMinutes = 0
         /// Days whose approved overtime passes the 2 h cap (concurrent approvals on two nodes).
         public var overtimeDaysOverCap = 0
         public var lateCount = 0
@@ -213,6 +215,7 @@ public enum AttendanceSheet {
             }
             let overtime = input.overtime.filter { $0.person == person.id && $0.state == .approved && LocalMonth(containing: $0.start.date) == month }
             total.overtimeMinutes = overtime.reduce(0) { $0 + $1.minutes }
+            total.overtimePaidMinutes = overtime.filter { $0.compensation == .pay }.reduce(0) { $0 + $1.minutes }
             total.annualLeave = AnnualLeaveBalance.of(person, year: month.year, leave: input.leave)
             total.overtimeDaysOverCap = Dictionary(grouping: overtime, by: \.start.date).values
                 .count { $0.reduce(0) { $0 + $1.minutes } > Department.overtimeMinutesPerDayMax }

@@ -71,6 +71,29 @@ extension Department {
         }
     }
 
+    /// 销假 — approved leave called off, by the person or the chief of their campus, up to
+    /// its last day. The days count as working days again (the balance gets them back);
+    /// seats colleagues took over because of it stay theirs and are listed by
+    /// `RosterProblems` as `leaveRevokedAfterCover` for the chief to confirm or give back.
+    public func revokeLeave(_ id: String, by acting: Acting) throws(DomainError) {
+        try perform(acting, "leave.revoke") { tx, actor in
+            guard let request = try LeaveRequests.all(tx.db).first(where: { $0.id == id }), let row = RowID(hex: id) else {
+                throw DomainError.unknownRequest(kind: "leave request", id: id)
+            }
+            if request.person != actor.id {
+                try Permissions.require(actor, .sectionChief, at: request.campus, to: "call off leave \(id) of \(request.person)")
+            }
+            guard RequestFlow.direct.next(request.state, .revoke) != nil else {
+                throw DomainError.wrongState(what: "leave \(id)", state: request.state.rawValue, action: "revoke")
+            }
+            guard acting.now.date <= request.lastDay else {
+                throw DomainError.wrongState(what: "leave \(id)", state: "ended on \(request.lastDay.iso)", action: "revoke")
+            }
+            try Self.appendTransition(DomainSchema.leaveRequest, row, RequestTransition(.revoke, by: actor.id, at: acting.now), tx: tx)
+            return ((), "\(id) \(request.person.rawValue) \(request.firstDay.iso)…\(request.lastDay.iso)")
+        }
+    }
+
     public func leaveRequests(campus: CampusCode? = nil, person: PersonID? = nil) throws(DomainError) -> [LeaveRequest] {
         try query { try LeaveRequests.all($0, campus: campus, person: person) }
     }

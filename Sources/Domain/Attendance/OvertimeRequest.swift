@@ -10,6 +10,8 @@ public struct OvertimeRequest: Hashable, Codable, Sendable {
     public let start: LocalDateTime
     public let end: LocalDateTime
     public let reason: String
+    /// 调休 or 加班费, chosen when requested.
+    public let compensation: OvertimeCompensation
     public let state: RequestState
     /// Who requested and who decided, and when (transitions that applied, oldest first).
     public let history: [RequestTransition]
@@ -33,7 +35,9 @@ enum OvertimeRequests {
             return OvertimeRequest(id: id.description, person: PersonID((row["person"] as String?) ?? ""),
                                    campus: CampusCode((row["campus"] as String?) ?? ""),
                                    start: LocalDateTime(date: date, minuteOfDay: start), end: LocalDateTime(date: date, minuteOfDay: end),
-                                   reason: (row["reason"] as String?) ?? "", state: folded.state, history: folded.applied)
+                                   reason: (row["reason"] as String?) ?? "",
+                                   compensation: OvertimeCompensation.stored(String.fromDatabaseValue(row["compensation"] as DatabaseValue)),
+                                   state: folded.state, history: folded.applied)
         }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
 }
@@ -45,7 +49,7 @@ extension Department {
 
     /// `start` and `end` are minutes of `date` (end may be 24:00 = 1440).
     public func requestOvertime(date: LocalDate, startMinute: Int, endMinute: Int, reason: String,
-                                by acting: Acting) throws(DomainError) -> String {
+                                compensation: OvertimeCompensation = .unstated, by acting: Acting) throws(DomainError) -> String {
         try perform(acting, "overtime.request") { tx, actor in
             let start = LocalDateTime(date: date, minuteOfDay: startMinute)
             let end = LocalDateTime(date: date, minuteOfDay: endMinute)
@@ -67,7 +71,7 @@ extension Department {
             try tx.assign(DomainSchema.overtimeRequest.name, row, [
                 "person": .text(actor.id.rawValue), "campus": .text(actor.campus.rawValue), "date": .text(date.iso),
                 "start_minute": .integer(Int64(startMinute)), "end_minute": .integer(Int64(endMinute)), "reason": .text(reason),
-                "requested_at": .integer(Int64(acting.now.minutesSinceEpoch)),
+                "requested_at": .integer(Int64(acting.now.minutesSinceEpoch)), "compensation": .text(compensation.rawValue),
             ])
             try Self.appendTransition(DomainSchema.overtimeRequest, row, RequestTransition(.request, by: actor.id, at: acting.now), tx: tx)
             return (row.description, row.description)

@@ -35,6 +35,9 @@ public enum RequestState: String, Hashable, Codable, Sendable, CaseIterable {
 /// What someone did to a request.
 public enum RequestAction: String, Hashable, Codable, Sendable, CaseIterable {
     case request, accept, decline, approve, reject, cancel
+    /// 销假 — approved leave or overtime called off (by the person or the chief). A node
+    /// older than this action cannot decode it and keeps showing the request approved.
+    case revoke
 }
 
 /// One entry of a request's transition log.
@@ -67,7 +70,9 @@ public struct RequestFlow: Hashable, Sendable {
         case (.accepted, .approve): .approved
         case (.requested, .reject), (.accepted, .reject): .rejected
         case (.requested, .cancel), (.accepted, .cancel): .cancelled
-        case (_, .request), (.accepted, .accept), (.accepted, .decline),
+        // A swap moved seats when approved: it is undone by another swap, not revoked.
+        case (.approved, .revoke): needsAcceptance ? nil : .cancelled
+        case (_, .request), (.accepted, .accept), (.accepted, .decline), (_, .revoke),
              (.approved, _), (.rejected, _), (.declined, _), (.cancelled, _):
             nil
         }

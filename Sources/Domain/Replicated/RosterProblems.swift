@@ -13,6 +13,9 @@ public enum RosterProblem: Hashable, Sendable, CustomStringConvertible {
     /// A swap's approval arrived after a concurrent cancel or rejection: the seats moved
     /// but the request reads as closed. The chief confirms or moves them back.
     case swapApprovalAfterClose(swap: String, state: RequestState)
+    /// 销假 after colleagues took over some of the leave's seats: the seats stay theirs
+    /// until the chief confirms or gives them back.
+    case leaveRevokedAfterCover(campus: CampusCode, leave: String, person: PersonID, seats: [SlotKey])
 
     public var description: String {
         switch self {
@@ -20,6 +23,8 @@ public enum RosterProblem: Hashable, Sendable, CustomStringConvertible {
             "\(campus) \(slot): assigned concurrently to \(versions.map { $0?.rawValue ?? "nobody" }.joined(separator: " and "))"
         case let .rule(campus, violation): "\(campus) \(violation)"
         case let .swapApprovalAfterClose(swap, state): "swap \(swap) approved after it was \(state.rawValue): seats moved"
+        case let .leaveRevokedAfterCover(campus, leave, person, seats):
+            "\(campus) leave \(leave) of \(person) called off while \(seats.count) of its seats are covered by colleagues"
         }
     }
 }
@@ -46,8 +51,17 @@ public enum RosterProblems {
                     if case .seatHeldByMany = violation { continue }
                     problems.append(.rule(campus: code, violation))
                 }
-                for swap in try SwapRequests.all(db, campus: code) where swap.ignored.contains(where: { $0.action == .approve }) {
+                let swaps = try SwapRequests.all(db, campus: code)
+                for swap in swaps where swap.ignored.contains(where: { $0.action == .approve }) {
                     problems.append(.swapApprovalAfterClose(swap: swap.id, state: swap.state))
+                }
+                for leave in try LeaveRequests.all(db, campus: code) where leave.state == .cancelled && leave.history.contains(where: { $0.action == .revoke }) {
+                    let covered = swaps.filter {
+                        $0.state == .approved && $0.requester == leave.person && leave.firstDay <= $0.requesterSeat.date && $0.requesterSeat.date <= leave.lastDay
+                    }.map(\.requesterSeat).sorted()
+                    if !covered.isEmpty {
+                        problems.append(.leaveRevokedAfterCover(campus: code, leave: leave.id, person: leave.person, seats: covered))
+                    }
                 }
             }
             return problems

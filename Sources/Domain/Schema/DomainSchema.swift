@@ -124,6 +124,9 @@ public enum DomainSchema {
         FieldSchema(id: 6, name: "reason", kind: .register, type: .text, group: "request"),
         FieldSchema(id: 7, name: "requested_at", kind: .register, type: .integer, group: "request"),
         FieldSchema(id: 8, name: "transitions", kind: .log, type: .text),
+        // 加班补偿 (`OvertimeCompensation` raw value), schema version 3; its own register
+        // for the reason `leave_request.kind` is. NULL or unknown reads as 调休.
+        FieldSchema(id: 9, name: "compensation", kind: .register, type: .text),
     ])
 
     /// 考勤 — one person's day, keyed by person and date; sign-ins and sign-outs are appended.
@@ -181,7 +184,8 @@ public enum DomainSchema {
 
     /// Schema version 1: the first set of entities. Version 2 adds accounts, tickets,
     /// assets and approvals (additive: a version-1 node keeps their batches deferred
-    /// until it is upgraded). Version 3 adds the leave request's kind (假别).
+    /// until it is upgraded). Version 3 adds the leave request's kind (假别) and the overtime
+    /// request's compensation (调休 or 加班费).
     public static let schema = Schema(version: 3, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,

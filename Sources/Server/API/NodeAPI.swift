@@ -71,12 +71,7 @@ extension APIRoutes {
     func rosterProblems(campuses: [CampusCode]) throws -> [ProblemView] {
         try campuses.flatMap { campus in
             try RosterProblems.list(store: department.store, campus: campus).map { problem in
-                let kind = switch problem {
-                case .concurrentAssignees: "concurrent_assignees"
-                case .rule: "roster_rule"
-                case .swapApprovalAfterClose: "swap_approval_after_close"
-                }
-                return ProblemView(kind: kind, campus: campus.rawValue, description: problem.description)
+                ProblemView(kind: problem.kind, campus: campus.rawValue, description: problem.description)
             }
         }
     }
@@ -125,5 +120,17 @@ struct StatusView: Encodable {
         stateDigest = status.stateDigest
         conflicts = status.conflicts
         quarantinedOrigins = status.quarantinedOrigins
+    }
+}
+
+extension RosterProblem {
+    /// The problem's kind as the API names it (and `/problems` translates).
+    var kind: String {
+        switch self {
+        case .concurrentAssignees: "concurrent_assignees"
+        case .rule: "roster_rule"
+        case .swapApprovalAfterClose: "swap_approval_after_close"
+        case .leaveRevokedAfterCover: "leave_revoked_after_cover"
+        }
     }
 }

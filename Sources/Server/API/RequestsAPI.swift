@@ -22,11 +22,13 @@ extension APIRoutes {
     }
 
     struct OvertimeBody: StrictBody {
-        static let fields: Set<String> = ["date", "start", "end", "reason"]
+        static let fields: Set<String> = ["date", "start", "end", "reason", "compensation"]
         let date: String
         let start: String
         let end: String
         let reason: String
+        /// time_off (调休, the default) or pay (加班费).
+        let compensation: String?
     }
 
     func registerRequests(on router: Router<MeshDeskRequestContext>) {
@@ -106,7 +108,8 @@ extension APIRoutes {
             switch action {
             case "approve", "reject": try department.decideLeave(id, approve: action == "approve", by: acting)
             case "cancel": try department.cancelLeave(id, by: acting)
-            default: throw APIError(.notFound, "not_found", "no leave action \(action): approve, reject or cancel")
+            case "revoke": try department.revokeLeave(id, by: acting)
+            default: throw APIError(.notFound, "not_found", "no leave action \(action): approve, reject, cancel or revoke")
             }
             return try JSONResponse.make(DoneView(id: id, action: action))
         }
@@ -125,7 +128,14 @@ extension APIRoutes {
             let start = try Parse.clock(body.start, field: "start")
             let end = try Parse.clock(body.end, field: "end")
             try Access.requireDepartmentStaff(user, to: "request overtime")
-            let id = try department.requestOvertime(date: date, startMinute: start, endMinute: end, reason: body.reason, by: acting)
+            let compensation = try body.compensation.map { text in
+                guard let value = OvertimeCompensation(rawValue: text) else {
+                    throw APIError.badRequest("bad_value", "compensation: expected \(OvertimeCompensation.allCases.map(\.rawValue).joined(separator: " or "))")
+                }
+                return value
+            } ?? .unstated
+            let id = try department.requestOvertime(date: date, startMinute: start, endMinute: end, reason: body.reason,
+                                                    compensation: compensation, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
         }
         router.post("/api/overtime/{id}/{action}") { request, context in

@@ -81,6 +81,7 @@ extension Language {
         case .approve: pick("批准", "approved")
         case .reject: pick("驳回", "rejected")
         case .cancel: pick("撤回", "withdrew")
+        case .revoke: pick("销假", "called off")
         }
     }
 }
@@ -143,6 +144,14 @@ extension Language {
         case .resolved: pick(state.chineseName, "resolved")
         case .closed: pick(state.chineseName, "closed")
         case .cancelled: pick(state.chineseName, "cancelled")
+        }
+    }
+
+    /// How overtime is made good.
+    func name(of compensation: OvertimeCompensation) -> String {
+        switch compensation {
+        case .timeOff: pick(compensation.chineseName, "time off in lieu")
+        case .pay: pick(compensation.chineseName, "paid")
         }
     }
 }

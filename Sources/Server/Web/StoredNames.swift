@@ -53,6 +53,7 @@ extension Language {
     static let problemKindNames: [String: (String, String)] = [
         "concurrent_assignees": ("并发排班冲突", "concurrent assignments"), "roster_rule": ("违反排班规则", "roster rule broken"),
         "swap_approval_after_close": ("换班批准晚于截止", "swap approved after closing"),
+        "leave_revoked_after_cover": ("销假后班位仍由同事顶班", "leave called off while colleagues cover it"),
         "ticket_concurrent_assignees": ("处理人并发冲突", "concurrent assignees"),
         "ticket_ignored_transition": ("迟到的状态变更", "transition arrived too late"),
         "ticket_duplicate_number": ("工单号重复", "duplicate ticket number"),

@@ -4,7 +4,7 @@ import Domain
 /// `meshdesk leave …` — 请假 and 加班 requests.
 struct LeaveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "leave", abstract: "Leave (请假) and overtime (加班) requests.",
-                                                    subcommands: [LeaveRequestCommand.self, LeaveDecide.self, LeaveList.self, OvertimeCommand.self])
+                                                    subcommands: [LeaveRequestCommand.self, LeaveDecide.self, LeaveRevoke.self, LeaveList.self, OvertimeCommand.self])
 }
 
 struct LeaveRequestCommand: ParsableCommand {
@@ -41,6 +41,19 @@ struct LeaveDecide: ParsableCommand {
     }
 }
 
+struct LeaveRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke",
+                                                    abstract: "销假: call off approved leave (the person, or the section chief), up to its last day.")
+    @OptionGroup var options: DomainOptions
+    @Option(help: "Leave request id.") var id: String
+
+    func run() throws {
+        let d = try options.department()
+        try refusing { try d.revokeLeave(id, by: try options.acting()) }
+        try options.emit(["id": id, "action": "revoked"]) { "leave \(id) called off (销假)" }
+    }
+}
+
 struct LeaveList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List leave requests.")
     @OptionGroup var options: QueryOptions
@@ -65,14 +78,18 @@ struct OvertimeCommand: ParsableCommand {
     @Option(help: "End, HH:MM (request).") var end: String?
     @Option(help: "Reason (request).") var reason: String = ""
     @Option(help: "Request id (approve, reject).") var id: String?
+    @Option(help: "Compensation (request): time_off (调休) or pay (加班费).") var compensation: String = OvertimeCompensation.unstated.rawValue
 
     func run() throws {
         let d = try options.department()
         switch action {
         case "request":
             guard let date, let start, let end else { throw ValidationError("request needs --date, --start and --end") }
+            guard let compensation = OvertimeCompensation(rawValue: compensation) else {
+                throw ValidationError("--compensation \(compensation): expected time_off or pay")
+            }
             let id = try refusing { try d.requestOvertime(date: try parseDate(date), startMinute: try parseClock(start), endMinute: try parseClock(end),
-                                                          reason: reason, by: try options.acting()) }
+                                                          reason: reason, compensation: compensation, by: try options.acting()) }
             try options.emit(["id": id]) { "overtime requested: \(id)" }
         case "approve", "reject":
             guard let id else { throw ValidationError("\(action) needs --id") }

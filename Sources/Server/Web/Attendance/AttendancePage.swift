@@ -128,13 +128,16 @@ extension Dashboard {
         let lines: [HTML] = rows.map { row in
             let leave = LeaveKind.allCases.compactMap { kind in row.leaveDays[kind].map { "\(lang.name(of: kind)) \($0) \(lang.pick("天", "d"))" } }
                 .joined(separator: lang.pick("、", ", "))
+            let paid = row.overtimePaidMinutes
+            let split: HTML = row.overtimeMinutes == 0 ? ""
+                : "<br><small>\(lang.pick("调休", "time off")) \(names.minutes(row.overtimeMinutes - paid)) · \(lang.pick("加班费", "paid")) \(names.minutes(paid))</small>"
             let over: HTML = row.overtimeDaysOverCap > 0
                 ? " <span class=\"bad\">\(lang.pick("超 \(cap) 小时 \(row.overtimeDaysOverCap) 天", "over \(cap) h on \(row.overtimeDaysOverCap) d"))</span>"
                 : ""
             return """
                 <tr><td>\(row.person.name)</td><td>\(row.daysWorked)</td><td>\(row.shifts)</td><td>\(row.nightShifts)</td>\
                 <td>\(row.weekendShifts)</td><td>\(row.holidayShifts)</td><td>\(leave.isEmpty ? "—" : leave)</td>\
-                <td>\(names.minutes(row.overtimeMinutes))\(over)</td><td>\(names.times(row.lateCount, row.lateMinutes))</td>\
+                <td>\(names.minutes(row.overtimeMinutes))\(split)\(over)</td><td>\(names.times(row.lateCount, row.lateMinutes))</td>\
                 <td>\(names.times(row.earlyLeaveCount, row.earlyLeaveMinutes))</td>\
                 <td\(row.absentCount > 0 ? HTML(" class=\"bad\"") : "")>\(row.absentCount)</td>\
                 <td>\(row.annualLeave.map { lang.pick("\($0.remainingDays) / \($0.entitledDays) 天", "\($0.remainingDays) / \($0.entitledDays) d") } ?? "—")</td></tr>
@@ -222,7 +225,8 @@ extension Dashboard {
         let header = [lang.pick("工号", "Staff no."), lang.pick("姓名", "Name"), lang.pick("出勤天数", "Days worked"), lang.pick("班次", "Shifts"),
                       lang.pick("夜班", "Nights"), lang.pick("周末班", "Weekend shifts"), lang.pick("节假日班", "Holiday shifts")]
             + LeaveKind.allCases.map { lang.pick("\($0.chineseName)（天）", "\(lang.name(of: $0)) (days)") }
-            + [lang.pick("加班（分钟）", "Overtime (min)"), lang.pick("加班超限天数", "Days over the overtime cap"),
+            + [lang.pick("加班（分钟）", "Overtime (min)"), lang.pick("其中调休（分钟）", "Of which time off in lieu (min)"),
+               lang.pick("其中加班费（分钟）", "Of which paid (min)"), lang.pick("加班超限天数", "Days over the overtime cap"),
                lang.pick("迟到次数", "Times late"), lang.pick("迟到分钟", "Minutes late"), lang.pick("早退次数", "Early leaves"),
                lang.pick("早退分钟", "Minutes left early"), lang.pick("缺勤天数", "Days absent"),
                lang.pick("年假剩余（天）", "Annual leave left (days)"), lang.pick("年假全年（天）", "Annual leave a year (days)")]
@@ -230,7 +234,7 @@ extension Dashboard {
             [.text(row.person.id.rawValue), .text(row.person.name)]
                 + [row.daysWorked, row.shifts, row.nightShifts, row.weekendShifts, row.holidayShifts].map { .number($0) }
                 + LeaveKind.allCases.map { .number(row.leaveDays[$0] ?? 0) }
-                + [row.overtimeMinutes, row.overtimeDaysOverCap, row.lateCount, row.lateMinutes, row.earlyLeaveCount,
+                + [row.overtimeMinutes, row.overtimeMinutes - row.overtimePaidMinutes, row.overtimePaidMinutes, row.overtimeDaysOverCap, row.lateCount, row.lateMinutes, row.earlyLeaveCount,
                    row.earlyLeaveMinutes, row.absentCount].map { .number($0) }
                 // Empty cells, not 0, when no entitlement is set.
                 + [row.annualLeave.map { .number($0.remainingDays) } ?? .text(""), row.annualLeave.map { .number($0.entitledDays) } ?? .text("")]
@@ -321,7 +325,7 @@ struct AttendanceNames {
             return (lang.pick("请假（\(lang.name(of: l.kind))）", "Leave (\(lang.name(of: l.kind)))"), person(l.person),
                     "\(l.firstDay.iso) – \(l.lastDay.iso) \(lang.pick("（\(l.days) 天）", "(\(l.days) d)"))\(reason(l.reason))")
         case .overtime(let o):
-            return (lang.pick("加班", "Overtime"), person(o.person),
+            return (lang.pick("加班（\(lang.name(of: o.compensation))）", "Overtime (\(lang.name(of: o.compensation)))"), person(o.person),
                     "\(o.start.date.iso) \(o.start.clock)–\(o.end.clock) \(lang.pick("（\(o.minutes) 分钟）", "(\(o.minutes) min)"))\(reason(o.reason))")
         }
     }

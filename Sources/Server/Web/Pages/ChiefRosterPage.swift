@@ -528,6 +528,7 @@ struct RosterNames {
         case .concurrentAssignees(_, let slot, _): LocalMonth(containing: slot.date)
         case .rule(_, let violation): violation.firstSlot.map { LocalMonth(containing: $0.date) }
         case .swapApprovalAfterClose: nil
+        case .leaveRevokedAfterCover(_, _, _, let seats): seats.first.map { LocalMonth(containing: $0.date) }
         }
     }
 
@@ -539,6 +540,11 @@ struct RosterNames {
             return (lang.pick("两院区同时修改：\(seat(slot)) 被分别排给 \(who.joined(separator: "、"))", "Changed at two campuses at once: \(seat(slot)) given to \(who.joined(separator: " and "))"), slot, versions)
         case .rule(_, let v):
             return (violation(v), v.firstSlot, v.firstSlot == nil ? [] : [nil])
+        case let .leaveRevokedAfterCover(_, _, who, seats):
+            // The fix: give the first seat back to the person (or keep it as it is).
+            return (lang.pick("\(person(who)) 已销假，但以下班位仍由同事顶班：\(seats.map(seat).joined(separator: "、"))。可归还给本人或保持不变。",
+                              "\(person(who)) called off their leave, but colleagues still cover: \(seats.map(seat).joined(separator: ", ")). Give them back or leave them."),
+                    seats.first, [who])
         case let .swapApprovalAfterClose(swap, _):
             return (lang.pick("换班申请 \(swap.prefix(8)) 在关闭后才收到批准：班位已调换，请确认", "Swap \(swap.prefix(8)) was approved after it closed: the seats moved; please confirm"), nil, [])
         }

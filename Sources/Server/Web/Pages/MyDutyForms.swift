@@ -22,6 +22,7 @@ extension Dashboard {
         "swap_accepted": ("已同意换班，等待科长审批。", "Swap accepted; the section chief decides."),
         "swap_declined": ("已拒绝换班。", "Swap declined."),
         "withdrawn": ("申请已撤回。", "Request withdrawn."),
+        "leave_revoked": ("已销假：这些天重新计为出勤日，年假天数已退回。", "Leave called off: the days count as working days again and annual leave is given back."),
         "overtime": ("加班申请已提交，等待科长审批。", "Overtime requested; the section chief decides."),
         "calendar_revoked": ("订阅链接已停用。", "Subscription link revoked."),
     ]
@@ -31,7 +32,7 @@ extension Dashboard {
         "attendance": ["kind"], "log": ["post", "text"], "leave": ["firstDay", "lastDay", "kind", "reason"],
         "handover": ["post", "incoming", "openItems", "done", "pending"], "handover-sign": ["id", "note"],
         "swap": ["seat", "colleague", "colleagueSeat", "reason"], "swap-answer": ["id", "answer"],
-        "withdraw": ["kind", "id"], "overtime": ["date", "start", "end", "reason"], "calendar": ["action"],
+        "withdraw": ["kind", "id"], "overtime": ["date", "start", "end", "reason", "compensation"], "calendar": ["action"],
     ]
 
     func myDutyForm(_ request: Request, _ context: MeshDeskRequestContext, _ form: String) async throws -> Response {
@@ -115,7 +116,10 @@ extension Dashboard {
             switch fields["kind"] ?? "" {
             case "swap": try department.cancelSwap(fields["id"] ?? "", by: acting)
             case "leave": try department.cancelLeave(fields["id"] ?? "", by: acting)
-            default: throw APIError.badRequest("bad_value", "kind: expected swap or leave")
+            case "leave-revoke":
+                try department.revokeLeave(fields["id"] ?? "", by: acting)
+                return "leave_revoked"
+            default: throw APIError.badRequest("bad_value", "kind: expected swap, leave or leave-revoke")
             }
             return "withdrawn"
         case "overtime":
@@ -123,8 +127,11 @@ extension Dashboard {
             let date = try Parse.date(fields["date"] ?? "", field: "date")
             let start = try Parse.clock(fields["start"] ?? "", field: "start")
             let end = try Parse.clock(fields["end"] ?? "", field: "end")
+            guard let compensation = OvertimeCompensation(rawValue: fields["compensation"] ?? OvertimeCompensation.unstated.rawValue) else {
+                throw APIError.badRequest("bad_value", "compensation: expected time_off or pay")
+            }
             try Access.requireDepartmentStaff(user, to: "request overtime")
-            _ = try department.requestOvertime(date: date, startMinute: start, endMinute: end, reason: reason, by: acting)
+            _ = try department.requestOvertime(date: date, startMinute: start, endMinute: end, reason: reason, compensation: compensation, by: acting)
             return "overtime"
         case "calendar":
             guard fields["action"] == "revoke" else { throw APIError.badRequest("bad_value", "action: expected new or revoke") }

@@ -2,7 +2,8 @@ import Domain
 
 /// 我的申请 on 我的值班: every swap, leave and overtime I filed and the swaps asked of
 /// me, newest first, with their state and every step (who, when); withdraw where the
-/// domain allows it (a swap or leave not yet decided; overtime has no withdrawal).
+/// domain allows it (a swap or leave not yet decided; overtime has no withdrawal), and
+/// 销假 for approved leave up to its last day.
 /// And the overtime form with the 2 h/day rule said before it is broken.
 extension Dashboard {
     private struct RequestRow {
@@ -11,7 +12,8 @@ extension Dashboard {
         let subject: String
         let state: RequestState
         let history: [RequestTransition]
-        let withdraw: (kind: String, id: String)?
+        /// The withdraw form's kind and id, and the button's words (撤回, or 销假 for approved leave).
+        let withdraw: (kind: String, id: String, zh: String, en: String)?
     }
 
     func myRequestsSection(_ view: DutyView) throws -> HTML {
@@ -34,16 +36,17 @@ extension Dashboard {
             }
             let mayWithdraw = s.requester == view.me && RequestFlow.swap.next(s.state, .cancel) != nil
             rows.append(RequestRow(at: s.requestedAt.minutesSinceEpoch, kind: kind, subject: "\(subject)（\(s.reason)）", state: s.state,
-                                   history: s.history, withdraw: mayWithdraw ? ("swap", s.id) : nil))
+                                   history: s.history, withdraw: mayWithdraw ? ("swap", s.id, "撤回", "Withdraw") : nil))
         }
         for r in try department.leaveRequests(person: view.me) {
             rows.append(RequestRow(at: r.requestedAt.minutesSinceEpoch, kind: lang.pick("请假", "Leave"),
                                    subject: "\(lang.name(of: r.kind)) \(r.firstDay.iso) – \(r.lastDay.iso) (\(r.days)) \(r.reason)", state: r.state, history: r.history,
-                                   withdraw: RequestFlow.direct.next(r.state, .cancel) != nil ? ("leave", r.id) : nil))
+                                   withdraw: RequestFlow.direct.next(r.state, .cancel) != nil ? ("leave", r.id, "撤回", "Withdraw")
+                                       : RequestFlow.direct.next(r.state, .revoke) != nil && view.now.date <= r.lastDay ? ("leave-revoke", r.id, "销假", "Call off") : nil))
         }
         for o in try department.overtimeRequests(person: view.me) {
             rows.append(RequestRow(at: o.history.first?.at ?? o.start.minutesSinceEpoch, kind: lang.pick("加班", "Overtime"),
-                                   subject: "\(o.start.description)–\(o.end.clock) (\(o.minutes) \(lang.pick("分钟", "min"))) \(o.reason)",
+                                   subject: "\(o.start.description)–\(o.end.clock) (\(o.minutes) \(lang.pick("分钟", "min")), \(lang.name(of: o.compensation))) \(o.reason)",
                                    state: o.state, history: o.history, withdraw: nil))
         }
         let shown = rows.sorted { $0.at > $1.at }.prefix(Self.myRequestsMax)
@@ -53,13 +56,21 @@ extension Dashboard {
             let action: HTML = row.withdraw.map { w in
                 """
                 <form method="post" action="/duty/withdraw" class="act">\(view.csrfField)<input type="hidden" name="kind" value="\(w.kind)">\
-                <input type="hidden" name="id" value="\(w.id)"><button id="withdraw-\(w.id)">\(lang.pick("撤回", "Withdraw"))</button></form>
+                <input type="hidden" name="id" value="\(w.id)"><button id="withdraw-\(w.id)">\(lang.pick(w.zh, w.en))</button></form>
                 """
             } ?? ""
             return "<tr><td>\(row.kind)</td><td>\(row.subject)</td><td>\(lang.name(of: row.state))</td><td>\(steps)</td><td>\(action)</td></tr>"
         }
         let header: HTML = "<tr><th>\(lang.pick("类别", "Kind"))</th><th>\(lang.pick("内容", "What"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("处理记录（谁、何时）", "History (who, when)"))</th><th></th></tr>"
         return "\(view.error("withdraw"))\(view.error("swap-answer"))\(view.error("handover-sign"))<table>\(header)\(lines)</table>"
+    }
+
+    /// 调休 (chosen unless the user picked 加班费) or 加班费.
+    func compensationOptions(_ lang: Language, chosen: String) -> [HTML] {
+        OvertimeCompensation.allCases.map { option in
+            let selected = option.rawValue == (chosen.isEmpty ? OvertimeCompensation.unstated.rawValue : chosen)
+            return "<option value=\"\(option.rawValue)\"\(selected ? HTML(" selected") : "")>\(lang.name(of: option))</option>"
+        }
     }
 
     /// The 假别 choices of the leave form, 事假 first chosen unless the user had picked another.
@@ -89,6 +100,7 @@ extension Dashboard {
             <label>\(lang.pick("开始", "Start")) <input type="time" name="start" required value="\(view.typed("overtime", "start"))"></label>
             <label>\(lang.pick("结束", "End")) <input type="time" name="end" required value="\(view.typed("overtime", "end"))"></label>
             <label>\(lang.pick("事由", "Reason")) <input name="reason" required maxlength="\(Self.reasonCharactersMax)" value="\(view.typed("overtime", "reason"))"></label>
+            <label>\(lang.pick("补偿方式", "Made good by")) <select name="compensation">\(compensationOptions(lang, chosen: view.typed("overtime", "compensation")))</select></label>
             <button id="request-overtime">\(lang.pick("提交加班申请", "Request overtime"))</button></form>
             """
     }

@@ -11,8 +11,16 @@ extension Dashboard {
         let lang = layout.lang
         let campuses = try department.campuses().map(\.code).filter { Access.overseesCampus(user, $0) }
         let codes = Set(campuses.map(\.rawValue))
-        let roster: [HTML] = try api.rosterProblems(campuses: campuses).map {
-            "<tr><td>\($0.campus)</td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
+        // Roster problems in the chief's words (people, posts and shifts by name), each with
+        // the way to 排班管理 where it is fixed, for the chief of its campus.
+        let roster: [HTML] = try campuses.flatMap { campus -> [HTML] in
+            let names = try RosterNames(lang: lang, department: department, campus: campus)
+            return try RosterProblems.list(store: department.store, campus: campus).map { problem in
+                let fix: HTML = user.staff.holds(.sectionChief, at: campus)
+                    ? " <a href=\"/chief/roster?campus=\(campus.rawValue)\(names.month(of: problem).map { "&month=\($0.description)" } ?? "")\">\(lang.pick("去排班管理处理", "Fix in Rostering"))</a>"
+                    : ""
+                return "<tr><td>\(names.campusName(campus))</td><td>\(lang.problemKindName(problem.kind))</td><td>\(names.problem(problem).0)\(fix)</td></tr>"
+            }
         }
         let ticketCampuses = Set(try department.campuses().map(\.code).filter { Access.seesAllTickets(user, $0) }.map(\.rawValue))
         let tickets: [HTML] = try department.ticketProblems().map(TicketProblemView.init).filter { ticketCampuses.contains($0.campus) }.map {
