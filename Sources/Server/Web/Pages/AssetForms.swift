@@ -66,7 +66,10 @@ extension Dashboard {
                 \(input("stock", "quantity", lang.pick("数量（\(r.unit)）", "quantity (\(r.unit))"), required: true, type: "number"))
                 """, lang.pick("保存", "Save")))
         }
-        if asset.state != .underRepair {
+        // A consumable is counted, not handed out or inspected one by one: its page
+        // offers stock, move, maintenance and scrapping only.
+        let tracked = r.type != .consumable
+        if tracked, asset.state != .underRepair {
             forms.append(form("checkout", lang.pick("领用（交给使用人）", "Check out to a person"), """
                 \(input("checkout", "holder", lang.pick("使用人工号或姓名", "holder: staff no. or name"), required: true))\
                 \(input("checkout", "department", lang.pick("使用科室", "department"), r.department))\
@@ -89,15 +92,17 @@ extension Dashboard {
             let options: [HTML] = results.map { "<option value=\"\($0.rawValue)\"\($0.rawValue == chosen ? HTML(" selected") : "")>\(lang.name(of: $0))</option>" }
             return "<input name=\"item\(n)\" value=\"\(kept("inspect", "item\(n)", failure?.form == "inspect" ? "" : defaultItems[n - 1]))\" placeholder=\"\(lang.pick("检查项", "item"))\" maxlength=\"100\"> <select name=\"result\(n)\">\(options)</select><br>"
         }
-        forms.append(form("inspect", lang.pick("巡检", "Inspection round"), """
-            \(items)\(input("inspect", "note", lang.pick("发现的问题 / 备注", "findings / note")))
-            """, lang.pick("记录巡检", "Record")))
+        if tracked {
+            forms.append(form("inspect", lang.pick("巡检", "Inspection round"), """
+                \(items)\(input("inspect", "note", lang.pick("发现的问题 / 备注", "findings / note")))
+                """, lang.pick("记录巡检", "Record")))
+        }
         if asset.state == .underRepair {
             let states: [HTML] = [AssetState.inUse, .inStock].map { "<option value=\"\($0.rawValue)\">\(lang.name(of: $0))</option>" }
             forms.append(form("repaired", lang.pick("维修完成", "Back from repair"), """
                 \(input("repaired", "text", lang.pick("维修结果", "what was done"), required: true))<label>\(lang.pick("恢复为", "back to"))<br><select name="state">\(states)</select></label><br>
                 """, lang.pick("保存", "Save")))
-        } else {
+        } else if tracked {
             forms.append(form("repair", lang.pick("送修", "Send to repair"), """
                 \(input("repair", "text", lang.pick("故障描述", "fault"), required: true))\(input("repair", "ticket", lang.pick("工单号（可选）", "ticket no. (optional)")))
                 """, lang.pick("送修", "Send to repair")))
@@ -265,8 +270,9 @@ extension Dashboard {
     }
 
     func newAssetForm(_ campuses: [CampusCode], _ user: SignedIn, _ lang: Language, failure: DutyFormFailure?) -> HTML {
+        let refused: HTML = failure.map { "<p class=\"bad\" role=\"alert\">\($0.message)</p>" } ?? ""
         guard !campuses.isEmpty else {
-            return "<p class=\"muted\">\(lang.pick("只有工程师、值班工程师和科长可以登记资产。", "Only engineers, duty engineers and chiefs register assets."))</p>"
+            return "\(refused)<p class=\"muted\">\(lang.pick("只有工程师、值班工程师和科长可以登记资产。", "Only engineers, duty engineers and chiefs register assets."))</p>"
         }
         func kept(_ field: String, _ fallback: String = "") -> String { failure?.value(field) ?? fallback }
         func input(_ name: String, _ label: String, required: Bool = false, type: String = "text", placeholder: String = "") -> HTML {
@@ -274,7 +280,6 @@ extension Dashboard {
         }
         let campusOptions: [HTML] = campuses.map { "<option value=\"\($0.rawValue)\"\(kept("campus") == $0.rawValue ? HTML(" selected") : "")>\($0.rawValue)</option>" }
         let types: [HTML] = AssetType.allCases.map { "<option value=\"\($0.rawValue)\"\(kept("type") == $0.rawValue ? HTML(" selected") : "")>\(lang.name(of: $0))</option>" }
-        let refused: HTML = failure.map { "<p class=\"bad\" role=\"alert\">\($0.message)</p>" } ?? ""
         return """
             <form class="card wide-card" id="form-register" method="post" action="/assets/new">
             <input type="hidden" name="csrf" value="\(user.session.csrfToken)">\(refused)

@@ -30,7 +30,7 @@ extension Dashboard {
         let labels: [HTML] = try listings.map { line in
             let r = line.record
             return """
-                <div class="label">\(try assetLabelMarkup(r.tag, moduleSize: 2))<div class="text"><strong>\(r.tag)</strong><br>\(r.name)<br>\
+                <div class="label">\(try assetLabelMarkup(r.tag, moduleSize: 4))<div class="text"><strong>\(r.tag)</strong><br>\(r.name)<br>\
                 <span class="muted">\(r.campus.rawValue) · \(lang.name(of: r.type))</span></div></div>
                 """
         }

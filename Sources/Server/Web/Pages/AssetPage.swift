@@ -107,6 +107,12 @@ extension Dashboard {
             lines.append(.init(sortKey: event.at.minutesSinceEpoch, when: event.at.description, by: who(event.by),
                                what: lang.assetAction(event.action), detail: ""))
         }
+        // Imported and demo assets were written in one batch with one audit entry for
+        // all: their registration is the date the row carries.
+        if !lines.contains(where: { $0.what == lang.assetAction("asset.register") }), let day = asset.record.registeredOn {
+            lines.append(.init(sortKey: LocalDateTime(date: day, minuteOfDay: 0).minutesSinceEpoch, when: day.iso, by: "",
+                               what: lang.assetAction("asset.register"), detail: ""))
+        }
         for m in asset.maintenance {
             let state = m.state.map { " → \(lang.name(of: $0))" } ?? ""
             let ticket = m.ticket.map { " · \(lang.pick("工单", "ticket")) \($0)" } ?? ""

@@ -110,7 +110,7 @@ extension Dashboard {
         let types: [HTML] = [option("", lang.pick("全部类型", "all types"), query.type)] + AssetType.allCases.map { option($0.rawValue, lang.name(of: $0), query.type) }
         let states: [HTML] = [option("", lang.pick("全部状态", "all states"), query.state)] + AssetState.allCases.map { option($0.rawValue, lang.name(of: $0), query.state) }
         func check(_ name: String, _ on: Bool, _ label: String) -> HTML {
-            "<label><input type=\"checkbox\" name=\"\(name)\" value=\"1\"\(on ? HTML(" checked") : "")> \(label)</label>"
+            "<label style=\"white-space:nowrap\"><input type=\"checkbox\" name=\"\(name)\" value=\"1\"\(on ? HTML(" checked") : "")> \(label)</label>"
         }
         return """
             <form class="card wide-card" method="get" action="/assets" style="max-width:1000px">
