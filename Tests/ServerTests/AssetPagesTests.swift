@@ -127,8 +127,10 @@ import Testing
             }
             #expect(try await post("E-SW-01", "move", [("department", "信息科"), ("location", "2F 机房")]) == "/assets/E-SW-01?done=move")
             #expect(try d.asset("E-SW-01").record.location == "2F 机房")
-            _ = try await post("E-SW-01", "checkout", [("holder", "员工eng2"), ("department", "信息科"), ("location", "2F")])
+            _ = try await post("E-SW-01", "checkout", [("holder", "员工eng2"), ("department", "信息科"), ("location", "2F"), ("returnBy", "2026-03-09")])
             #expect(try d.asset("E-SW-01").record.holder == "E102" && d.asset("E-SW-01").state == .inUse)
+            let out = try await client.page("/assets/E-SW-01", as: eng1)
+            #expect(out.2.contains("<th>预计归还</th><td>2026-03-09</td>") && out.2.contains("使用人 员工eng2 (E102)，预计归还 2026-03-09"))
             _ = try await post("E-SW-01", "checkin", [("location", "库房")])
             #expect(try d.asset("E-SW-01").record.holder == "" && d.asset("E-SW-01").state == .inStock)
             _ = try await post("E-SW-01", "inspect", [("item1", "指示灯"), ("result1", "ok"), ("item2", "端口"), ("result2", "fault"), ("note", "3 口不通")])
@@ -146,7 +148,11 @@ import Testing
 
             let done = try await client.page("/assets/E-SW-01?done=scrap", as: eng1)
             #expect(done.2.contains("报废申请已提交") && done.2.contains("报废申请 · 已申请") && done.2.contains("固件升级"))
-            #expect(done.2.contains("端口：异常") && done.2.contains("调拨 / 领用 / 归还"))
+            #expect(done.2.contains("端口：异常") && done.2.contains("→ 信息科 · 2F 机房") && done.2.contains("归还入库"))
+            // Newest first, in the order the steps were taken within the minute.
+            let order = ["报废申请", "升级", "维修 → 使用中", "维修 → 维修中", "巡检：有异常", "归还入库", "领用 / 调拨", "调拨", "登记入账"]
+            let positions = order.compactMap { done.2.range(of: "<td>\($0)")?.lowerBound }
+            #expect(positions.count == order.count && positions == positions.sorted(), "history order")
         }
     }
 
@@ -197,6 +203,9 @@ import Testing
             #expect(belowZero.2.contains("现有 5 个"))
             let english = try await client.form("/assets/E-TN-01/stock?lang=en", as: eng1, [("csrf", eng1.csrf), ("direction", "out"), ("quantity", "6")])
             try DutyFormsTests.expectRefused(english, .unprocessableContent, says: "Stock stays within 0", fixture, before: before)
+            let past = try await client.form("/assets/E-PC-01/checkout", as: eng1, [("csrf", eng1.csrf), ("holder", "E102"), ("department", ""),
+                                                                                   ("location", ""), ("returnBy", "2026-03-01")])
+            try DutyFormsTests.expectRefused(past, .unprocessableContent, says: "预计归还日期不能早于今天", fixture, before: before)
             let noItems = try await client.form("/assets/E-PC-01/inspect", as: eng1, [("csrf", eng1.csrf), ("item1", ""), ("result1", "ok")])
             try DutyFormsTests.expectRefused(noItems, .unprocessableContent, says: "请至少填写一个检查项", fixture, before: before)
             let unknownTicket = try await client.form("/assets/E-PC-01/repair", as: eng1, [("csrf", eng1.csrf), ("text", "坏了"), ("ticket", "EAST-2026-999")])

@@ -76,17 +76,28 @@ extension Department {
         guard asset.state != .scrapped else { throw DomainError.wrongState(what: "asset \(asset.tag)", state: "scrapped", action: action) }
     }
 
-    /// 领用 / 调拨 — to a department, location and person; in stock → in use.
-    public func moveAsset(_ reference: String, department: String, location: String, holder: String,
+    /// 领用 / 调拨 / 归还 — to a department, location and person; in stock → in use, and
+    /// back to stock when neither department nor person is left. `returnBy`: a check-out's
+    /// expected return. Where it went is kept in the audit entry (`AssetMove`), the
+    /// asset's history.
+    public func moveAsset(_ reference: String, department: String, location: String, holder: String, returnBy: LocalDate? = nil,
                           by acting: Acting) throws(DomainError) {
-        try onAsset(reference, acting, "move") { asset, row, _, tx in
+        try perform(acting, "asset.move", detailed: { tx, actor in
+            let row = try AssetRows.resolve(tx.db, reference)
+            let asset = try AssetRows.asset(tx.db, row)
+            try Permissions.requireAny(actor, Self.assetKeepers, at: asset.campus, to: "move asset \(asset.tag)")
             try Self.requireNotScrapped(asset, "move")
             if !holder.isEmpty, try Directory.person(tx.db, PersonID(holder)) == nil { throw DomainError.unknownPerson(PersonID(holder)) }
+            if let returnBy, returnBy < acting.now.date {
+                throw DomainError.invalid(field: "return date", reason: "\(returnBy.iso) is before today \(acting.now.date.iso)")
+            }
             var values: [String: Value] = ["department": .text(department), "location": .text(location), "holder": .text(holder)]
             let returned = department.isEmpty && holder.isEmpty
             if asset.state != .underRepair { values["state"] = .text((returned ? AssetState.inStock : .inUse).rawValue) }
-            try tx.assign(DomainSchema.asset.name, row, values)
-        }
+            try tx.assign(DomainSchema.asset.name, StoredRows.rowID(row), values)
+            let move = AssetMove(department: department, location: location, holder: holder, returnBy: holder.isEmpty ? nil : returnBy?.iso)
+            return ((), asset.tag, LogCoding.encode(move))
+        })
     }
 
     /// 维护记录 — a record of `kind`; `state` puts the asset under repair or back.

@@ -62,6 +62,21 @@ public struct AssetEvent: Hashable, Sendable {
     public let action: String
     public let by: String
     public let at: LocalDateTime
+    /// Where a move took it (nil for other actions, and for moves audited before the
+    /// detail was kept).
+    public let move: AssetMove?
+}
+
+/// 调拨 / 领用 / 归还 — where an asset was moved to, as its audit entry keeps it.
+public struct AssetMove: Hashable, Codable, Sendable {
+    public let department: String
+    public let location: String
+    /// Staff number; empty when nobody holds it.
+    public let holder: String
+    /// 预计归还 — a check-out's expected return (ISO date).
+    public let returnBy: String?
+
+    public var returnDate: LocalDate? { returnBy.flatMap { LocalDate(iso: $0) } }
 }
 
 extension Department {
@@ -119,7 +134,10 @@ extension Department {
                 """, arguments: exact ? [entity.id, field.id, needle] : [entity.id, field.id])
             let events = texts.compactMap { LogCoding.decode(AuditEntry.self, $0) }
                 .filter { $0.subject == tag && $0.action.hasPrefix("asset.") }
-                .map { AssetEvent(action: $0.action, by: $0.actor, at: $0.time) }
+                .map { entry in
+                    AssetEvent(action: entry.action, by: entry.actor, at: entry.time,
+                               move: entry.action == "asset.move" ? entry.detail.flatMap { LogCoding.decode(AssetMove.self, $0) } : nil)
+                }
             return Array(events.suffix(Self.assetHistoryMax))
         }
     }

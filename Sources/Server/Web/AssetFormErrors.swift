@@ -40,6 +40,8 @@ extension Language {
                             "An asset tag is 1–\(Department.assetTagMax) characters, without '@' or surrounding spaces.")
             case "state":
                 return pick("资产只能经审批报废：请提交报废申请。", "An asset is scrapped only through an approved scrap request.")
+            case "return date":
+                return pick("预计归还日期不能早于今天。", "The expected return cannot be before today.")
             case "inspection days":
                 return pick("巡检周期须在 1 到 \(Asset.inspectionDaysMax) 天之间。", "The inspection period is 1 to \(Asset.inspectionDaysMax) days.")
             default:

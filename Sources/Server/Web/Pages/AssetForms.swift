@@ -17,7 +17,7 @@ extension Dashboard {
 
     static let assetFormFields: [String: Set<String>] = [
         "move": ["department", "location"],
-        "checkout": ["holder", "department", "location"],
+        "checkout": ["holder", "department", "location", "returnBy"],
         "checkin": ["location"],
         "inspect": Set((1...inspectionFormItemsMax).flatMap { ["item\($0)", "result\($0)"] } + ["note"]),
         "repair": ["text", "ticket"],
@@ -73,7 +73,8 @@ extension Dashboard {
             forms.append(form("checkout", lang.pick("领用（交给使用人）", "Check out to a person"), """
                 \(input("checkout", "holder", lang.pick("使用人工号或姓名", "holder: staff no. or name"), required: true))\
                 \(input("checkout", "department", lang.pick("使用科室", "department"), r.department))\
-                \(input("checkout", "location", lang.pick("位置", "location"), r.location))
+                \(input("checkout", "location", lang.pick("位置", "location"), r.location))\
+                \(input("checkout", "returnBy", lang.pick("预计归还日期（可空）", "expected back on (optional)"), type: "date"))
                 """, lang.pick("领用", "Check out")))
             if !r.holder.isEmpty || !r.department.isEmpty {
                 forms.append(form("checkin", lang.pick("归还入库", "Check in to stock"),
@@ -181,7 +182,10 @@ extension Dashboard {
             return "move"
         case "checkout":
             let holder = try personNumber(try text("holder"))
-            try department.moveAsset(tag, department: try text("department"), location: try text("location"), holder: holder, by: acting)
+            let returnText = try text("returnBy")
+            let returnBy = returnText.isEmpty ? nil : try Parse.date(returnText, field: "returnBy")
+            try department.moveAsset(tag, department: try text("department"), location: try text("location"), holder: holder,
+                                     returnBy: returnBy, by: acting)
             return "checkout"
         case "checkin":
             try department.moveAsset(tag, department: "", location: try text("location"), holder: "", by: acting)

@@ -26,7 +26,7 @@ extension Dashboard {
             page += 1
         }
         listings = Array(listings.prefix(Self.labelsPerRequestMax))
-        if let single { total = listings.count }
+        if single != nil { total = listings.count }
         let labels: [HTML] = try listings.map { line in
             let r = line.record
             return """

@@ -51,6 +51,14 @@ extension Dashboard {
             "\(lang.pick("每 \(days) 天", "every \(days) days"))\(asset.inspectionDue.map { lang.pick("，下次 \($0.iso)", ", next \($0.iso)") } ?? "")"
         } ?? lang.pick("未设定", "none")
         let tickets: [HTML] = asset.tickets.map { "<a href=\"/tickets/\(AssetQuery.encode($0))\">\($0)</a> " }
+        let events = try department.assetHistory(tag: asset.tag)
+        // 预计归还 — of the check-out that gave it to its present holder.
+        let today = configuration.clock.now().date
+        let checkout = events.last { $0.move != nil }?.move.flatMap { $0.holder == r.holder && !r.holder.isEmpty ? $0.returnDate : nil }
+        let returnRow: HTML = checkout.map { day in
+            let late: HTML = day < today ? " <span class=\"bad\">\(lang.pick("已逾期", "overdue"))</span>" : ""
+            return "<tr><th>\(lang.pick("预计归还", "Expected back"))</th><td>\(day.iso)\(late)</td></tr>"
+        } ?? ""
         let scrapped: HTML = asset.scrappedAt.map { "<tr><th>\(lang.pick("报废时间", "Scrapped at"))</th><td>\($0.description)</td></tr>" } ?? ""
         return PageContent(title: "\(r.tag) \(r.name)", body: """
             \(confirmation)
@@ -63,7 +71,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("院区", "Campus"))</th><td>\(r.campus.rawValue)</td></tr>
             <tr><th>\(lang.pick("型号 / 序列号", "Model / serial"))</th><td>\(r.model) / \(r.serial)</td></tr>
             <tr><th>\(lang.pick("使用科室 / 位置", "Department / location"))</th><td>\(r.department) / \(r.location)</td></tr>
-            <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>
+            <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>\(returnRow)
             <tr><th>\(lang.pick("购置日期", "Purchased on"))</th><td>\(r.purchasedOn?.iso ?? "")</td></tr>
             <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "") / \(r.contractUntil?.iso ?? "")</td></tr>
             <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)</td></tr>
@@ -76,7 +84,7 @@ extension Dashboard {
             <a href="/assets/labels?tag=\(AssetQuery.encode(r.tag))">\(lang.pick("打印标签", "Print label"))</a></div>
             </div>
             <h2>\(lang.pick("履历", "History"))</h2>
-            \(try assetHistoryTable(asset, lang, who: who))
+            \(try assetHistoryTable(asset, events, lang, who: who))
             <h2>\(lang.pick("操作", "Actions"))</h2>
             \(try assetForms(asset, user, lang, failure: failure))
             """)
@@ -90,48 +98,67 @@ extension Dashboard {
         return HTML(stringLiteral: svg)
     }
 
-    /// One line of the history: when, who, what, detail.
+    /// One line of the history: when, who, what, detail. `order`: the audit trail's
+    /// order where the line has an audit entry (two steps in one minute keep theirs).
     private struct HistoryLine {
-        let sortKey: Int
+        let minute: Int
+        let order: Int
         let when: String
         let by: String
         let what: String
         let detail: String
     }
 
-    func assetHistoryTable(_ asset: Asset, _ lang: Language, who: (String) -> String) throws -> HTML {
+    /// Where a move took the asset, as the history says it.
+    func moveDetail(_ move: AssetMove, _ lang: Language, who: (String) -> String) -> String {
+        let place = [move.department, move.location].filter { !$0.isEmpty }.joined(separator: " · ")
+        var parts = ["→ \(place.isEmpty ? lang.pick("（未填写位置）", "(no place given)") : place)"]
+        if !move.holder.isEmpty { parts.append(lang.pick("使用人 \(who(move.holder))", "held by \(who(move.holder))")) }
+        if let back = move.returnBy { parts.append(lang.pick("预计归还 \(back)", "back by \(back)")) }
+        return parts.joined(separator: "，")
+    }
+
+    func assetHistoryTable(_ asset: Asset, _ events: [AssetEvent], _ lang: Language, who: (String) -> String) throws -> HTML {
         var lines: [HistoryLine] = []
-        // Maintenance and inspections carry their own details; the audit trail adds the
-        // rest (registration, moves, stock, retagging) with who and when.
-        for event in try department.assetHistory(tag: asset.tag) where event.action != "asset.maintain" && event.action != "asset.inspect" {
-            lines.append(.init(sortKey: event.at.minutesSinceEpoch, when: event.at.description, by: who(event.by),
-                               what: lang.assetAction(event.action), detail: ""))
+        // Maintenance and inspection records carry their own details; each is paired with
+        // its audit entry (same order, same count) for the time and the order. The audit
+        // trail adds the rest (registration, moves, stock, retagging) with who and when.
+        let maintained = events.indices.filter { events[$0].action == "asset.maintain" }
+        let inspected = events.indices.filter { events[$0].action == "asset.inspect" }
+        for (n, event) in events.enumerated() where event.action != "asset.maintain" && event.action != "asset.inspect" {
+            let what = event.move.map { $0.holder.isEmpty ? ($0.department.isEmpty ? lang.pick("归还入库", "checked in") : lang.pick("调拨", "moved"))
+                                                           : lang.pick("领用 / 调拨", "checked out / moved") } ?? lang.assetAction(event.action)
+            lines.append(.init(minute: event.at.minutesSinceEpoch, order: n, when: event.at.description, by: who(event.by),
+                               what: what, detail: event.move.map { moveDetail($0, lang, who: who) } ?? ""))
         }
         // Imported and demo assets were written in one batch with one audit entry for
         // all: their registration is the date the row carries.
-        if !lines.contains(where: { $0.what == lang.assetAction("asset.register") }), let day = asset.record.registeredOn {
-            lines.append(.init(sortKey: LocalDateTime(date: day, minuteOfDay: 0).minutesSinceEpoch, when: day.iso, by: "",
+        if !events.contains(where: { $0.action == "asset.register" }), let day = asset.record.registeredOn {
+            lines.append(.init(minute: LocalDateTime(date: day, minuteOfDay: 0).minutesSinceEpoch, order: -1, when: day.iso, by: "",
                                what: lang.assetAction("asset.register"), detail: ""))
         }
-        for m in asset.maintenance {
+        let pairedMaintenance = maintained.count == asset.maintenance.count
+        for (n, m) in asset.maintenance.enumerated() {
             let state = m.state.map { " → \(lang.name(of: $0))" } ?? ""
             let ticket = m.ticket.map { " · \(lang.pick("工单", "ticket")) \($0)" } ?? ""
-            lines.append(.init(sortKey: m.at, when: LocalDateTime(minutesSinceEpoch: m.at).description, by: who(m.by),
-                               what: "\(lang.name(of: m.kind))\(state)", detail: "\(m.text)\(ticket)"))
+            lines.append(.init(minute: m.at, order: pairedMaintenance ? maintained[n] : -1, when: LocalDateTime(minutesSinceEpoch: m.at).description,
+                               by: who(m.by), what: "\(lang.name(of: m.kind))\(state)", detail: "\(m.text)\(ticket)"))
         }
-        for i in asset.inspections {
-            let day = LocalDate(iso: i.date)
+        let pairedInspections = inspected.count == asset.inspections.count
+        for (n, i) in asset.inspections.enumerated() {
             let items = i.items.sorted { $0.key < $1.key }.map { "\($0.key)：\(lang.name(of: $0.value))" }.joined(separator: "；")
             let result = i.passed ? lang.pick("巡检：正常", "inspection: passed") : lang.pick("巡检：有异常", "inspection: fault found")
-            lines.append(.init(sortKey: day.map { LocalDateTime(date: $0, minuteOfDay: LocalDateTime.minutesPerDay - 1).minutesSinceEpoch } ?? 0,
-                               when: i.date, by: who(i.by), what: result, detail: i.note.isEmpty ? items : "\(items) · \(i.note)"))
+            let at = pairedInspections ? events[inspected[n]].at : LocalDate(iso: i.date).map { LocalDateTime(date: $0, minuteOfDay: 0) }
+            lines.append(.init(minute: at?.minutesSinceEpoch ?? 0, order: pairedInspections ? inspected[n] : -1,
+                               when: pairedInspections ? at?.description ?? i.date : i.date, by: who(i.by), what: result,
+                               detail: i.note.isEmpty ? items : "\(items) · \(i.note)"))
         }
         for a in try department.approvals(campus: asset.campus, kind: .scrap) where a.assetTag == asset.tag {
-            lines.append(.init(sortKey: a.requestedAt.minutesSinceEpoch, when: a.requestedAt.description, by: who(a.requester.rawValue),
+            lines.append(.init(minute: a.requestedAt.minutesSinceEpoch, order: Int.max, when: a.requestedAt.description, by: who(a.requester.rawValue),
                                what: "\(lang.pick("报废申请", "scrap request")) · \(lang.name(of: a.state))", detail: a.reason))
         }
         guard !lines.isEmpty else { return "<p class=\"muted\">\(lang.pick("暂无记录。", "Nothing recorded yet."))</p>" }
-        let rows: [HTML] = lines.sorted { $0.sortKey > $1.sortKey }.map {
+        let rows: [HTML] = lines.sorted { ($0.minute, $0.order) > ($1.minute, $1.order) }.map {
             "<tr><td>\($0.when)</td><td>\($0.by)</td><td>\($0.what)</td><td class=\"desc\">\($0.detail)</td></tr>"
         }
         return """
