@@ -146,7 +146,7 @@ extension Dashboard {
         }
         let pairedInspections = inspected.count == asset.inspections.count
         for (n, i) in asset.inspections.enumerated() {
-            let items = i.items.sorted { $0.key < $1.key }.map { "\($0.key)：\(lang.name(of: $0.value))" }.joined(separator: "；")
+            let items = i.items.sorted { $0.key < $1.key }.map { "\($0.key)\(lang.pick("：", ": "))\(lang.name(of: $0.value))" }.joined(separator: lang.pick("；", "; "))
             let result = i.passed ? lang.pick("巡检：正常", "inspection: passed") : lang.pick("巡检：有异常", "inspection: fault found")
             let at = pairedInspections ? events[inspected[n]].at : LocalDate(iso: i.date).map { LocalDateTime(date: $0, minuteOfDay: 0) }
             lines.append(.init(minute: at?.minutesSinceEpoch ?? 0, order: pairedInspections ? inspected[n] : -1,
