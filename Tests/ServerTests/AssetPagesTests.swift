@@ -143,6 +143,7 @@ import Testing
             #expect(try d.asset("E-SW-01").maintenance.last?.kind == .upgrade)
             _ = try await post("E-TN-01", "stock", [("direction", "out"), ("quantity", "2")])
             #expect(try d.asset("E-TN-01").record.stock == 3)
+            #expect(try await client.page("/assets/E-TN-01", as: eng1).2.contains("出库 2 个，余 3 个"))
             _ = try await post("E-SW-01", "scrap", [("reason", "老化")])
             #expect(try d.approvals(campus: "EAST", kind: .scrap).contains { $0.assetTag == "E-SW-01" && $0.state == .requested })
 
@@ -199,10 +200,12 @@ import Testing
             let scrapped = try await client.form("/assets/E-SW-01/inspect", as: eng1, [("csrf", eng1.csrf), ("item1", "外观"), ("result1", "ok")])
             try DutyFormsTests.expectRefused(scrapped, .conflict, says: "该资产已报废", fixture, before: before)
             let belowZero = try await client.form("/assets/E-TN-01/stock", as: eng1, [("csrf", eng1.csrf), ("direction", "out"), ("quantity", "6")])
-            try DutyFormsTests.expectRefused(belowZero, .unprocessableContent, says: "库存不能低于 0", fixture, before: before)
-            #expect(belowZero.2.contains("现有 5 个"))
+            try DutyFormsTests.expectRefused(belowZero, .unprocessableContent, says: "库存不足：现有 5 个，不能出库 6 个", fixture, before: before)
             let english = try await client.form("/assets/E-TN-01/stock?lang=en", as: eng1, [("csrf", eng1.csrf), ("direction", "out"), ("quantity", "6")])
-            try DutyFormsTests.expectRefused(english, .unprocessableContent, says: "Stock stays within 0", fixture, before: before)
+            try DutyFormsTests.expectRefused(english, .unprocessableContent, says: "Not enough in stock: 5 个 on hand", fixture, before: before)
+            // The domain's own bound (the web's check passed): said with the stock on hand.
+            let tooMuch = try await client.form("/assets/E-TN-01/stock", as: eng1, [("csrf", eng1.csrf), ("direction", "in"), ("quantity", "\(Asset.stockMax)")])
+            try DutyFormsTests.expectRefused(tooMuch, .unprocessableContent, says: "库存不能低于 0，也不能超过 \(Asset.stockMax)（现有 5 个）", fixture, before: before)
             let past = try await client.form("/assets/E-PC-01/checkout", as: eng1, [("csrf", eng1.csrf), ("holder", "E102"), ("department", ""),
                                                                                    ("location", ""), ("returnBy", "2026-03-01")])
             try DutyFormsTests.expectRefused(past, .unprocessableContent, says: "预计归还日期不能早于今天", fixture, before: before)

@@ -72,6 +72,18 @@ extension Department {
         }
     }
 
+    /// As `onAsset`, with what `detail` makes of the result kept in the audit entry.
+    func onAsset<T, D: Encodable>(_ reference: String, _ acting: Acting, _ action: String, detail: @escaping (T) -> D,
+                                  _ body: (Asset, RowID, StaffMember, WriteTransaction) throws -> T) throws(DomainError) -> T {
+        try perform(acting, "asset.\(action)", detailed: { tx, actor in
+            let row = try AssetRows.resolve(tx.db, reference)
+            let asset = try AssetRows.asset(tx.db, row)
+            try Permissions.requireAny(actor, Self.assetKeepers, at: asset.campus, to: "\(action) asset \(asset.tag)")
+            let value = try body(asset, StoredRows.rowID(row), actor, tx)
+            return (value, asset.tag, LogCoding.encode(detail(value)))
+        })
+    }
+
     static func requireNotScrapped(_ asset: Asset, _ action: String) throws {
         guard asset.state != .scrapped else { throw DomainError.wrongState(what: "asset \(asset.tag)", state: "scrapped", action: action) }
     }
@@ -128,7 +140,7 @@ extension Department {
     /// 出入库 — a consumable's stock changes by `delta`; refused below zero here (a
     /// concurrent draw at another campus may still take it below: shown as low stock).
     public func adjustStock(_ reference: String, by delta: Int, acting: Acting) throws(DomainError) -> Int {
-        try onAsset(reference, acting, "stock") { asset, row, _, tx in
+        try onAsset(reference, acting, "stock", detail: { AssetStockChange(delta: delta, stock: $0) }) { asset, row, _, tx in
             guard asset.record.type == .consumable else {
                 throw DomainError.invalid(field: "stock", reason: "\(asset.tag) is a \(asset.record.type.rawValue), not a consumable")
             }

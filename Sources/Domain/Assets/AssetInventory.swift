@@ -65,6 +65,15 @@ public struct AssetEvent: Hashable, Sendable {
     /// Where a move took it (nil for other actions, and for moves audited before the
     /// detail was kept).
     public let move: AssetMove?
+    /// What a stock change did (nil for other actions and older entries).
+    public let stock: AssetStockChange?
+}
+
+/// 出入库 — a consumable's stock change, as its audit entry keeps it.
+public struct AssetStockChange: Hashable, Codable, Sendable {
+    public let delta: Int
+    /// The stock after the change, at this replica when it was made.
+    public let stock: Int
 }
 
 /// 调拨 / 领用 / 归还 — where an asset was moved to, as its audit entry keeps it.
@@ -136,7 +145,8 @@ extension Department {
                 .filter { $0.subject == tag && $0.action.hasPrefix("asset.") }
                 .map { entry in
                     AssetEvent(action: entry.action, by: entry.actor, at: entry.time,
-                               move: entry.action == "asset.move" ? entry.detail.flatMap { LogCoding.decode(AssetMove.self, $0) } : nil)
+                               move: entry.action == "asset.move" ? entry.detail.flatMap { LogCoding.decode(AssetMove.self, $0) } : nil,
+                               stock: entry.action == "asset.stock" ? entry.detail.flatMap { LogCoding.decode(AssetStockChange.self, $0) } : nil)
                 }
             return Array(events.suffix(Self.assetHistoryMax))
         }

@@ -226,6 +226,12 @@ extension Dashboard {
             }
             let direction = fields["direction"] ?? ""
             guard direction == "in" || direction == "out" else { throw APIError.badRequest("bad_value", "direction: expected in or out") }
+            // Said in the counter's own terms; the domain checks again in its transaction.
+            let r = asset.record
+            if r.type == .consumable, direction == "out", quantity > r.stock {
+                throw DutyRefusal("stock_below_zero", "库存不足：现有 \(r.stock) \(r.unit)，不能出库 \(quantity) \(r.unit)。未保存。",
+                                  "Not enough in stock: \(r.stock) \(r.unit) on hand, cannot take \(quantity). Nothing saved.")
+            }
             _ = try department.adjustStock(tag, by: direction == "in" ? quantity : -quantity, acting: acting)
             return "stock"
         case "scrap":

@@ -59,6 +59,7 @@ extension Dashboard {
             let late: HTML = day < today ? " <span class=\"bad\">\(lang.pick("已逾期", "overdue"))</span>" : ""
             return "<tr><th>\(lang.pick("预计归还", "Expected back"))</th><td>\(day.iso)\(late)</td></tr>"
         } ?? ""
+        let expired: HTML = r.warrantyUntil.map { $0 < today } == true ? " <span class=\"warn\">\(lang.pick("已过保", "ended"))</span>" : ""
         let scrapped: HTML = asset.scrappedAt.map { "<tr><th>\(lang.pick("报废时间", "Scrapped at"))</th><td>\($0.description)</td></tr>" } ?? ""
         return PageContent(title: "\(r.tag) \(r.name)", body: """
             \(confirmation)
@@ -73,7 +74,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("使用科室 / 位置", "Department / location"))</th><td>\(r.department) / \(r.location)</td></tr>
             <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>\(returnRow)
             <tr><th>\(lang.pick("购置日期", "Purchased on"))</th><td>\(r.purchasedOn?.iso ?? "")</td></tr>
-            <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "") / \(r.contractUntil?.iso ?? "")</td></tr>
+            <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "")\(expired) / \(r.contractUntil?.iso ?? "")</td></tr>
             <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)</td></tr>
             \(stock)
             <tr><th>\(lang.pick("登记日期", "Registered on"))</th><td>\(r.registeredOn?.iso ?? "")</td></tr>
@@ -128,8 +129,13 @@ extension Dashboard {
         for (n, event) in events.enumerated() where event.action != "asset.maintain" && event.action != "asset.inspect" {
             let what = event.move.map { $0.holder.isEmpty ? ($0.department.isEmpty ? lang.pick("归还入库", "checked in") : lang.pick("调拨", "moved"))
                                                            : lang.pick("领用 / 调拨", "checked out / moved") } ?? lang.assetAction(event.action)
+            let unit = asset.record.unit
+            let stock = event.stock.map { change in
+                change.delta < 0 ? lang.pick("出库 \(-change.delta) \(unit)，余 \(change.stock) \(unit)", "\(-change.delta) \(unit) out, \(change.stock) \(unit) left")
+                    : lang.pick("入库 \(change.delta) \(unit)，余 \(change.stock) \(unit)", "\(change.delta) \(unit) in, \(change.stock) \(unit) on hand")
+            }
             lines.append(.init(minute: event.at.minutesSinceEpoch, order: n, when: event.at.description, by: who(event.by),
-                               what: what, detail: event.move.map { moveDetail($0, lang, who: who) } ?? ""))
+                               what: what, detail: event.move.map { moveDetail($0, lang, who: who) } ?? stock ?? ""))
         }
         // Imported and demo assets were written in one batch with one audit entry for
         // all: their registration is the date the row carries.
