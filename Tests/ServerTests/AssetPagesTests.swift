@@ -108,7 +108,10 @@ import Testing
             #expect(read.0 == .ok && !read.2.contains("id=\"form-") && read.2.contains("只有本院区的工程师"))
 
             let unknown = try await client.page("/assets/E-NONE-9", as: eng1)
-            #expect(unknown.0 == .notFound && unknown.2.contains("找不到该资产") && unknown.2.contains("lang=\"zh-CN\""))
+            #expect(unknown.0 == .notFound && unknown.2.contains("没有编号为 E-NONE-9 的资产") && unknown.2.contains("lang=\"zh-CN\""))
+            #expect(unknown.2.contains("href=\"/assets?q=E-NONE-9\"") && unknown.2.contains("退出"), "in the frame, with a search")
+            let english = try await client.page("/assets/E-NONE-9?lang=en", as: eng1)
+            #expect(english.0 == .notFound && english.2.contains("No asset is tagged E-NONE-9"))
             let outside = try await client.page("/assets/M-SRV-01", as: eng1)
             #expect(outside.0 == .forbidden)
         }

@@ -17,9 +17,22 @@ extension Dashboard {
         let lang = Language.of(request)
         let state = try api.seenState(session: user.session.token)
         let done = request.uri.queryParameters.get("done").map { String($0) }
-        let content = try await api.reads.lane.run { try assetPage(tag, user, lang, done: done, failure: failure) }
-        return framed(request, user, path: "/assets", version: state.stamp.digest) { layout in
-            layout.page(title: content.title, content.body)
+        do {
+            let content = try await api.reads.lane.run { try assetPage(tag, user, lang, done: done, failure: failure) }
+            return framed(request, user, path: "/assets", version: state.stamp.digest) { layout in
+                layout.page(title: content.title, content.body)
+            }
+        } catch DomainError.unknownAsset {
+            // In the frame, with the way back to the inventory and a search for what was typed.
+            var response = framed(request, user, path: "/assets", version: state.stamp.digest) { layout in
+                layout.page(title: lang.pick("找不到该资产", "No such asset"), """
+                    <div class="card"><p class="bad">\(lang.pick("没有编号为 \(tag) 的资产。", "No asset is tagged \(tag)."))</p>
+                    <p><a href="/assets?q=\(AssetQuery.encode(tag))">\(lang.pick("在资产台账中搜索", "Search the inventory"))</a> · \
+                    <a href="/assets">\(lang.pick("返回资产", "Back to assets"))</a></p><p class="muted">HTTP 404</p></div>
+                    """)
+            }
+            response.status = .notFound
+            return response
         }
     }
 
@@ -50,10 +63,11 @@ extension Dashboard {
         let inspection = r.inspectionDays.map { days in
             "\(lang.pick("每 \(days) 天", "every \(days) days"))\(asset.inspectionDue.map { lang.pick("，下次 \($0.iso)", ", next \($0.iso)") } ?? "")"
         } ?? lang.pick("未设定", "none")
+        let today = configuration.clock.now().date
+        let inspectionDue: HTML = asset.inspectionDue.map { $0 <= today } == true ? " <span class=\"warn\">\(lang.pick("应巡检", "due"))</span>" : ""
         let tickets: [HTML] = asset.tickets.map { "<a href=\"/tickets/\(AssetQuery.encode($0))\">\($0)</a> " }
         let events = try department.assetHistory(tag: asset.tag)
         // 预计归还 — of the check-out that gave it to its present holder.
-        let today = configuration.clock.now().date
         let checkout = events.last { $0.move != nil }?.move.flatMap { $0.holder == r.holder && !r.holder.isEmpty ? $0.returnDate : nil }
         let returnRow: HTML = checkout.map { day in
             let late: HTML = day < today ? " <span class=\"bad\">\(lang.pick("已逾期", "overdue"))</span>" : ""
@@ -75,7 +89,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>\(returnRow)
             <tr><th>\(lang.pick("购置日期", "Purchased on"))</th><td>\(r.purchasedOn?.iso ?? "")</td></tr>
             <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "")\(expired) / \(r.contractUntil?.iso ?? "")</td></tr>
-            <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)</td></tr>
+            <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)\(inspectionDue)</td></tr>
             \(stock)
             <tr><th>\(lang.pick("登记日期", "Registered on"))</th><td>\(r.registeredOn?.iso ?? "")</td></tr>
             \(scrapped)
