@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Replica
 import Storage
@@ -107,13 +108,16 @@ extension Department {
             guard !filter.campuses.isEmpty else { return AssetInventoryPage(assets: [], total: 0, page: 1, pageSize: pageSize) }
             let (sql, arguments) = AssetRows.filterSQL(filter)
             if let due = filter.inspectionDueBy {
-                // Due dates come from the inspection log: only scheduled assets are read
-                // (with their logs), then counted and paged here.
+                // Due dates come from the inspection log: one read of every round's date
+                // (not of each asset's logs), then the scheduled rows are counted and paged here.
+                let lastRounds = try AssetRows.lastInspections(db)
                 let scheduled = try Row.fetchAll(db, sql: """
                     SELECT * FROM \(AssetRows.table) WHERE \(sql) AND inspection_days > 0 AND scrapped_at IS NULL ORDER BY tag, campus
                     """, arguments: StatementArguments(arguments))
-                let dueRows = try scheduled.filter { row in
-                    guard let day = try AssetRows.asset(db, row).inspectionDue else { return false }
+                let dueRows = scheduled.filter { row in
+                    let record = AssetRows.listing(row).record
+                    let last = (row["id"] as Data?).flatMap { lastRounds[$0] }
+                    guard let day = Asset.inspectionDue(days: record.inspectionDays, lastRound: last, registeredOn: record.registeredOn) else { return false }
                     return day <= due
                 }
                 let slice = dueRows.dropFirst((page - 1) * pageSize).prefix(pageSize)
@@ -185,6 +189,23 @@ extension AssetRows {
             if let today = filter.today { clauses.append("warranty_until >= ?"); arguments.append(today.iso) }
         }
         return (clauses.joined(separator: " AND "), arguments)
+    }
+
+    /// The latest inspection round of every asset that had one, by row id: one read of
+    /// the log's dates. A round whose entry is not valid JSON or has no real date is
+    /// skipped, as `Asset.inspections` skips it.
+    static func lastInspections(_ db: Database) throws -> [Data: LocalDate] {
+        guard let field = entity.field(named: "inspections") else { preconditionFailure("asset.inspections") }
+        var last: [Data: LocalDate] = [:]
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT row, CASE WHEN json_valid(entry) THEN json_extract(entry, '$.date') END AS date
+            FROM log_entries WHERE entity = ? AND field = ?
+            """, arguments: [entity.id, field.id])
+        for row in rows {
+            guard let id = row["row"] as Data?, let text = row["date"] as String?, let date = LocalDate(iso: text) else { continue }
+            if last[id].map({ $0 < date }) ?? true { last[id] = date }
+        }
+        return last
     }
 
     /// A row as a line of the inventory: columns only, nothing from the logs.
