@@ -60,6 +60,11 @@ import Testing
             // Another query than before: the view cache may serve a just-previous view of the same one.
             let due = try await client.page("/assets?due=1&type=pc", as: later)
             #expect(due.2.contains("资产台账 (1)") && due.2.contains("href=\"/assets/E-PC-01\""))
+            // An inspection round today puts the next one 30 days on.
+            let inspected = try await client.form("/assets/E-PC-01/inspect", as: later, [("csrf", later.csrf), ("item1", "外观"), ("result1", "ok")])
+            #expect(inspected.0 == .seeOther)
+            let after = try await client.page("/assets?due=1&type=pc&q=E-", as: later)
+            #expect(after.2.contains("资产台账 (0)"))
 
             let viewer = try await client.signIn("viewer")
             let central = try await client.page("/assets?lang=en", as: viewer)
