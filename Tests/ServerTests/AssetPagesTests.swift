@@ -97,6 +97,9 @@ import Testing
         let fixture = try Self.stocked()
         try fixture.department.recordMaintenance("E-PC-01", kind: .repair, text: "更换电源", state: .underRepair, ticket: nil,
                                                  by: Acting("E101", at: ServerFixture.start))
+        let ticket = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊部", category: .hardware,
+                                                                    description: "电脑不开机"), by: Acting("E101", at: ServerFixture.start))
+        try fixture.department.linkTicket(ticket.number, asset: "E-PC-01", by: Acting("E101", at: ServerFixture.start))
         try await fixture.application().test(.router) { client in
             let eng1 = try await client.signIn("eng1")
             let page = try await client.page("/assets/E-PC-01", as: eng1)
@@ -107,6 +110,8 @@ import Testing
             #expect(page.2.contains("登记入账") && page.2.contains("更换电源") && page.2.contains("维修 → 维修中"), "the history")
             #expect(page.2.contains("id=\"form-repaired\"") && !page.2.contains("id=\"form-repair\""), "under repair: back from repair is offered")
             #expect(page.2.contains("id=\"form-inspect\"") && page.2.contains("id=\"form-scrap\"") && page.2.contains(eng1.csrf))
+            #expect(page.2.contains("href=\"/tickets/\(ticket.number)\""), "linked tickets lead to the ticket")
+            #expect(try await client.page("/tickets/\(ticket.number)", as: eng1).2.contains("href=\"/assets/E-PC-01\""), "and back")
 
             let viewer = try await client.signIn("viewer")
             let read = try await client.page("/assets/E-PC-01", as: viewer)
@@ -155,6 +160,8 @@ import Testing
             _ = try await post("E-SW-01", "scrap", [("reason", "老化")])
             #expect(try d.approvals(campus: "EAST", kind: .scrap).contains { $0.assetTag == "E-SW-01" && $0.state == .requested })
 
+            let chief = try await client.signIn("chief")
+            #expect(try await client.page("/approvals", as: chief).2.contains("href=\"/assets/E-SW-01\""), "the scrap request leads to the asset")
             let done = try await client.page("/assets/E-SW-01?done=scrap", as: eng1)
             #expect(done.2.contains("报废申请已提交") && done.2.contains("报废申请 · 已申请") && done.2.contains("固件升级"))
             #expect(done.2.contains("端口：异常") && done.2.contains("→ 信息科 · 2F 机房") && done.2.contains("归还入库"))
