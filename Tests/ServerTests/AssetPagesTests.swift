@@ -236,6 +236,19 @@ import Testing
         }
     }
 
+    @Test func theInventoryExportsTheReadersCampusesAsCSV() async throws {
+        let fixture = try Self.stocked()
+        try await fixture.application().test(.router) { client in
+            let eng1 = try await client.signIn("eng1")
+            let csv = try await client.page("/assets/export.csv", as: eng1)
+            #expect(csv.0 == .ok && csv.1[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.2.hasPrefix("\u{FEFF}tag,campus,type") && csv.2.contains("E-PC-01,EAST,pc,门诊电脑") && !csv.2.contains("M-SRV-01"))
+            let viewer = try await client.signIn("viewer")
+            let all = try await client.page("/assets/export.csv", as: viewer).2
+            #expect(all.contains("M-SRV-01") && all.components(separatedBy: "tag,campus,type").count == 2, "one header")
+        }
+    }
+
     // MARK: labels
 
     @Test func theLabelSheetPrintsTheSelectionUpToItsNamedLimit() async throws {

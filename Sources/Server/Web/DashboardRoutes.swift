@@ -52,6 +52,7 @@ struct Dashboard: Sendable {
                 try assetLabelsPage(request, user, lang)
             }
         }
+        router.get("/assets/export.csv") { request, context in try await assetExportResponse(request, context) }
         router.get("/assets/{tag}") { request, context in
             try await assetPageResponse(request, context, tag: try context.parameters.require("tag"))
         }

@@ -286,25 +286,31 @@ extension Dashboard {
         }
         func kept(_ field: String, _ fallback: String = "") -> String { failure?.value(field) ?? fallback }
         func input(_ name: String, _ label: String, required: Bool = false, type: String = "text", placeholder: String = "") -> HTML {
-            "<label>\(label)<br><input type=\"\(type)\" name=\"\(name)\" value=\"\(kept(name))\" placeholder=\"\(placeholder)\" maxlength=\"\(Self.assetTextCharactersMax)\"\(required ? HTML(" required") : "")></label><br>"
+            "<label>\(label)<br><input type=\"\(type)\" name=\"\(name)\" value=\"\(kept(name))\" placeholder=\"\(placeholder)\" maxlength=\"\(Self.assetTextCharactersMax)\"\(required ? HTML(" required") : "")></label>"
         }
         let campusOptions: [HTML] = campuses.map { "<option value=\"\($0.rawValue)\"\(kept("campus") == $0.rawValue ? HTML(" selected") : "")>\($0.rawValue)</option>" }
         let types: [HTML] = AssetType.allCases.map { "<option value=\"\($0.rawValue)\"\(kept("type") == $0.rawValue ? HTML(" selected") : "")>\(lang.name(of: $0))</option>" }
+        // Three columns at 1366 px, one on a phone.
+        let grid: HTML = "style=\"display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:6px 16px\""
         return """
-            <form class="card wide-card" id="form-register" method="post" action="/assets/new">
+            <form class="card" id="form-register" method="post" action="/assets/new" style="max-width:760px">
             <input type="hidden" name="csrf" value="\(user.session.csrfToken)">\(refused)
+            <div \(grid)>
             \(input("tag", lang.pick("资产编号", "Tag"), required: true))\(input("name", lang.pick("名称", "Name"), required: true))
-            <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>
-            <label>\(lang.pick("类型", "Type"))<br><select name="type">\(types)</select></label><br>
+            <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label>
+            <label>\(lang.pick("类型", "Type"))<br><select name="type">\(types)</select></label>
             \(input("model", lang.pick("型号", "Model")))\(input("serial", lang.pick("序列号", "Serial")))
             \(input("department", lang.pick("使用科室", "Department")))\(input("location", lang.pick("位置", "Location")))
             \(input("holder", lang.pick("使用人工号或姓名（可空）", "Holder: staff no. or name (optional)")))
             \(input("purchasedOn", lang.pick("购置日期", "Purchased on"), type: "date"))\(input("warrantyUntil", lang.pick("保修截止", "Warranty until"), type: "date"))
             \(input("contractUntil", lang.pick("维保合同截止", "Service contract until"), type: "date"))
             \(input("inspectionDays", lang.pick("巡检周期（天，可空）", "Inspection every … days (optional)"), type: "number"))
-            <p class="muted">\(lang.pick("耗材：", "Consumables: "))</p>
+            </div>
+            <p class="muted">\(lang.pick("耗材另填：", "Consumables also: "))</p>
+            <div \(grid)>
             \(input("stock", lang.pick("初始库存", "Initial stock"), type: "number"))\(input("stockMin", lang.pick("最低库存", "Minimum stock"), type: "number"))
             \(input("unit", lang.pick("单位", "Unit"), placeholder: lang.pick("盒、根、个", "box, piece")))
+            </div><br>
             <button id="submit-asset">\(lang.pick("登记", "Register"))</button>
             </form>
             """

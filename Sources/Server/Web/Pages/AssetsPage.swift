@@ -85,7 +85,8 @@ extension Dashboard {
         let labels = query.queryString.isEmpty ? "/assets/labels" : "/assets/labels?\(query.queryString)"
         return PageContent(title: lang.pick("资产", "Assets"), body: """
             <p class="muted">\(date.iso) · \(campuses.map(\.rawValue).joined(separator: ", "))</p>
-            <p>\(actions)<a href="\(labels)">\(lang.pick("打印本页筛选结果的标签", "Print labels of this selection"))</a></p>
+            <p>\(actions)<a href="\(labels)">\(lang.pick("打印本页筛选结果的标签", "Print labels of this selection"))</a> · \
+            <a href="/assets/export.csv\(query.campus.isEmpty ? "" : "?campus=\(AssetQuery.encode(query.campus))")">\(lang.pick("导出 CSV", "Export CSV"))</a></p>
             <h2>\(lang.pick("资产台账", "Inventory")) (\(inventory.total))</h2>
             \(try assetFilterBar(query, lang))
             \(assetInventoryTable(inventory, query, lang, names: names))
