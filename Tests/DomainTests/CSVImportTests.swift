@@ -56,6 +56,38 @@ import Storage
         #expect(try other.main.asset("SN-001").record.name == laptop.record.name)
     }
 
+    /// Snipe-IT's warranty in months becomes an end date; the columns nothing maps
+    /// (purchase cost, supplier, manufacturer, notes) are reported, not silently dropped.
+    @Test func aWarrantyInMonthsBecomesAnEndDateAndUnmappedColumnsAreReported() throws {
+        let f = try CampusReplicas()
+        let mapping = try AssetMapping.parse(Self.snipeMapping.replacingOccurrences(of: "warranty_until = Warranty Expires", with: """
+            purchased_on = Purchase Date
+            warranty_months = Warranty
+            """))
+        let csv = """
+            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty,Purchase Cost,Supplier,Manufacturer,Notes
+            SN-101,Dell 7090,Laptops,7090,X1,Deployed,2025-08-31,36,5999.00,京东,Dell,三楼
+            SN-102,HP 404,Printers,M404,X2,Ready to Deploy,2026-01-15,,800,,,
+
+            """
+        let summary = try f.main.importAssets(csv: csv, mapping: mapping, by: f.acting(e[0]))
+        #expect(summary.imported == 2)
+        #expect(summary.unmappedColumns == ["Purchase Cost", "Supplier", "Manufacturer", "Notes"])
+        #expect(try f.main.asset("SN-101").record.warrantyUntil == Fixture.date("2028-08-31"))
+        #expect(try f.main.asset("SN-102").record.warrantyUntil == nil)
+        #expect(Fixture.date("2024-01-31").adding(months: 1) == Fixture.date("2024-02-29"))
+
+        let bad = """
+            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty
+            SN-103,Dell 7090,Laptops,7090,X3,Deployed,2025-08-31,thirty
+
+            """
+        #expect(throws: DomainError.badImport(["line 2: warranty_months \"thirty\" is not a whole number of months within 0…\(AssetMapping.warrantyMonthsMax)"])) {
+            try f.main.importAssets(csv: bad, mapping: mapping, by: f.acting(e[0]))
+        }
+        #expect(try f.main.assets().count == 2, "nothing imported")
+    }
+
     @Test func aBadRowIsReportedWithItsLineNumberAndNothingIsImported() throws {
         let f = try CampusReplicas()
         let csv = "Asset Tag,Asset Name,Category,Model,Serial,Status,Warranty Expires\nSN-001,ok,Laptops,,,,\nSN-002,bad,Toasters,,,,\nSN-003,bad date,Laptops,,,,2027-13-01\n"

@@ -64,7 +64,9 @@ import Testing
                 let (status, body) = try await client.call(.get, uri, as: admin)
                 #expect(status == .ok, "\(uri): \(status) \(body.prefix(300))")
             }
-            for uri in ["/", "/tickets", "/tickets/EAST-2026-P0-00001", "/assets", "/roster", "/handover", "/approvals", "/status"] {
+            for uri in ["/", "/tickets", "/tickets/EAST-2026-P0-00001", "/assets", "/roster", "/handover", "/approvals", "/status",
+                        "/assets/E-POISON", "/assets?due=1", "/assets?warranty=1&type=consumable", "/assets?q=POISON&state=in_stock",
+                        "/assets/labels", "/assets/export.csv"] {
                 let (status, _, body) = try await client.page(uri, as: admin)
                 #expect(status == .ok, "\(uri): \(status) \(body.prefix(300))")
             }

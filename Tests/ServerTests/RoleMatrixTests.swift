@@ -203,4 +203,44 @@ import Testing
                     "the report link shows only to those who may report")
         }
     }
+    /// 资产's forms: the API's gates (信息科 staff at the asset's campus, then an engineer,
+    /// duty engineer or chief there). Allowed is a 303 (or the domain's 409/422 when the
+    /// state forbids the step); refused is 403, with the message on the page.
+    @Test(arguments: ServerFixture.people.map(\.0))
+    func everyAssetFormAllowsOrRefusesThisRole(_ username: String) async throws {
+        let fixture = try ServerFixture()
+        let d = fixture.department
+        let at = Acting("E101", at: ServerFixture.start)
+        try d.registerAsset(AssetRecord(tag: "E-PC-01", campus: "EAST", type: .pc, name: "电脑", inspectionDays: 30), by: at)
+        try d.registerAsset(AssetRecord(tag: "E-TN-01", campus: "EAST", type: .consumable, name: "硒鼓", stock: 50, stockMin: 1), by: at)
+        let forms: [(String, String, [(String, String)])] = [
+            ("register", "/assets/new", [("tag", "E-PC-99-\(username)"), ("name", "新电脑"), ("campus", "EAST"), ("type", "pc")]),
+            ("move", "/assets/E-PC-01/move", [("department", "门诊"), ("location", "1F")]),
+            ("checkout", "/assets/E-PC-01/checkout", [("holder", "E101"), ("department", "门诊"), ("location", "1F")]),
+            ("checkin", "/assets/E-PC-01/checkin", [("location", "库房")]),
+            ("inspect", "/assets/E-PC-01/inspect", [("item1", "外观"), ("result1", "ok")]),
+            ("repair", "/assets/E-PC-01/repair", [("text", "不开机"), ("ticket", "")]),
+            ("repaired", "/assets/E-PC-01/repaired", [("text", "换电源"), ("state", "in_use")]),
+            ("maintain", "/assets/E-PC-01/maintain", [("kind", "maintenance"), ("text", "除尘")]),
+            ("stock", "/assets/E-TN-01/stock", [("direction", "out"), ("quantity", "1")]),
+            ("scrap", "/assets/E-PC-01/scrap", [("reason", "老化")]),
+        ]
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            var mismatches: [String] = []
+            for (name, path, fields) in forms {
+                let (status, _, body) = try await client.form(path, as: session, [("csrf", session.csrf)] + fields)
+                #expect(status.code < 500, "\(username) \(name): \(status)")
+                let allowed = Self.handlersOfEast.contains(username)
+                if allowed == (status == .forbidden) {
+                    mismatches.append("\(name): expected \(allowed ? "allowed" : "403"), got \(status.code) \(body.prefix(300))")
+                }
+                // On the asset's page next to the form, or — for a reader with no role at
+                // the asset's campus, who may not see the page — on the error page.
+                if status == .forbidden, !body.contains("class=\"bad\"") { mismatches.append("\(name): 403 without the message on the page") }
+            }
+            #expect(mismatches.isEmpty, "\(username):\n\(mismatches.joined(separator: "\n"))")
+        }
+    }
 }
+

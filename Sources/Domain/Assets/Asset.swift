@@ -19,9 +19,16 @@ public struct Asset: Hashable, Codable, Sendable {
 
     /// 下次巡检 — the day the next round is due; nil without a schedule.
     public var inspectionDue: LocalDate? {
-        guard let days = record.inspectionDays, days > 0, state != .scrapped else { return nil }
-        let last = inspections.compactMap { LocalDate(iso: $0.date) }.max() ?? record.registeredOn
-        return last?.adding(days: days)
+        guard state != .scrapped else { return nil }
+        return Self.inspectionDue(days: record.inspectionDays, lastRound: inspections.compactMap { LocalDate(iso: $0.date) }.max(),
+                                  registeredOn: record.registeredOn)
+    }
+
+    /// The rule of `inspectionDue`, for readers that have the dates but not the asset
+    /// (the inventory's filter).
+    static func inspectionDue(days: Int?, lastRound: LocalDate?, registeredOn: LocalDate?) -> LocalDate? {
+        guard let days, days > 0 else { return nil }
+        return (lastRound ?? registeredOn)?.adding(days: days)
     }
 
     /// 低库存 — a consumable whose stock fell below its threshold.

@@ -72,21 +72,44 @@ extension Department {
         }
     }
 
+    /// As `onAsset`, with what `detail` makes of the result kept in the audit entry.
+    func onAsset<T, D: Encodable>(_ reference: String, _ acting: Acting, _ action: String, detail: @escaping (T) -> D,
+                                  _ body: (Asset, RowID, StaffMember, WriteTransaction) throws -> T) throws(DomainError) -> T {
+        try perform(acting, "asset.\(action)", detailed: { tx, actor in
+            let row = try AssetRows.resolve(tx.db, reference)
+            let asset = try AssetRows.asset(tx.db, row)
+            try Permissions.requireAny(actor, Self.assetKeepers, at: asset.campus, to: "\(action) asset \(asset.tag)")
+            let value = try body(asset, StoredRows.rowID(row), actor, tx)
+            return (value, asset.tag, LogCoding.encode(detail(value)))
+        })
+    }
+
     static func requireNotScrapped(_ asset: Asset, _ action: String) throws {
         guard asset.state != .scrapped else { throw DomainError.wrongState(what: "asset \(asset.tag)", state: "scrapped", action: action) }
     }
 
-    /// 领用 / 调拨 — to a department, location and person; in stock → in use.
-    public func moveAsset(_ reference: String, department: String, location: String, holder: String,
+    /// 领用 / 调拨 / 归还 — to a department, location and person; in stock → in use, and
+    /// back to stock when neither department nor person is left. `returnBy`: a check-out's
+    /// expected return. Where it went is kept in the audit entry (`AssetMove`), the
+    /// asset's history.
+    public func moveAsset(_ reference: String, department: String, location: String, holder: String, returnBy: LocalDate? = nil,
                           by acting: Acting) throws(DomainError) {
-        try onAsset(reference, acting, "move") { asset, row, _, tx in
+        try perform(acting, "asset.move", detailed: { tx, actor in
+            let row = try AssetRows.resolve(tx.db, reference)
+            let asset = try AssetRows.asset(tx.db, row)
+            try Permissions.requireAny(actor, Self.assetKeepers, at: asset.campus, to: "move asset \(asset.tag)")
             try Self.requireNotScrapped(asset, "move")
             if !holder.isEmpty, try Directory.person(tx.db, PersonID(holder)) == nil { throw DomainError.unknownPerson(PersonID(holder)) }
+            if let returnBy, returnBy < acting.now.date {
+                throw DomainError.invalid(field: "return date", reason: "\(returnBy.iso) is before today \(acting.now.date.iso)")
+            }
             var values: [String: Value] = ["department": .text(department), "location": .text(location), "holder": .text(holder)]
             let returned = department.isEmpty && holder.isEmpty
             if asset.state != .underRepair { values["state"] = .text((returned ? AssetState.inStock : .inUse).rawValue) }
-            try tx.assign(DomainSchema.asset.name, row, values)
-        }
+            try tx.assign(DomainSchema.asset.name, StoredRows.rowID(row), values)
+            let move = AssetMove(department: department, location: location, holder: holder, returnBy: holder.isEmpty ? nil : returnBy?.iso)
+            return ((), asset.tag, LogCoding.encode(move))
+        })
     }
 
     /// 维护记录 — a record of `kind`; `state` puts the asset under repair or back.
@@ -117,7 +140,7 @@ extension Department {
     /// 出入库 — a consumable's stock changes by `delta`; refused below zero here (a
     /// concurrent draw at another campus may still take it below: shown as low stock).
     public func adjustStock(_ reference: String, by delta: Int, acting: Acting) throws(DomainError) -> Int {
-        try onAsset(reference, acting, "stock") { asset, row, _, tx in
+        try onAsset(reference, acting, "stock", detail: { AssetStockChange(delta: delta, stock: $0) }) { asset, row, _, tx in
             guard asset.record.type == .consumable else {
                 throw DomainError.invalid(field: "stock", reason: "\(asset.tag) is a \(asset.record.type.rawValue), not a consumable")
             }

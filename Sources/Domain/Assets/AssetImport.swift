@@ -9,6 +9,22 @@ import Storage
 public struct AssetImportSummary: Hashable, Codable, Sendable {
     public let imported: Int
     public let tags: [String]
+    /// 未导入的列 — headers of the file no field was mapped from (a Snipe-IT export's
+    /// purchase cost, supplier, notes…): what the import left behind, said, not dropped
+    /// silently.
+    public let unmappedColumns: [String]
+}
+
+extension LocalDate {
+    /// The same day `months` later (the month's last day when it is shorter).
+    func adding(months: Int) -> LocalDate {
+        let index = year * 12 + (month - 1) + months
+        let (y, m) = (index / 12, index % 12 + 1)
+        for day in stride(from: day, through: 28, by: -1) {
+            if let date = LocalDate(year: y, month: m, day: day) { return date }
+        }
+        return LocalDate(year: y, month: m, day: 28) ?? self
+    }
 }
 
 extension Department {
@@ -28,9 +44,18 @@ extension Department {
                 problems.append("line \(header.line): no column \"\(column)\" for \(field.rawValue)")
             }
         }
+        var warrantyMonthsIndex: Int?
+        if let column = mapping.warrantyMonthsColumn {
+            warrantyMonthsIndex = header.fields.firstIndex { $0.trimmingCharacters(in: .whitespaces) == column }
+            if warrantyMonthsIndex == nil { problems.append("line \(header.line): no column \"\(column)\" for warranty_months") }
+        }
         guard problems.isEmpty else { throw .badImport(problems) }
+        let used = Set(index.values).union(warrantyMonthsIndex.map { [$0] } ?? [])
+        let unmapped = header.fields.enumerated().filter { !used.contains($0.offset) }
+            .map { $0.element.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let rows = table.records.dropFirst().map { record in
-            (record.line, Self.assetRecord(record, index: index, mapping: mapping, registeredOn: acting.now.date))
+            (record.line, Self.assetRecord(record, index: index, warrantyMonths: warrantyMonthsIndex, mapping: mapping,
+                                           registeredOn: acting.now.date))
         }
         return try perform(acting, "asset.import") { tx, actor in
             var records: [AssetRecord] = []
@@ -61,13 +86,13 @@ extension Department {
             guard problems.isEmpty else { throw DomainError.badImport(problems) }
             guard !records.isEmpty else { throw DomainError.badImport(["no rows below the header"]) }
             for record in records { _ = try Self.writeAsset(record, acting: acting, actor: actor, tx: tx, seenTags: []) }
-            return (AssetImportSummary(imported: records.count, tags: records.map(\.tag)), "\(records.count) assets")
+            return (AssetImportSummary(imported: records.count, tags: records.map(\.tag), unmappedColumns: unmapped), "\(records.count) assets")
         }
     }
 
     struct RowProblem: Error { let text: String }
 
-    static func assetRecord(_ record: CSVTable.Record, index: [AssetField: Int], mapping: AssetMapping,
+    static func assetRecord(_ record: CSVTable.Record, index: [AssetField: Int], warrantyMonths: Int? = nil, mapping: AssetMapping,
                             registeredOn: LocalDate) -> Result<AssetRecord, RowProblem> {
         func cell(_ field: AssetField) -> String {
             // Un-neutralise before trimming: the quote protects a leading tab or CR too.
@@ -102,10 +127,24 @@ extension Department {
             }
             let campus = cell(.campus)
             guard !campus.isEmpty else { throw RowProblem(text: "no campus (add a column or default.campus)") }
+            let purchasedOn = try date(.purchasedOn)
+            var warrantyUntil = try date(.warrantyUntil)
+            // Snipe-IT keeps a warranty as months from purchase: the end date is derived
+            // when the sheet gives no end date of its own.
+            if warrantyUntil == nil, let column = warrantyMonths, column < record.fields.count {
+                let text = CSVTable.unneutralise(record.fields[column]).trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty {
+                    guard let months = Int(text), (0...AssetMapping.warrantyMonthsMax).contains(months) else {
+                        throw RowProblem(text: "warranty_months \"\(text)\" is not a whole number of months within 0…\(AssetMapping.warrantyMonthsMax)")
+                    }
+                    guard let purchased = purchasedOn else { throw RowProblem(text: "warranty_months without a purchase date to count from") }
+                    warrantyUntil = purchased.adding(months: months)
+                }
+            }
             return .success(AssetRecord(
                 tag: cell(.tag), campus: CampusCode(campus), type: type, name: cell(.name), model: cell(.model), serial: cell(.serial),
                 state: state, department: cell(.department), location: cell(.location), holder: cell(.holder),
-                purchasedOn: try date(.purchasedOn), warrantyUntil: try date(.warrantyUntil), contractUntil: try date(.contractUntil),
+                purchasedOn: purchasedOn, warrantyUntil: warrantyUntil, contractUntil: try date(.contractUntil),
                 inspectionDays: try int(.inspectionDays), stock: try int(.stock) ?? 0, stockMin: try int(.stockMin) ?? 0, unit: cell(.unit),
                 registeredOn: registeredOn))
         } catch {

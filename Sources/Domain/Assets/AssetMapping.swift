@@ -13,6 +13,8 @@ import Foundation
 /// value.state.Ready to Deploy = in_stock
 /// # default.<field> = value used when the column is absent or the cell empty
 /// default.campus = EAST
+/// # a warranty in months from the purchase date (Snipe-IT), when no end date is mapped
+/// warranty_months = Warranty
 /// ```
 ///
 /// Without a mapping file the header must name our fields (what `asset export` writes).
@@ -22,6 +24,12 @@ public struct AssetMapping: Hashable, Sendable {
     /// Our field → (sheet text → our value).
     public var values: [AssetField: [String: String]] = [:]
     public var defaults: [AssetField: String] = [:]
+    /// `warranty_months = Warranty` — the column of a warranty counted in months from the
+    /// purchase date (Snipe-IT's way), turned into `warranty_until` on import.
+    public var warrantyMonthsColumn: String?
+
+    /// Longest warranty in months (50 years); more is a typo.
+    public static let warrantyMonthsMax = 600
 
     public static let linesMax = 1_000
 
@@ -53,6 +61,8 @@ public struct AssetMapping: Hashable, Sendable {
             let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
             switch parts.count {
+            case 1 where key == "warranty_months":
+                mapping.warrantyMonthsColumn = value
             case 1:
                 guard let field = AssetField(rawValue: key) else { problems.append("line \(index + 1): unknown field \(key)"); continue }
                 mapping.columns[field] = value

@@ -19,14 +19,19 @@ public struct AuditEntry: Hashable, Codable, Sendable {
     /// that ran it — the one fact about a CLI write the host itself vouches for, since
     /// `--as` is only a claim. Absent in entries written before it existed.
     public let via: String?
+    /// What the command did beyond its subject, where the entity keeps no log of it (an
+    /// asset's move: where to, to whom, back when — `AssetMove` as JSON). Absent in
+    /// entries written before it existed; a node that predates it ignores the key.
+    public let detail: String?
 
-    public init(actor: String, action: String, subject: String, at: Int, node: String, via: String? = nil) {
+    public init(actor: String, action: String, subject: String, at: Int, node: String, via: String? = nil, detail: String? = nil) {
         self.actor = actor
         self.action = action
         self.subject = subject
         self.at = at
         self.node = node
         self.via = via
+        self.detail = detail
     }
 
     public var time: LocalDateTime { LocalDateTime(minutesSinceEpoch: at) }

@@ -13,7 +13,7 @@ public struct Department: Sendable {
         self.store = store
         // Local read aids for ticket and asset queries; a store without them (another
         // schema, a read-only file) only answers more slowly.
-        for (entity, columns) in Self.indexes { try? store.ensureIndex(entity: entity.name, columns: columns) }
+        for (entity, columns) in Self.indexes + Self.inventoryIndexes { try? store.ensureIndex(entity: entity.name, columns: columns) }
     }
 
     /// Indexes the domain's queries rely on for speed: ticket numbers and their
@@ -33,14 +33,24 @@ public struct Department: Sendable {
     /// audit subject.
     func perform<T>(_ acting: Acting, _ action: String,
                     _ body: (WriteTransaction, StaffMember) throws -> (T, subject: String)) throws(DomainError) -> T {
+        try perform(acting, action, detailed: { tx, actor in
+            let (value, subject) = try body(tx, actor)
+            return (value, subject, nil)
+        })
+    }
+
+    /// As `perform`, with a detail for the audit entry (`AuditEntry.detail`).
+    func perform<T>(_ acting: Acting, _ action: String,
+                    detailed body: (WriteTransaction, StaffMember) throws -> (T, subject: String, detail: String?)) throws(DomainError) -> T {
         do {
             return try store.write { tx in
                 guard let actor = try Directory.person(tx.db, acting.person), actor.active else {
                     throw DomainError.unknownActor(acting.person)
                 }
-                let (value, subject) = try body(tx, actor)
+                let (value, subject, detail) = try body(tx, actor)
                 try AuditTrail.append(AuditEntry(actor: acting.person.rawValue, action: action, subject: subject,
-                                                 at: acting.now.minutesSinceEpoch, node: store.site.description, via: acting.via),
+                                                 at: acting.now.minutesSinceEpoch, node: store.site.description, via: acting.via,
+                                                 detail: detail),
                                        tx: tx)
                 return value
             }.value

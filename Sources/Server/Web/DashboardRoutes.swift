@@ -44,6 +44,19 @@ struct Dashboard: Sendable {
         router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets", reads: ViewReads.assets) { user, lang in
             try assetsPage(request, user, lang)
         } }
+        // 登记, 标签 and one asset; the fixed paths are matched before `{tag}`.
+        router.get("/assets/new") { request, context in try await newAssetPageResponse(request, context) }
+        router.post("/assets/new") { request, context in try await registerAssetFromForm(request, context) }
+        router.get("/assets/labels") { request, context in
+            try await cachedPage(request, context, path: "/assets", view: "asset-labels", reads: ViewReads.assets) { user, lang in
+                try assetLabelsPage(request, user, lang)
+            }
+        }
+        router.get("/assets/export.csv") { request, context in try await assetExportResponse(request, context) }
+        router.get("/assets/{tag}") { request, context in
+            try await assetPageResponse(request, context, tag: try context.parameters.require("tag"))
+        }
+        router.post("/assets/{tag}/{form}") { request, context in try await assetForm(request, context) }
         router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster", reads: ViewReads.duty) { user, lang in
             try rosterPage(request, user, lang)
         } }

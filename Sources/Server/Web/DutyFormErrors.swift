@@ -56,6 +56,18 @@ extension Language {
         case "firstDay": pick("首日", "first day")
         case "lastDay": pick("末日", "last day")
         case "text", "duty log text": pick("记录内容", "entry")
+        case "location": pick("位置", "location")
+        case "department": pick("科室", "department")
+        case "holder": pick("使用人", "holder")
+        case "quantity": pick("数量", "quantity")
+        case "name": pick("名称", "name")
+        case "model": pick("型号", "model")
+        case "serial": pick("序列号", "serial number")
+        case "tag", "asset tag": pick("资产编号", "asset tag")
+        case "unit": pick("单位", "unit")
+        case "ticket": pick("工单号", "ticket number")
+        case "inspection items": pick("检查项", "inspection items")
+        case let item where item.hasPrefix("item"): pick("检查项", "inspection item")
         default: pick("必填项", "a required field")
         }
     }

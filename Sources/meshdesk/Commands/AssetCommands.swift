@@ -67,7 +67,11 @@ struct AssetImport: ParsableCommand {
         let text = try readText(csv, "CSV")
         let d = try options.department()
         let summary = try refusing { try d.importAssets(csv: text, mapping: map, by: try options.acting()) }
-        try options.emit(summary) { "imported \(summary.imported) assets" }
+        try options.emit(summary) {
+            let left = summary.unmappedColumns.isEmpty ? ""
+                : "\nnot imported (no field mapped): \(summary.unmappedColumns.joined(separator: ", "))"
+            return "imported \(summary.imported) assets\(left)"
+        }
     }
 }
 

@@ -63,9 +63,12 @@ extension Dashboard {
                         """
                 }
                 guard !forms.isEmpty else { return nil }
+                // A scrap request's title leads to the asset (its history is the chief's evidence).
+                let title: HTML = approval.kind == .scrap && !approval.assetTag.isEmpty
+                    ? "<a href=\"/assets/\(AssetQuery.encode(approval.assetTag))\">\(approval.title)</a>" : "\(approval.title)"
                 return """
                     <tr><td>\(lang.name(of: approval.kind))</td><td>\(campusNames[approval.campus] ?? approval.campus.rawValue)</td>\
-                    <td>\(who(approval.requester))</td><td>\(approval.title)</td><td>\(approval.reason)</td><td>\(lang.name(of: approval.state))</td><td>\(forms)</td></tr>
+                    <td>\(who(approval.requester))</td><td>\(title)</td><td>\(approval.reason)</td><td>\(lang.name(of: approval.state))</td><td>\(forms)</td></tr>
                     """
             }
         let nothing: HTML = "<p class=\"muted\">\(lang.pick("无待您处理的申请", "Nothing waiting for you"))</p>"

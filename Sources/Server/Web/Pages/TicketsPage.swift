@@ -176,7 +176,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("院区 / 科室 / 位置", "Campus / department / location"))</th><td>\(ticket.campus.rawValue) / \(i.department) / \(i.location)</td></tr>
             <tr><th>\(lang.pick("报修人", "Reporter"))</th><td>\(i.reporter) \(i.contactPhone)</td></tr>
             <tr><th>\(lang.pick("类别 / 渠道 / 岗位", "Category / channel / post"))</th><td>\(categoryName(i.category, lang)) / \(lang.name(of: i.channel)) / \(post)</td></tr>
-            <tr><th>\(lang.pick("资产", "Assets"))</th><td>\(ticket.assets.joined(separator: ", "))</td></tr>
+            <tr><th>\(lang.pick("资产", "Assets"))</th><td>\(ticket.assets.map { "<a href=\"/assets/\(AssetQuery.encode($0))\">\($0)</a> " as HTML })</td></tr>
             </table>
             <h2>\(lang.pick("问题描述", "Description"))</h2><div class="card desc">\(i.description)</div>
             <h2>\(lang.pick("处理过程", "Timeline"))</h2>
