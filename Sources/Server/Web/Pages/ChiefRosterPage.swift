@@ -218,6 +218,7 @@ extension Dashboard {
         let problems = try RosterProblems.list(store: department.store, campus: campus).filter { names.month(of: $0) == month }
         let problemRows: [HTML] = problems.map { problem in
             let (text, slot, versions) = names.problem(problem)
+            let giveBack = if case .leaveRevokedAfterCover = problem { true } else { false }
             var fix: HTML = ""
             if let slot {
                 let keep: [HTML] = versions.map { version in
@@ -226,10 +227,10 @@ extension Dashboard {
                     <input type="hidden" name="campus" value="\(campus.rawValue)"><input type="hidden" name="date" value="\(slot.date.iso)">\
                     <input type="hidden" name="post" value="\(slot.post.rawValue)"><input type="hidden" name="shift" value="\(slot.shiftKind.rawValue)">\
                     <input type="hidden" name="seat" value="\(slot.seat)"><input type="hidden" name="person" value="\(version?.rawValue ?? "")">\
-                    <input type="hidden" name="mode" value="save"><button>\(lang.pick("保留", "Keep")) \(version.map(names.person) ?? lang.pick("空缺", "open"))</button></form>
+                    <input type="hidden" name="mode" value="save"><button>\(giveBack ? lang.pick("归还给", "Give back to") : lang.pick("保留", "Keep")) \(version.map(names.person) ?? lang.pick("空缺", "open"))</button></form>
                     """
                 }
-                fix = "\(keep) <span class=\"muted\">\(lang.pick("或在上方“调整班位”中另选人员", "or choose someone else under Edit a seat"))</span>"
+                fix = "\(keep) <span class=\"muted\">\(lang.pick("或在下方“调整班位”中另选人员", "or choose someone else under Edit a seat below"))</span>"
             }
             return "<tr><td>\(text)</td><td>\(fix)</td></tr>"
         }
