@@ -12,13 +12,13 @@ import Storage
 
     func day(_ iso: String) -> LocalDate { Fixture.date(iso) }
 
-    @Test func leaveWithReversedDatesBeyondTheMonthOrOverlappingIsRefused() throws {
+    @Test func leaveWithReversedDatesTooLongOrOverlappingIsRefused() throws {
         let f = try DepartmentFixture()
         let me = f.acting(e[0])
         #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-05"), lastDay: day("2026-03-02"), reason: "病假", by: me) }
             == .reversedTimes(start: "2026-03-05", end: "2026-03-02"))
-        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-30"), lastDay: day("2026-04-02"), reason: "年假", by: me) }
-            == .leaveBeyondMonth(first: day("2026-03-30"), last: day("2026-04-02")))
+        #expect(try refusedWithoutWriting(f.main) { _ = try f.main.requestLeave(firstDay: day("2026-03-01"), lastDay: day("2026-09-30"), reason: "产假", by: me) }
+            == .leaveTooLong(days: 214, max: Department.leaveDaysMax))
         _ = try f.main.requestLeave(firstDay: day("2026-03-02"), lastDay: day("2026-03-04"), reason: "年假", by: me)
         guard case .overlapping? = try refusedWithoutWriting(f.main, { _ = try f.main.requestLeave(firstDay: day("2026-03-04"), lastDay: day("2026-03-06"), reason: "事假", by: me) }) else {
             Issue.record("overlapping leave allowed"); return

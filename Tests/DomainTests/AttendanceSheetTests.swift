@@ -86,6 +86,21 @@ import Storage
         #expect(afternoon[e[1]]?.outcomes == [.late(minutes: 20)] && afternoon[e[1]]?.earlyLeaveMinutes == 0)
     }
 
+    /// Leave across a month end: one request, each month's sheet counts its own days.
+    @Test func leaveAcrossAMonthEndIsCountedInEachMonth() throws {
+        let f = try tuesday()
+        let leave = try f.main.requestLeave(firstDay: Fixture.date("2026-03-30"), lastDay: Fixture.date("2026-04-02"), kind: .maternity,
+                                            reason: "产假", by: f.acting(e[3]))
+        try f.main.decideLeave(leave, approve: true, by: f.acting(DepartmentFixture.chief))
+        let april = LocalMonth(containing: Fixture.date("2026-04-01"))
+        let input = try f.main.attendanceSheetInput(campus: "E", from: Fixture.march2026.firstDay, to: april.lastDay)
+        let later = at("2026-04-30", "18:00")
+        let march = AttendanceSheet.month(input, month: Fixture.march2026, now: later).first { $0.person.id == e[3] }
+        let aprilRow = AttendanceSheet.month(input, month: april, now: later).first { $0.person.id == e[3] }
+        #expect(march?.leaveDays[.maternity] == 2 && aprilRow?.leaveDays[.maternity] == 2)
+        #expect(try f.main.leaveRequests(person: e[3]).first { $0.id == leave }?.days == 4)
+    }
+
     @Test func theMonthlySheetCountsShiftsNightsWeekendsLeaveOvertimeLatenessAndAbsences() throws {
         let f = try tuesday()
         let input = try f.main.attendanceSheetInput(campus: "E", from: Fixture.march2026.firstDay, to: Fixture.march2026.lastDay)

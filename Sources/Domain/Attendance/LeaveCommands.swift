@@ -5,18 +5,18 @@ import Storage
 
 /// 请假 — request (the person), approve or reject (the chief of their campus), cancel.
 extension Department {
-    /// Longest single request: one roster month.
-    public static let leaveDaysMax = 31
+    /// Longest single request: 产假 with its extensions runs to about half a year (158–188
+    /// days in the provinces' rules); longer leave is filed as several requests.
+    public static let leaveDaysMax = 190
 
     public func requestLeave(firstDay: LocalDate, lastDay: LocalDate, kind: LeaveKind = .personal, reason: String,
                              by acting: Acting) throws(DomainError) -> String {
         try perform(acting, "leave.request") { tx, actor in
             guard firstDay <= lastDay else { throw DomainError.reversedTimes(start: firstDay.iso, end: lastDay.iso) }
-            guard firstDay.year == lastDay.year, firstDay.month == lastDay.month else {
-                throw DomainError.leaveBeyondMonth(first: firstDay, last: lastDay)
-            }
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw DomainError.missing(field: "reason") }
+            // A leave may cross month ends: every month's roster and sheet count their own days of it.
             let days = firstDay.days(to: lastDay) + 1
+            guard days <= Self.leaveDaysMax else { throw DomainError.leaveTooLong(days: days, max: Self.leaveDaysMax) }
             let mine = try LeaveRequests.all(tx.db, person: actor.id).filter { $0.state == .requested || $0.state == .approved }
             if let clash = mine.first(where: { $0.firstDay <= lastDay && firstDay <= $0.lastDay }) {
                 throw DomainError.overlapping(person: actor.id, what: "leave \(firstDay)…\(lastDay)",

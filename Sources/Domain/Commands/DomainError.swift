@@ -24,8 +24,6 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     case overlapping(person: PersonID, what: String, existing: String)
     /// A roster change that would break a hard rule (overlap, rest, skill, leave…).
     case breaksRosterRule(String)
-    /// 请假不得跨月 — leave is filed per roster month.
-    case leaveBeyondMonth(first: LocalDate, last: LocalDate)
     case leaveTooLong(days: Int, max: Int)
     /// 年假余额不足 — the year's annual leave, approved and requested, would pass the entitlement.
     case annualLeaveExceeded(person: PersonID, year: Int, requestedDays: Int, remainingDays: Int, entitledDays: Int)
@@ -69,8 +67,6 @@ public enum DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .reversedTimes(start, end): "end \(end) is not after start \(start)"
         case let .overlapping(person, what, existing): "\(person): \(what) overlaps \(existing)"
         case .breaksRosterRule(let rule): "roster rule broken: \(rule)"
-        case let .leaveBeyondMonth(first, last):
-            "leave \(first)…\(last) runs beyond the month of \(first): file one request per month"
         case let .leaveTooLong(days, max): "leave of \(days) days is longer than \(max)"
         case let .annualLeaveExceeded(person, year, requested, remaining, entitled):
             "\(person) asks for \(requested) days of annual leave in \(year), \(remaining) of \(entitled) remain (approved and requested counted)"

@@ -74,7 +74,6 @@ public struct APIError: Error, Sendable, Equatable {
         case .badMonth: return APIError(.unprocessableContent, "bad_month", message)
         case .badCalendar: return APIError(.unprocessableContent, "bad_calendar", message)
         case .reversedTimes: return APIError(.unprocessableContent, "reversed_times", message)
-        case .leaveBeyondMonth: return APIError(.unprocessableContent, "leave_beyond_month", message)
         case .leaveTooLong: return APIError(.unprocessableContent, "leave_too_long", message)
         case .annualLeaveExceeded: return APIError(.unprocessableContent, "annual_leave_exceeded", message)
         case .overtimeCapExceeded: return APIError(.unprocessableContent, "overtime_cap_exceeded", message)

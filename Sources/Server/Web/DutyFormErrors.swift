@@ -105,8 +105,6 @@ extension Language {
             return pick("与您已有的申请时间重叠。", "This overlaps a request you already have.")
         case .missing(let field):
             return pick("请填写\(self.field(field))。", "Please fill in \(self.field(field)).")
-        case .leaveBeyondMonth:
-            return pick("请假不得跨月：请按月分别申请。", "Leave may not cross a month end: file one request per month.")
         case let .annualLeaveExceeded(_, year, requested, remaining, entitled):
             return pick("年假余额不足：\(year) 年共 \(entitled) 天，剩余 \(remaining) 天（已批准和待批的都算），本次申请 \(requested) 天。",
                         "Not enough annual leave: \(entitled) days in \(year), \(remaining) left (approved and pending counted), \(requested) asked.")

@@ -8,7 +8,7 @@ struct LeaveCommand: ParsableCommand {
 }
 
 struct LeaveRequestCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "request", abstract: "Request leave for yourself (within one month).")
+    static let configuration = CommandConfiguration(commandName: "request", abstract: "Request leave for yourself (up to 190 days; it may cross month ends).")
     @OptionGroup var options: DomainOptions
     @Option(help: "First day, YYYY-MM-DD.") var from: String
     @Option(help: "Last day, YYYY-MM-DD (inclusive).") var to: String
