@@ -44,6 +44,15 @@ class Run:
         if driver is not None:
             self.shot(driver, "failure-%d.png" % self.failed)
 
+    def summary(self, title, prefix):
+        """Prints every step and `PREFIX: N passed, M failed`; the exit code."""
+        print()
+        print(title)
+        for line in self.results:
+            print("  " + line)
+        print("%s: %d passed, %d failed" % (prefix, self.passed, self.failed))
+        return 0 if self.failed == 0 and self.passed > 0 else 1
+
     def shot(self, driver, name):
         path = os.path.join(self.out, name)
         try:
@@ -167,12 +176,7 @@ def main():
     finally:
         driver.quit()
 
-    print()
-    print("e2e browser summary")
-    for line in run.results:
-        print("  " + line)
-    print("e2e: %d passed, %d failed" % (run.passed, run.failed))
-    return 0 if run.failed == 0 and run.passed > 0 else 1
+    return run.summary("e2e browser summary", "e2e")
 
 
 def live_update(driver, run, args):

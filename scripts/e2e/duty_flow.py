@@ -278,12 +278,7 @@ def main():
         run.fail("browser: " + (error.msg or str(error)).splitlines()[0], driver)
     finally:
         driver.quit()
-    print()
-    print("e2e duty summary")
-    for line in run.results:
-        print("  " + line)
-    print("e2e duty: %d passed, %d failed" % (run.passed, run.failed))
-    return 0 if run.failed == 0 and run.passed > 0 else 1
+    return run.summary("e2e duty summary", "e2e duty")
 
 
 if __name__ == "__main__":

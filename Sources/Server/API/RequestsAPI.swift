@@ -31,6 +31,18 @@ extension APIRoutes {
         let compensation: String?
     }
 
+    /// A swap body's seats, both at one campus the caller belongs to.
+    func swapSeats(_ request: Request, _ context: MeshDeskRequestContext, to action: String) async throws
+        -> (Acting, SwapBody, CampusCode, SlotKey, SlotKey?) {
+        let (user, acting) = try acting(context)
+        let body = try await StrictJSON.decode(SwapBody.self, from: request)
+        let (campus, seat) = try Parse.seat(body.seat, field: "seat")
+        let theirs = try body.colleagueSeat.map { try Parse.seat($0, field: "colleagueSeat") }
+        if let theirs, theirs.0 != campus { throw APIError.badRequest("bad_seat", "colleagueSeat: must be at campus \(campus)") }
+        try Access.requireCampus(user, campus, to: action)
+        return (acting, body, campus, seat, theirs?.1)
+    }
+
     func registerRequests(on router: Router<MeshDeskRequestContext>) {
         router.get("/api/swaps") { request, context in
             let user = try context.activeUser()
@@ -41,26 +53,16 @@ extension APIRoutes {
             return try JSONResponse.make(swaps.map(SwapView.init))
         }
         router.post("/api/swaps") { request, context in
-            let (user, acting) = try acting(context)
-            let body = try await StrictJSON.decode(SwapBody.self, from: request)
-            let (campus, seat) = try Parse.seat(body.seat, field: "seat")
-            let theirs = try body.colleagueSeat.map { try Parse.seat($0, field: "colleagueSeat") }
-            if let theirs, theirs.0 != campus { throw APIError.badRequest("bad_seat", "colleagueSeat: must be at campus \(campus)") }
-            try Access.requireCampus(user, campus, to: "request a swap")
-            let id = try department.requestSwap(campus: campus, seat: seat, colleague: PersonID(body.colleague), colleagueSeat: theirs?.1,
+            let (acting, body, campus, seat, theirs) = try await swapSeats(request, context, to: "request a swap")
+            let id = try department.requestSwap(campus: campus, seat: seat, colleague: PersonID(body.colleague), colleagueSeat: theirs,
                                                 reason: body.reason, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
         }
         // 代为换班/顶班: the section chief moves a seat for someone (the same body as a request;
         // the seat is the one given away, `colleague` who takes it).
         router.post("/api/swaps/arrange") { request, context in
-            let (user, acting) = try acting(context)
-            let body = try await StrictJSON.decode(SwapBody.self, from: request)
-            let (campus, seat) = try Parse.seat(body.seat, field: "seat")
-            let theirs = try body.colleagueSeat.map { try Parse.seat($0, field: "colleagueSeat") }
-            if let theirs, theirs.0 != campus { throw APIError.badRequest("bad_seat", "colleagueSeat: must be at campus \(campus)") }
-            try Access.requireCampus(user, campus, to: "arrange a swap")
-            let id = try department.arrangeSwap(campus: campus, seat: seat, colleague: PersonID(body.colleague), colleagueSeat: theirs?.1,
+            let (acting, body, campus, seat, theirs) = try await swapSeats(request, context, to: "arrange a swap")
+            let id = try department.arrangeSwap(campus: campus, seat: seat, colleague: PersonID(body.colleague), colleagueSeat: theirs,
                                                 reason: body.reason, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
         }

@@ -149,20 +149,8 @@ struct SpreadsheetWriter {
         }))
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// XML's escapes are HTML's (`&#39;` for an apostrophe is XML too).
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 }
 
 enum SpreadsheetWriterError: Error {
