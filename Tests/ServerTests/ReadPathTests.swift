@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycleTestKit
 import NIOCore
 import Synchronization
 import Testing
@@ -214,6 +215,28 @@ import Testing
         try await stream.value
     }
 
+    /// Graceful shutdown (SIGTERM) ends an open stream at once and frees its slot, so an
+    /// open page never holds the node up until it is killed.
+    @Test(.timeLimit(.minutes(2))) func aGracefulShutdownEndsAnOpenStream() async throws {
+        let fixture = try ServerFixture()
+        var limits = ChangeFeed.Limits()
+        limits.pollInterval = .milliseconds(5)
+        let feed = ChangeFeed(store: fixture.department.store, limits: limits)
+        let listener = try feed.listen(session: "a")
+        let written = WriteCount()
+        try await testGracefulShutdown { shutdown in
+            let stream = Task {
+                try await APIRoutes.streamEventsUntilShutdown(listener, feed: feed, lastSeen: nil, write: { _ in written.count.withLock { $0 += 1 } },
+                                                              close: {}, logger: Logger(label: "test"))
+            }
+            while written.count.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(feed.counts.open == 1)
+            shutdown.triggerGracefulShutdown()
+            try await stream.value
+            #expect(feed.counts.open == 0, "the slot is free")
+        }
+    }
+
     @Test func everyCommitWakesAListenerWithTheNewState() async throws {
         let fixture = try ServerFixture()
         var limits = ChangeFeed.Limits()
@@ -290,4 +313,9 @@ final class StalledConnection: Sendable {
         }
         for continuation in waiting { continuation.resume(throwing: Closed()) }
     }
+}
+
+/// How many writes a stream made.
+final class WriteCount: Sendable {
+    let count = Mutex(0)
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// `GET /api/events`: the change feed as `text/event-stream`. Each event's id is the
@@ -29,8 +30,8 @@ extension APIRoutes {
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("X-Accel-Buffering")!: "no",
             ], body: ResponseBody { writer in
-                try await Self.streamEvents(listener, feed: feed, lastSeen: lastSeen, write: { try await writer.write($0) },
-                                            close: { channel.close(promise: nil) }, logger: context.logger)
+                try await Self.streamEventsUntilShutdown(listener, feed: feed, lastSeen: lastSeen, write: { try await writer.write($0) },
+                                                         close: { channel.close(promise: nil) }, logger: context.logger)
                 try await writer.finish(nil)
             })
         }
@@ -74,6 +75,20 @@ extension APIRoutes {
                 try await send(": heartbeat\n\n")
             }
             if case .expired = wake { break }
+        }
+    }
+
+    /// `streamEvents`, ended when the server shuts down gracefully. A stream lives up to its
+    /// lifetime (minutes) and graceful shutdown waits for open responses: without this an
+    /// open page would hold `meshdesk serve` up until it is killed. The browser reconnects
+    /// to whichever node answers.
+    static func streamEventsUntilShutdown(_ listener: ChangeFeed.Listener, feed: ChangeFeed, lastSeen: String?,
+                                          write: (ByteBuffer) async throws -> Void, close: @escaping @Sendable () -> Void,
+                                          logger: Logger) async throws {
+        try await withGracefulShutdownHandler {
+            try await streamEvents(listener, feed: feed, lastSeen: lastSeen, write: write, close: close, logger: logger)
+        } onGracefulShutdown: {
+            feed.close(listener.id)
         }
     }
 
