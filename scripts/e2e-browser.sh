@@ -6,7 +6,7 @@
 # ticket's title is on B's dashboard; then the duty day (scripts/e2e/duty_flow.py): an
 # engineer signs in for the shift, writes the log and hands over at A, the colleague signs
 # at B, a swap is asked at A, accepted at B, approved by the chief at A and found by the
-# attendance clerk at B. Saves screenshots (paths printed), prints
+# attendance clerk at B; an asset registered at A is inspected at B. Saves screenshots (paths printed), prints
 # `e2e: N passed, M failed`, exits non-zero on failure. Every wait is bounded.
 #
 #   scripts/e2e-browser.sh [--ticket-via-cli]
@@ -103,7 +103,8 @@ timeout 300 "${E2E_PYTHON:-/usr/bin/python3}" scripts/e2e/browser_flow.py "${ARG
 RC=$?
 [ $RC -eq 124 ] && echo "  FAILED: the browser run took over 300 s" && echo "e2e: 0 passed, 1 failed"
 # The duty day across the two nodes: 签到, 值班记录, 交接班 signed at the other node,
-# a swap the colleague accepts and the chief approves, the clerk's sheet (duty_flow.py).
+# a swap the colleague accepts and the chief approves, the clerk's sheet, an asset
+# registered at A and inspected at B (duty_flow.py).
 echo "== browser: the duty day"
 timeout 400 "${E2E_PYTHON:-/usr/bin/python3}" scripts/e2e/duty_flow.py --a "http://127.0.0.1:$HTTP_A" --b "http://127.0.0.1:$HTTP_B" \
     --bin "$BIN" --data-a "$T/A" --admin "$ADMIN_PERSON" --sync-timeout 60 --out "$OUT"

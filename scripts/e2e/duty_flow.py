@@ -10,7 +10,9 @@ in the browser, as the staff would:
   2. hands over (交接班) to a colleague, who signs it at B once it has synced;
   3. asks a colleague free around one of their later shifts to cover it (换班/顶班) at A;
      the colleague accepts at B; the 科长 approves at A;
-  4. the attendance clerk (考勤员) finds the approved swap on the sheets at B.
+  4. the attendance clerk (考勤员) finds the approved swap on the sheets at B;
+  5. an engineer registers an asset at A, a colleague inspects it at B, and the
+     inspection is on the asset's page at A.
 
 Prints `e2e duty: N passed, M failed`; a failed step leaves a screenshot.
 """
@@ -272,6 +274,32 @@ def main():
                      "the approved swap on the clerk's /attendance at B", args.sync_timeout)
         run.ok("the attendance clerk sees the approved swap at B")
         run.shot(driver, "duty-b-attendance.png")
+
+        # 5. 资产: an engineer registers an asset at A; a colleague inspects it at B once it
+        #    has synced; the inspection is on its page back at A.
+        tag = "N-PC-E2E-%d" % os.getpid()
+        web.as_person(args.a, ENGINEERS[3], args.sync_timeout)
+        web.page(args.a + "/assets/new")
+        driver.find_element(By.NAME, "tag").send_keys(tag)
+        driver.find_element(By.NAME, "name").send_keys("护士站电脑 E2E")
+        Select(driver.find_element(By.NAME, "campus")).select_by_value(CAMPUS)
+        Select(driver.find_element(By.NAME, "type")).select_by_value("pc")
+        driver.find_element(By.NAME, "location").send_keys("住院部三楼护士站")
+        driver.find_element(By.NAME, "inspectionDays").send_keys("30")
+        driver.find_element(By.ID, "submit-asset").click()
+        web.confirmed("register", "asset registered at A")
+        run.ok("asset %s registered through the form at A" % tag)
+        web.as_person(args.b, ENGINEERS[4], args.sync_timeout)
+        web.wait_for(args.b + "/assets/" + tag, "form-inspect", "the asset's page with its inspection form at B", args.sync_timeout)
+        finding = "E2E 巡检 %d：风扇积灰已清理" % os.getpid()
+        driver.find_element(By.CSS_SELECTOR, "#form-inspect input[name=note]").send_keys(finding)
+        driver.find_element(By.CSS_SELECTOR, "#form-inspect button").click()
+        web.confirmed("inspect", "inspection recorded at B")
+        run.ok("a colleague recorded an inspection round at B")
+        web.as_person(args.a, ENGINEERS[3], args.sync_timeout)
+        web.wait_for(args.a + "/assets/" + tag, finding, "the inspection from B on the asset's page at A", args.sync_timeout)
+        run.ok("the inspection recorded at B is on the asset's page at A")
+        run.shot(driver, "assets-a-asset-page.png")
     except StepFailed as failure:
         run.fail(str(failure), driver)
     except WebDriverException as error:

@@ -75,6 +75,9 @@ extension Dashboard {
         } ?? ""
         let expired: HTML = r.warrantyUntil.map { $0 < today } == true ? " <span class=\"warn\">\(lang.pick("已过保", "ended"))</span>" : ""
         let scrapped: HTML = asset.scrappedAt.map { "<tr><th>\(lang.pick("报废时间", "Scrapped at"))</th><td>\($0.description)</td></tr>" } ?? ""
+        // Empty halves of a paired row read as —, not a bare slash.
+        func pair(_ a: String, _ b: String) -> String { "\(a.isEmpty ? "—" : a) / \(b.isEmpty ? "—" : b)" }
+        let campusName = try department.campus(r.campus)?.name ?? r.campus.rawValue
         return PageContent(title: "\(r.tag) \(r.name)", body: """
             \(confirmation)
             <div style="display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start">
@@ -83,12 +86,12 @@ extension Dashboard {
             <tr><th>\(lang.pick("名称", "Name"))</th><td>\(r.name)</td></tr>
             <tr><th>\(lang.pick("类型", "Type"))</th><td>\(lang.name(of: r.type))</td></tr>
             <tr><th>\(lang.pick("状态", "State"))</th><td>\(lang.name(of: asset.state))</td></tr>
-            <tr><th>\(lang.pick("院区", "Campus"))</th><td>\(r.campus.rawValue)</td></tr>
-            <tr><th>\(lang.pick("型号 / 序列号", "Model / serial"))</th><td>\(r.model) / \(r.serial)</td></tr>
-            <tr><th>\(lang.pick("使用科室 / 位置", "Department / location"))</th><td>\(r.department) / \(r.location)</td></tr>
+            <tr><th>\(lang.pick("院区", "Campus"))</th><td>\(campusName)</td></tr>
+            <tr><th>\(lang.pick("型号 / 序列号", "Model / serial"))</th><td>\(pair(r.model, r.serial))</td></tr>
+            <tr><th>\(lang.pick("使用科室 / 位置", "Department / location"))</th><td>\(pair(r.department, r.location))</td></tr>
             <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>\(returnRow)
             <tr><th>\(lang.pick("购置日期", "Purchased on"))</th><td>\(r.purchasedOn?.iso ?? "")</td></tr>
-            <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "")\(expired) / \(r.contractUntil?.iso ?? "")</td></tr>
+            <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "—")\(expired) / \(r.contractUntil?.iso ?? "—")</td></tr>
             <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)\(inspectionDue)</td></tr>
             \(stock)
             <tr><th>\(lang.pick("登记日期", "Registered on"))</th><td>\(r.registeredOn?.iso ?? "")</td></tr>
