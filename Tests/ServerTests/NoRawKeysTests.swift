@@ -14,7 +14,7 @@ import Testing
 /// option labels, `title` and `placeholder`; not scripts, styles or other attributes.
 @Suite struct NoRawKeysTests {
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
-                        "/status", "/chief/roster", "/password", "/attendance"]
+                        "/status", "/chief/roster", "/password", "/attendance", "/audit"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses

@@ -46,6 +46,18 @@ public enum AuditTrail {
         try tx.append(DomainSchema.audit.name, row, "entries", .text(LogCoding.encode(entry)))
     }
 
+    /// The entries of every node written in `first…last` (months, as `LocalMonth`
+    /// descriptions order), oldest first: the audit is kept per node and month, so a
+    /// reader of one month reads that month's rows only.
+    public static func entries(store: ReplicaStore, months first: LocalMonth, _ last: LocalMonth) throws -> [AuditEntry] {
+        try store.read { db in
+            let rows = try StoredRows.fetch(db, DomainSchema.audit, where: "month BETWEEN ? AND ?", [first.description, last.description])
+            return try rows.flatMap { row in
+                try StoredRows.log(db, DomainSchema.audit, StoredRows.rowID(row), "entries").compactMap { LogCoding.decode(AuditEntry.self, $0) }
+            }.sorted { ($0.at, $0.node, $0.action, $0.subject) < ($1.at, $1.node, $1.action, $1.subject) }
+        }
+    }
+
     /// Every entry of every node, oldest first.
     public static func entries(store: ReplicaStore) throws -> [AuditEntry] {
         try store.read { db in

@@ -78,6 +78,7 @@ struct Dashboard: Sendable {
         } }
         router.post("/approvals/{kind}/{id}/{action}") { request, context in try await decide(request, context) }
         registerChief(on: router)
+        registerAudit(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }
