@@ -114,8 +114,9 @@ extension Dashboard {
                 mine = "<h2>\(lang.pick("我报修的已处理工单", "My handled tickets"))</h2><table>\(ticketTableHeader(lang))\(closed)</table>"
             }
         }
-        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
-            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
+        let search: HTML = "<a id=\"search-tickets\" href=\"/tickets/search\">\(lang.pick("查询全部工单（含已关闭）", "Search all tickets (closed too)"))</a>"
+        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? "<p>\(search)</p>"
+            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a> · \(search)</p>"
         return PageContent(title: lang.pick("未结工单", "Open tickets"), body: "\(report)\(sections)\(mine)\(figures)")
     }
 
