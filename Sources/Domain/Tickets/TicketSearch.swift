@@ -33,14 +33,14 @@ public struct TicketSearch: Hashable, Sendable {
     public init() {}
 }
 
-/// One page of a search: the tickets, newest first, and how many matched in all.
+/// One page of a search: the tickets, newest reported first, and how many matched in all.
 public struct TicketSearchPage: Sendable {
     public let tickets: [Ticket]
     public let total: Int
 }
 
 extension Department {
-    /// The tickets `search` matches, newest first. The filters are SQL on the
+    /// The tickets `search` matches, newest reported first. The filters are SQL on the
     /// materialised row (indexed by campus and state; the text is a LIKE scan, measured
     /// fast enough for 90 000 tickets — docs/server.md). A row whose stored summary is
     /// stale after a merge is refolded and judged by its true state.
@@ -55,7 +55,7 @@ extension Department {
             let (filter, arguments) = TicketRows.searchFilter(search)
             let table = ReplicaQueries.tableName(DomainSchema.ticket)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(filter) ORDER BY reported_at DESC, id DESC LIMIT ? OFFSET ?",
                                         arguments: arguments + [search.limit, search.offset])
             let tickets = try rows.map { try TicketRows.ticket(db, $0) }.filter { search.state == nil || $0.state == search.state }
             return TicketSearchPage(tickets: tickets, total: total)

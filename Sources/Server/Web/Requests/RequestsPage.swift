@@ -75,7 +75,7 @@ extension Dashboard {
                     <tr><td>\(lang.name(of: a.kind))</td><td>\(campusNames[a.campus] ?? a.campus.rawValue)</td>\
                     <td>\(names[a.requester.rawValue] ?? a.requester.rawValue)</td><td><a href="/requests/\(a.id)">\(a.title)</a></td>\
                     <td\(a.state == .rejected || a.state == .cancelled ? HTML(" class=\"muted\"") : "")>\(lang.name(of: a.state))\(mine)</td>\
-                    <td>\(a.requestedAt.description)</td><td>\(decided ? last : "")</td></tr>
+                    <td>\(a.requestedAt.description)</td><td>\(decided ? last : nextStep(a, lang))</td></tr>
                     """
             }
             let more: HTML = list.count > Self.requestsListedMax
@@ -83,7 +83,7 @@ extension Dashboard {
             return """
                 <table><tr><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("申请人", "Requester"))</th>\
                 <th>\(lang.pick("标题", "Title"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("申请时间", "Filed"))</th>\
-                <th>\(decided ? lang.pick("处理时间", "Decided") : "")</th></tr>\(rows)</table>\(more)
+                <th>\(decided ? lang.pick("处理时间", "Decided") : lang.pick("下一步", "Next step"))</th></tr>\(rows)</table>\(more)
                 """
         }
         let open = all.filter(Self.isOpen)
@@ -108,6 +108,17 @@ extension Dashboard {
         return [(ApprovalKind.purchase, at(purchasers)), (.change, at(keepers)), (.scrap, at(keepers))].filter { !$0.1.isEmpty }
     }
 
+    /// Who takes the request's next forward step, as staff say it ("" when none is left).
+    func nextStep(_ approval: Approval, _ lang: Language) -> String {
+        switch (approval.kind, approval.state) {
+        case (.purchase, .requested): lang.pick("待科室主任批准", "the department head approves")
+        case (.purchase, .departmentApproved), (.scrap, .requested), (.change, .assessed): lang.pick("待科长审批", "the section chief decides")
+        case (.change, .requested): lang.pick("待工程师评估", "an engineer assesses")
+        case (.change, .approved): lang.pick("待工程师实施", "an engineer implements")
+        default: ""
+        }
+    }
+
     // MARK: one request
 
     func requestPage(_ id: String, _ request: Request, _ user: SignedIn, _ layout: Layout, failure: DutyFormFailure?) throws -> HTML {
@@ -119,7 +130,8 @@ extension Dashboard {
         var fields: [(String, String)] = [
             (lang.pick("类型", "Kind"), lang.name(of: a.kind)), (lang.pick("院区", "Campus"), campus),
             (lang.pick("申请人", "Requester"), who(a.requester.rawValue)), (lang.pick("申请时间", "Filed"), a.requestedAt.description),
-            (lang.pick("状态", "State"), lang.name(of: a.state)), (lang.pick("事由", "Reason"), a.reason),
+            (lang.pick("状态", "State"), [lang.name(of: a.state), nextStep(a, lang)].filter { !$0.isEmpty }.joined(separator: lang.pick("，", "; "))),
+            (lang.pick("事由", "Reason"), a.reason),
         ]
         switch a.kind {
         case .purchase:
@@ -155,7 +167,7 @@ extension Dashboard {
         let refused: HTML = failure.map { "<p class=\"card bad\" id=\"error\" role=\"alert\">\(lang.pick("未保存：", "Not saved: "))\($0.message)</p>" } ?? ""
         return layout.page(title: "\(lang.name(of: a.kind))：\(a.title)", """
             \(done)\(refused)<p><a href="/requests">\(lang.pick("← 全部申请", "← All requests"))</a></p>
-            <h2>\(a.title)</h2><table class="wide-card">\(rows)</table>
+            <table class="wide-card">\(rows)</table>
             <h2>\(lang.pick("办理过程", "Steps"))</h2>
             <table><tr><th>\(lang.pick("步骤", "Step"))</th><th>\(lang.pick("办理人", "By"))</th><th>\(lang.pick("时间", "When"))</th><th>\(lang.pick("意见", "Note"))</th></tr>\(steps)\(ignored)</table>
             \(actions.isEmpty ? HTML("<p class=\"muted\">\(lang.pick("当前没有您可办理的步骤。", "Nothing for you to do on it now."))</p>") : "<h2>\(lang.pick("办理", "Act on it"))</h2>\(actions)")
