@@ -133,6 +133,8 @@ import Testing
         Endpoint(name: "resume ticket", method: .post, path: "/api/tickets/{ticket}/resume", body: nil, allowed: handlersOfEast),
         Endpoint(name: "escalate ticket", method: .post, path: "/api/tickets/{ticket}/escalate", body: #"{"workaround":"改用备用机"}"#,
                  allowed: handlersOfEast),
+        Endpoint(name: "record workaround", method: .post, path: "/api/tickets/{ticket}/workaround", body: #"{"workaround":"改用备用机"}"#,
+                 allowed: handlersOfEast),
         Endpoint(name: "resolve ticket", method: .post, path: "/api/tickets/{ticket}/resolve", body: #"{"rootCause":"网线","improvement":"巡检"}"#,
                  allowed: handlersOfEast),
         Endpoint(name: "close ticket", method: .post, path: "/api/tickets/{ticket}/close", body: nil, allowed: handlersOfEast.union(["ward"])),
