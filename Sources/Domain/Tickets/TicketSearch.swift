@@ -10,6 +10,9 @@ public struct TicketSearch: Hashable, Sendable {
     public static let textCharactersMax = 100
     /// Most results one page returns (the web page and the CSV both ask within it).
     public static let pageSizeMax = 500
+    /// Matches counted at most: a count stops there (a search matching everything would
+    /// otherwise read every row to count it), and no page lies beyond it.
+    public static let countMax = 10_000
 
     /// Campuses searched in full (the user oversees their tickets).
     public var campuses: [CampusCode] = []
@@ -29,18 +32,25 @@ public struct TicketSearch: Hashable, Sendable {
     public var state: TicketState?
     public var offset = 0
     public var limit = 50
+    /// Whether to count the matches (an export paging through them needs no count).
+    public var counted = true
 
     public init() {}
 }
 
-/// One page of a search: the tickets, newest reported first, and how many matched in all.
+/// One page of a search: the tickets, newest recorded first, and how many matched — up to
+/// `TicketSearch.countMax`; beyond it `total` is `countMax + 1` ("more than").
 public struct TicketSearchPage: Sendable {
     public let tickets: [Ticket]
     public let total: Int
+    /// Whether rows may follow this page (it was full).
+    public let more: Bool
 }
 
 extension Department {
-    /// The tickets `search` matches, newest reported first. The filters are SQL on the
+    /// The tickets `search` matches, newest recorded first (the row id's order: the
+    /// primary key, so a broad search stops after one page instead of sorting 90 000
+    /// rows; a ticket's row id is made when it is recorded). The filters are SQL on the
     /// materialised row (indexed by campus and state; the text is a LIKE scan, measured
     /// fast enough for 90 000 tickets — docs/server.md). A row whose stored summary is
     /// stale after a merge is refolded and judged by its true state.
@@ -54,11 +64,14 @@ extension Department {
         return try query { db in
             let (filter, arguments) = TicketRows.searchFilter(search)
             let table = ReplicaQueries.tableName(DomainSchema.ticket)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(filter)", arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(filter) ORDER BY reported_at DESC, id DESC LIMIT ? OFFSET ?",
+            let total = search.counted
+                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE \(filter) LIMIT ?)",
+                                   arguments: arguments + [TicketSearch.countMax + 1]) ?? 0
+                : 0
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
                                         arguments: arguments + [search.limit, search.offset])
             let tickets = try rows.map { try TicketRows.ticket(db, $0) }.filter { search.state == nil || $0.state == search.state }
-            return TicketSearchPage(tickets: tickets, total: total)
+            return TicketSearchPage(tickets: tickets, total: total, more: rows.count == search.limit)
         }
     }
 }

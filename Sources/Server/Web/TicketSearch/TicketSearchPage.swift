@@ -10,8 +10,8 @@ import Hummingbird
 extension Dashboard {
     /// Results per page.
     static let ticketSearchPageSize = 50
-    /// Most pages one can page to (deeper: narrow the search).
-    static let ticketSearchPagesMax = 200
+    /// Most pages one can page to: as far as the count goes (deeper: narrow the search).
+    static let ticketSearchPagesMax = TicketSearch.countMax / ticketSearchPageSize
     /// Most rows one CSV export holds (the rest: narrow the search).
     static let ticketSearchCSVRowsMax = 10_000
 
@@ -106,7 +106,7 @@ extension Dashboard {
                 <td>P\(t.priority)</td><td>\(stateName(t.state, lang))</td><td>\(t.assignee.map { names[$0.rawValue] ?? $0.rawValue } ?? "—")</td><td>\(opened)</td></tr>
                 """
         }
-        let pages = max(1, (found.total + Self.ticketSearchPageSize - 1) / Self.ticketSearchPageSize)
+        let pages = max(1, (min(found.total, TicketSearch.countMax) + Self.ticketSearchPageSize - 1) / Self.ticketSearchPageSize)
         let shownPages = min(pages, Self.ticketSearchPagesMax)
         func link(_ page: Int, _ label: String) -> HTML {
             "<a href=\"/tickets/search?\(Self.searchQueryString(query.values, page: page))\">\(label)</a>"
@@ -124,8 +124,15 @@ extension Dashboard {
             <th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("处理人", "Engineer"))</th><th>\(lang.pick("报修时间", "Reported"))</th></tr>\(rows)</table>
             """
         return PageContent(title: title, body: """
-            \(form)<p>\(lang.pick("共 \(found.total) 张工单", "\(found.total) tickets")) · \(export)</p>\(table)<p>\(paging.joined(" · "))</p>\(deep)
+            \(form)<p>\(Self.matchCount(found.total, lang)) · \(export)</p>\(table)<p>\(paging.joined(" · "))</p>\(deep)
             """)
+    }
+
+    /// 共 N 张工单, or 超过 10000 张 when the count stopped at its bound.
+    static func matchCount(_ total: Int, _ lang: Language) -> String {
+        total > TicketSearch.countMax
+            ? lang.pick("超过 \(TicketSearch.countMax) 张工单（请缩小查询范围）", "More than \(TicketSearch.countMax) tickets (narrow the search)")
+            : lang.pick("共 \(total) 张工单", "\(total) tickets")
     }
 
     /// The filter bar (GET, so a search is a link one can send a colleague).
@@ -188,6 +195,7 @@ extension Dashboard {
                          lang.pick("报修时间", "Reported"), lang.pick("解决时间", "Resolved"), lang.pick("描述", "Description")]]
             query.search.limit = TicketSearch.pageSizeMax
             query.search.offset = 0
+            query.search.counted = false
             while rows.count - 1 < Self.ticketSearchCSVRowsMax {
                 let found = try department.searchTickets(query.search)
                 for t in found.tickets.prefix(Self.ticketSearchCSVRowsMax - (rows.count - 1)) {
@@ -197,7 +205,7 @@ extension Dashboard {
                                  t.summary.resolvedAt.map { LocalDateTime(minutesSinceEpoch: $0).description } ?? "", t.intake.description])
                 }
                 query.search.offset += TicketSearch.pageSizeMax
-                if query.search.offset >= found.total { break }
+                if !found.more { break }
             }
             return rows
         }
