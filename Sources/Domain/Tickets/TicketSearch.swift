@@ -98,8 +98,14 @@ extension TicketRows {
         // No campus at all: nothing (never "every campus" by omission).
         filter.append(scopes.isEmpty ? "0" : "(\(scopes.joined(separator: " OR ")))")
         if let text = search.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            filter.append("(number = ? OR description LIKE ? ESCAPE '\\')")
-            arguments += [text, "%\(likeEscaped(text))%"]
+            if looksLikeTicketNumber(text) {
+                // EAST-2026-7834-00012: the number index answers; OR-ing a LIKE would scan every row.
+                filter.append("number = ?")
+                arguments.append(text)
+            } else {
+                filter.append("(number = ? OR description LIKE ? ESCAPE '\\')")
+                arguments += [text, "%\(likeEscaped(text))%"]
+            }
         }
         if let category = search.category { filter.append("category = ?"); arguments.append(category.rawValue) }
         if let department = search.department?.trimmingCharacters(in: .whitespaces), !department.isEmpty {
@@ -122,6 +128,14 @@ extension TicketRows {
             arguments.append(state.rawValue)
         }
         return (filter.joined(separator: " AND "), StatementArguments(arguments))
+    }
+
+    /// CAMPUS-YYYY-TAG-NNNNN, the shape of `TicketNumber.text` (nobody types it into a description).
+    static func looksLikeTicketNumber(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0].allSatisfy { $0.isUppercase || $0.isNumber } && !parts[0].isEmpty
+            && parts[1].count == 4 && parts[1].allSatisfy(\.isNumber) && !parts[2].isEmpty
+            && parts[3].count == 5 && parts[3].allSatisfy(\.isNumber)
     }
 
     /// `%`, `_` and the escape itself taken literally in a LIKE pattern.

@@ -235,7 +235,7 @@ extension Dashboard {
                 form("resume", .resume, lang.pick("恢复处理", "Resume")),
                 // 过渡方案 without escalating: legal whenever a note is.
                 form("workaround", .note, lang.pick("记录过渡方案（不升级）", "Record a workaround (no escalation)"),
-                     input("workaround", lang.pick("过渡方案，如：先用备用打印机", "workaround, e.g. use the spare printer"))),
+                     input("workaround", lang.pick("告知科室的过渡方案", "workaround told to the department"))),
                 form("escalate", .escalate, lang.pick("升级", "Escalate"), input("workaround", lang.pick("过渡方案", "workaround"))),
                 form("resolve", .resolve, lang.pick("解决", "Resolve"),
                      "\(input("rootCause", lang.pick("原因", "root cause")))\(input("improvement", lang.pick("改进措施", "improvement")))\(input("solution", lang.pick("处理方法", "solution"), required: false))"),
