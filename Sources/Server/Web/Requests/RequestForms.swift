@@ -31,10 +31,12 @@ extension Dashboard {
             let selected: HTML = typed("campus") == code.rawValue ? " selected" : ""
             return "<option value=\"\(code.rawValue)\"\(selected)>\(campusNames[code] ?? code.rawValue)</option>"
         }
-        func input(_ name: String, _ label: String, required: Bool = true, type: String = "text", max: Int = Self.requestNameCharactersMax) -> HTML {
-            """
-            <label>\(label)<br><input class="wide" type="\(type)" name="\(name)" value="\(typed(name))"\(type == "text" ? HTML(" maxlength=\"\(max)\"") : "")\(required ? HTML(" required") : "")></label><br>
-            """
+        func input(_ name: String, _ label: String, required: Bool = true, type: String = "text", max: Int = Self.requestNameCharactersMax,
+                   range: ClosedRange<Int>? = nil) -> HTML {
+            let bound: HTML = range.map { "min=\"\($0.lowerBound)\" max=\"\($0.upperBound)\"" } ?? ""
+            return """
+                <label>\(label)<br><input class="wide" type="\(type)" name="\(name)" value="\(typed(name))" \(bound)\(type == "text" ? HTML(" maxlength=\"\(max)\"") : "")\(required ? HTML(" required") : "")></label><br>
+                """
         }
         func area(_ name: String, _ label: String, placeholder: String = "") -> HTML {
             """
@@ -46,8 +48,8 @@ extension Dashboard {
         case .purchase:
             specific = """
                 \(input("department", lang.pick("申请科室", "Requesting department")))\
-                \(input("quantity", lang.pick("数量（1–\(Approval.quantityMax)）", "Quantity (1–\(Approval.quantityMax))"), type: "number"))\
-                \(input("estimatedCost", lang.pick("预算（元）", "Estimated cost (yuan)"), required: false, type: "number"))
+                \(input("quantity", lang.pick("数量（1–\(Approval.quantityMax)）", "Quantity (1–\(Approval.quantityMax))"), type: "number", range: 1...Approval.quantityMax))\
+                \(input("estimatedCost", lang.pick("预算（元）", "Estimated cost (yuan)"), required: false, type: "number", range: 0...Approval.estimatedCostMax))
                 """
         case .change:
             specific = """
