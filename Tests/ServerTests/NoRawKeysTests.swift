@@ -14,7 +14,9 @@ import Testing
 /// option labels, `title` and `placeholder`; not scripts, styles or other attributes.
 @Suite struct NoRawKeysTests {
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
-                        "/status", "/chief/roster", "/password", "/attendance", "/audit"]
+                        "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
+                        "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
+                        "/tickets/search?priority=9"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -80,6 +82,13 @@ import Testing
                              by: Acting("R001", at: now))
         _ = try d.requestLeave(firstDay: LocalDate(iso: "2026-03-20")!, lastDay: LocalDate(iso: "2026-03-20")!, reason: "家中有事",
                                by: Acting("E105", at: now))
+        var change = ApprovalRequest(kind: .change, campus: "EAST", title: "HIS 升级", reason: "补丁")
+        change.system = "HIS"; change.impact = "门诊停机半小时"; change.rollbackPlan = "恢复快照"; change.notifyDepartments = ["门诊部", "药剂科"]
+        let changeID = try d.requestApproval(change, by: Acting("E101", at: now))
+        try d.decideApproval(changeID, .assess, note: "风险低", by: Acting("E102", at: now))
+        var purchase = ApprovalRequest(kind: .purchase, campus: "EAST", title: "打印机", reason: "旧的坏了")
+        purchase.department = "门诊"; purchase.quantity = 2; purchase.estimatedCost = 3000
+        _ = try d.requestApproval(purchase, by: Acting("R001", at: now))
         return fixture
     }
 
@@ -90,6 +99,7 @@ import Testing
         // The fixture's people are named 员工 + their username; names are the hospital's data.
         let names = Set(ServerFixture.people.map(\.0))
         let tickets = try fixture.department.tickets(campus: "EAST", openOnly: false).map { "/tickets/\($0.number)" }
+            + (try fixture.department.approvals()).map { "/requests/\($0.id)" }
         try await fixture.application().test(.router) { client in
             let session = try await client.signIn(username)
             for path in Self.pages + tickets {

@@ -98,6 +98,27 @@ import Testing
 
     static let handlersOfEast: Set<String> = ["chief", "eng1", "eng2", "duty"]
 
+    /// 申请 and 工单查询 pages: every signed-in role reads the lists (scoped to what it
+    /// may see); a change filed by eng1 at EAST is read by every role there but the ward,
+    /// and by the central viewer and the administrator (all campuses).
+    @Test(arguments: ServerFixture.people.map(\.0))
+    func theRequestAndSearchPagesAllowOrRefuseThisRole(_ username: String) async throws {
+        let fixture = try ServerFixture()
+        var change = ApprovalRequest(kind: .change, campus: "EAST", title: "HIS 升级", reason: "补丁")
+        change.system = "HIS"; change.impact = "停机"; change.rollbackPlan = "快照"; change.notifyDepartments = ["门诊部"]
+        let changeID = try fixture.department.requestApproval(change, by: Acting("E101", at: ServerFixture.start))
+        let readers = Self.staffOfEast.union(["viewer"])
+        try await fixture.application().test(.router) { client in
+            let session = try await client.signIn(username)
+            for path in ["/requests", "/requests/new", "/tickets/search", "/tickets/search.csv"] {
+                let (status, _, _) = try await client.page(path, as: session)
+                #expect(status == .ok, "\(username) \(path): \(status)")
+            }
+            let (status, _, _) = try await client.page("/requests/\(changeID)", as: session)
+            #expect(status == (readers.contains(username) ? .ok : .forbidden), "\(username) reads the change: \(status)")
+        }
+    }
+
     /// Tickets, assets and approvals. `{ticket}` was reported by ward (R001), `{change}`
     /// and `{purchase}` filed by eng1 (E101); all at EAST, made fresh per role. The order
     /// walks the ticket through its states; a step the state forbids is a 409 (allowed).
@@ -111,6 +132,8 @@ import Testing
                  allowed: handlersOfEast),
         Endpoint(name: "resume ticket", method: .post, path: "/api/tickets/{ticket}/resume", body: nil, allowed: handlersOfEast),
         Endpoint(name: "escalate ticket", method: .post, path: "/api/tickets/{ticket}/escalate", body: #"{"workaround":"改用备用机"}"#,
+                 allowed: handlersOfEast),
+        Endpoint(name: "record workaround", method: .post, path: "/api/tickets/{ticket}/workaround", body: #"{"workaround":"改用备用机"}"#,
                  allowed: handlersOfEast),
         Endpoint(name: "resolve ticket", method: .post, path: "/api/tickets/{ticket}/resolve", body: #"{"rootCause":"网线","improvement":"巡检"}"#,
                  allowed: handlersOfEast),
@@ -186,6 +209,12 @@ import Testing
             ("start form", "/tickets/\(ticket.number)/start", [], Self.handlersOfEast),
             ("cancel form", "/tickets/\(ticket.number)/cancel", [("text", "重复")], ["chief", "duty", "ward"]),
             ("assess form", "/approvals/approval/\(changeID)/assess", [("note", "风险低")], Self.handlersOfEast),
+            ("assess from the request page", "/requests/\(changeID)/assess", [("note", "风险低")], Self.handlersOfEast),
+            ("file purchase form", "/requests/new", [("kind", "purchase"), ("campus", "EAST"), ("title", "打印机"), ("reason", "旧的坏了"),
+                                                     ("department", "门诊"), ("quantity", "1")], ["chief", "eng1", "eng2", "ward"]),
+            ("file change form", "/requests/new", [("kind", "change"), ("campus", "EAST"), ("title", "HIS 升级"), ("reason", "补丁"),
+                                                   ("system", "HIS"), ("impact", "停机"), ("rollbackPlan", "快照"), ("notifyDepartments", "门诊部")],
+             Self.handlersOfEast),
         ]
         try await fixture.application().test(.router) { client in
             let session = try await client.signIn(username)

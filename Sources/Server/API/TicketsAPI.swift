@@ -52,7 +52,7 @@ extension APIRoutes {
     static let ticketActionFields: [String: Set<String>] = [
         "assign": ["to"], "start": [], "note": ["text", "expected"], "comment": ["text", "expected"], "pend": ["reason", "text"],
         "resume": [], "escalate": ["level", "workaround"], "resolve": ["rootCause", "improvement", "solution"], "close": [],
-        "reopen": ["text"], "cancel": ["text"], "link": ["asset"],
+        "reopen": ["text"], "cancel": ["text"], "link": ["asset"], "workaround": ["workaround"],
     ]
 
     func registerTickets(on router: Router<MeshDeskRequestContext>) {
@@ -140,6 +140,7 @@ extension APIRoutes {
             let reason: PendingReason = try Parse.choice(try required(body.reason, "reason"), field: "reason")
             return try department.pendTicket(number, reason: reason, text: try required(body.text, "text"), by: acting)
         case "resume": return try department.resumeTicket(number, by: acting)
+        case "workaround": return try department.recordWorkaround(number, text: try required(body.workaround, "workaround"), by: acting)
         case "escalate":
             let level: EscalationLevel? = try body.level.map { try Parse.choice($0, field: "level") }
             return try department.escalateTicket(number, to: level, workaround: try required(body.workaround, "workaround"), by: acting)

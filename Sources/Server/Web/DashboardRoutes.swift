@@ -33,6 +33,7 @@ struct Dashboard: Sendable {
             try ticketsPage(request, user, lang)
         } }
         router.post("/tickets") { request, context in try await openTicketFromForm(request, context) }
+        registerTicketSearch(on: router)
         router.get("/tickets/new") { request, context in try page(request, context, path: "/tickets/new") { user, layout in
             try newTicketPage(user, layout)
         } }
@@ -77,6 +78,7 @@ struct Dashboard: Sendable {
             try approvalsPage(user, layout)
         } }
         router.post("/approvals/{kind}/{id}/{action}") { request, context in try await decide(request, context) }
+        registerRequests(on: router)
         registerChief(on: router)
         registerAudit(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
@@ -213,7 +215,8 @@ struct Dashboard: Sendable {
         if kind == "approval" {
             let form = try await FormPost.read(request, fields: ["note"], csrfOf: user)
             _ = try api.decideApproval(id, action, note: form["note"] ?? "", user: user, acting: acting)
-            return HTMLResponse.redirect("/approvals")
+            // Back to the request's own page, where the step just taken is confirmed.
+            return HTMLResponse.redirect("/requests/\(id)?done=\(action)")
         }
         _ = try await FormPost.read(request, fields: [], csrfOf: user)
         guard action == "approve" || action == "reject" else { throw APIError(.notFound, "not_found", "no action \(action)") }

@@ -68,6 +68,15 @@ extension Language {
         case "ticket": pick("工单号", "ticket number")
         case "inspection items": pick("检查项", "inspection items")
         case let item where item.hasPrefix("item"): pick("检查项", "inspection item")
+        case "title": pick("标题", "title")
+        case "campus": pick("院区", "campus")
+        case "estimatedCost", "estimated cost": pick("预算（元）", "estimated cost")
+        case "assetTag": pick("资产编号", "asset tag")
+        case "system": pick("系统", "system")
+        case "impact": pick("影响范围", "impact")
+        case "rollbackPlan", "rollback plan (回退方案)": pick("回退方案", "rollback plan")
+        case "notifyDepartments", "departments to notify": pick("通知科室", "departments to notify")
+        case "assessment": pick("评估意见", "assessment")
         default: pick("必填项", "a required field")
         }
     }
@@ -124,6 +133,15 @@ extension Language {
             return pick("所选岗位不存在。", "No such post.")
         case .unknownRequest:
             return pick("找不到该申请。", "No such request.")
+        case .unknownAsset(let tag):
+            return pick("找不到资产编号“\(tag)”。", "No asset tagged \(tag).")
+        case .ambiguousAssetTag(let tag, let campuses):
+            return pick("资产编号“\(tag)”在多个院区重复，请写成 编号@院区（如 \(tag)@\(campuses.first?.rawValue ?? "EAST")）。",
+                        "Tag \(tag) is used at several campuses: write it as tag@campus.")
+        case .unknownCampus:
+            return pick("找不到该院区。", "No such campus.")
+        case .alreadyExists(let what):
+            return pick("已有同样的记录，未重复保存（\(what)）。", "It exists already: \(what).")
         case .badDate:
             return pick("日期无效。", "Invalid date.")
         case .breaksRosterRule(let rule):

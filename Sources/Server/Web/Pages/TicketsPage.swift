@@ -114,8 +114,9 @@ extension Dashboard {
                 mine = "<h2>\(lang.pick("我报修的已处理工单", "My handled tickets"))</h2><table>\(ticketTableHeader(lang))\(closed)</table>"
             }
         }
-        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? ""
-            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a></p>"
+        let search: HTML = "<a id=\"search-tickets\" href=\"/tickets/search\">\(lang.pick("查询全部工单（含已关闭）", "Search all tickets (closed too)"))</a>"
+        let report: HTML = Access.reportingCampuses(user, among: all.map(\.code)).isEmpty ? "<p>\(search)</p>"
+            : "<p><a href=\"/tickets/new\">\(lang.pick("报修新问题", "Report a new problem"))</a> · \(search)</p>"
         return PageContent(title: lang.pick("未结工单", "Open tickets"), body: "\(report)\(sections)\(mine)\(figures)")
     }
 
@@ -159,14 +160,15 @@ extension Dashboard {
             : "<span class=\"bad\">\(lang.pick("并发派单冲突", "concurrent assignment")): \(ticket.assigneeConflict.map { $0.map(who) ?? "—" }.joined(separator: " / "))</span>"
         let timeline: [HTML] = ticket.timeline.map { e in
             let ignored = ticket.summary.ignored.contains(e)
+            // A workaround is a note carrying it (see recordWorkaround): its text once, under its own name.
             let detail = [e.assignee.map { "→ \(who($0))" }, e.level.map { "→ \(lang.name(of: $0))" },
-                          e.reason.map { "(\(lang.name(of: $0)))" }, e.text, e.workaround.map { "\(lang.pick("过渡方案", "Workaround")): \($0)" },
+                          e.reason.map { "(\(lang.name(of: $0)))" }, e.isWorkaround ? nil : e.text, e.workaround.map { "\(lang.pick("过渡方案", "Workaround")): \($0)" },
                           e.rootCause.map { "\(lang.pick("原因", "Root cause")): \($0)" },
                           e.improvement.map { "\(lang.pick("改进", "Improvement")): \($0)" },
                           e.expectedAt.map { "\(lang.pick("预计完成", "Expected")) \(LocalDateTime(minutesSinceEpoch: $0))" }]
                 .compactMap { $0 }.joined(separator: " ")
             let mark: HTML = ignored ? " <span class=\"bad\">[\(lang.pick("未生效", "ignored"))]</span>" : ""
-            return "<tr><td>\(e.time.description)</td><td>\(who(e.by))</td><td>\(eventName(e.kind, lang))\(mark)</td><td class=\"desc\">\(detail)</td></tr>"
+            return "<tr><td>\(e.time.description)</td><td>\(who(e.by))</td><td>\(e.isWorkaround ? lang.pick("过渡方案", "workaround") : eventName(e.kind, lang))\(mark)</td><td class=\"desc\">\(detail)</td></tr>"
         }
         return layout.page(title: "\(ticket.number) \(TicketText.title(of: i.description))", """
             <table>
@@ -231,6 +233,9 @@ extension Dashboard {
                     <option value="vendor">\(lang.pick("等待厂商", "vendor"))</option><option value="parts">\(lang.pick("等待配件", "parts"))</option></select><br>\(input("text", lang.pick("说明", "why")))
                     """),
                 form("resume", .resume, lang.pick("恢复处理", "Resume")),
+                // 过渡方案 without escalating: legal whenever a note is.
+                form("workaround", .note, lang.pick("记录过渡方案（不升级）", "Record a workaround (no escalation)"),
+                     input("workaround", lang.pick("告知科室的过渡方案", "workaround told to the department"))),
                 form("escalate", .escalate, lang.pick("升级", "Escalate"), input("workaround", lang.pick("过渡方案", "workaround"))),
                 form("resolve", .resolve, lang.pick("解决", "Resolve"),
                      "\(input("rootCause", lang.pick("原因", "root cause")))\(input("improvement", lang.pick("改进措施", "improvement")))\(input("solution", lang.pick("处理方法", "solution"), required: false))"),
