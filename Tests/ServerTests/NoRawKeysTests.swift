@@ -11,7 +11,7 @@ import Testing
 /// purchase request. On a Chinese page no enum's raw value and no English word (beyond
 /// the names the hospital itself uses: HIS, SLA, CSV…) may appear; on an English page no
 /// key spelt with `_`, `-` or in camelCase. Text is what the browser shows: text nodes,
-/// option labels, `title` and `placeholder`; not scripts, styles or other attributes.
+/// option labels, `title` and `placeholder`; not scripts, styles, other attributes or `<code>`.
 @Suite struct NoRawKeysTests {
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
@@ -52,7 +52,8 @@ import Testing
     /// The text a user sees on a page.
     static func visibleText(_ html: String) -> String {
         var text = html
-        for pattern in ["<script[^>]*>[\\s\\S]*?</script>", "<style[^>]*>[\\s\\S]*?</style>", "<!--[\\s\\S]*?-->"] {
+        // <code> marks an identifier shown as written (a seat key, an audit subject, a stored value).
+        for pattern in ["<script[^>]*>[\\s\\S]*?</script>", "<style[^>]*>[\\s\\S]*?</style>", "<!--[\\s\\S]*?-->", "<code>[\\s\\S]*?</code>"] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
         var shown: [String] = []

@@ -105,8 +105,8 @@ extension Dashboard {
         let rows: [HTML] = shown.map { entry in
             let who = names[entry.actor].map { "\($0) (\(entry.actor))" } ?? entry.actor
             return """
-                <tr><td>\(entry.time.description)</td><td>\(who)</td><td title="\(entry.action)">\(AuditNames.action(entry.action, lang))</td>\
-                <td>\(entry.subject)</td><td><code>\(String(entry.node.prefix(8)))</code></td><td>\(AuditNames.via(entry.via, lang))</td></tr>
+                <tr><td>\(entry.time.description)</td><td>\(who)</td><td>\(AuditNames.action(entry.action, lang))</td>\
+                <td><code>\(entry.subject)</code></td><td><code>\(String(entry.node.prefix(8)))</code></td><td>\(AuditNames.via(entry.via, lang))</td></tr>
                 """
         }
         let filter = "from=\(query.from)&to=\(query.to)&q=\(AssetQuery.encode(query.text))&person=\(AssetQuery.encode(query.person))"
@@ -121,6 +121,8 @@ extension Dashboard {
                 <table id="audit"><tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("操作人", "By"))</th><th>\(lang.pick("操作", "Action"))</th>\
                 <th>\(lang.pick("对象", "Subject"))</th><th>\(lang.pick("节点", "Node"))</th><th>\(lang.pick("来源", "Via"))</th></tr>\(rows)</table>
                 """
+        // The subject is the command's own identifier (a seat key, a request id, a grant):
+        // shown as code, as written, for the operator to search by.
         return layout.page(title: lang.pick("审计记录", "Audit trail"), """
             <form method="get" action="/audit" class="card wide">
             <label>\(lang.pick("自", "From")) <input type="month" name="from" value="\(query.from.description)"></label>
