@@ -6,7 +6,8 @@
 # ticket's title is on B's dashboard; then the duty day (scripts/e2e/duty_flow.py): an
 # engineer signs in for the shift, writes the log and hands over at A, the colleague signs
 # at B, a swap is asked at A, accepted at B, approved by the chief at A and found by the
-# attendance clerk at B; an asset registered at A is inspected at B. Saves screenshots (paths printed), prints
+# attendance clerk at B; an asset registered at A is inspected at B; a purchase request
+# filed at A is approved at B and A; a ticket closed at A is found by its text at B. Saves screenshots (paths printed), prints
 # `e2e: N passed, M failed`, exits non-zero on failure. Every wait is bounded.
 #
 #   scripts/e2e-browser.sh [--ticket-via-cli]

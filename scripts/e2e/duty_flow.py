@@ -12,7 +12,9 @@ in the browser, as the staff would:
      the colleague accepts at B; the 科长 approves at A;
   4. the attendance clerk (考勤员) finds the approved swap on the sheets at B;
   5. an engineer registers an asset at A, a colleague inspects it at B, and the
-     inspection is on the asset's page at A.
+     inspection is on the asset's page at A;
+  6. a purchase request filed at A is approved by the department head at B and the
+     科长 at A; a ticket closed at A is found by its text at B.
 
 Prints `e2e duty: N passed, M failed`; a failed step leaves a screenshot.
 """
@@ -23,6 +25,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -35,7 +38,7 @@ CAMPUS = "NORTH"
 POST = "network-security"
 SKILL = "网络安全"
 ENGINEERS = ["N0101", "N0102", "N0103", "N0104", "N0105", "N0106", "N0107", "N0108"]
-CHIEF, CLERK = "N0001", "N0002"
+CHIEF, CLERK, HEAD = "N0001", "N0002", "N0301"
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
 
 
@@ -64,7 +67,7 @@ def setup(cli, password):
     cli.run("directory", "campus", "add", "--code", CAMPUS, "--name", "北院区", "--shift-set", "three-shift", as_person=a)
     cli.run("directory", "post", "add", "--campus", CAMPUS, "--id", POST, "--name-zh", "网络安全", "--name-en", "Network security",
             "--skill", SKILL, as_person=a)
-    people = [(CHIEF, "北院科长", "section_chief"), (CLERK, "北院考勤员", "attendance_clerk")]
+    people = [(CHIEF, "北院科长", "section_chief"), (CLERK, "北院考勤员", "attendance_clerk"), (HEAD, "北院护理部主任", "department_head")]
     people += [(p, "北院工程师%d" % (i + 1), "engineer") for i, p in enumerate(ENGINEERS)]
     for person, name, role in people:
         extra = ["--post", POST, "--skill", SKILL] if role == "engineer" else []
@@ -300,6 +303,48 @@ def main():
         web.wait_for(args.a + "/assets/" + tag, finding, "the inspection from B on the asset's page at A", args.sync_timeout)
         run.ok("the inspection recorded at B is on the asset's page at A")
         run.shot(driver, "assets-a-asset-page.png")
+
+        # 6. 申请: a purchase filed at A, approved by the department head at B and the
+        #    科长 at A; a ticket closed at A (with the CLI) found by its text at B.
+        title = "E2E 护士站电脑 %d" % os.getpid()
+        web.as_person(args.a, ENGINEERS[3], args.sync_timeout)
+        web.page(args.a + "/requests/new?kind=purchase")
+        Select(driver.find_element(By.NAME, "campus")).select_by_value(CAMPUS)
+        driver.find_element(By.NAME, "title").send_keys(title)
+        driver.find_element(By.NAME, "reason").send_keys("旧机无法运行新版 HIS")
+        driver.find_element(By.NAME, "department").send_keys("护理部")
+        driver.find_element(By.NAME, "quantity").send_keys("2")
+        driver.find_element(By.ID, "submit-request").click()
+        web.confirmed("filed", "purchase request filed at A")
+        request_path = path_of(driver).split("?")[0]
+        run.ok("purchase request filed at A: " + request_path)
+        web.as_person(args.b, HEAD, args.sync_timeout)
+        web.wait_for(args.b + request_path, 'id="department-approve"', "the request with the department head's approval at B", args.sync_timeout)
+        driver.find_element(By.ID, "department-approve").click()
+        web.confirmed("department-approve", "department head's approval at B")
+        run.ok("the department head approved at B")
+        web.as_person(args.a, CHIEF, args.sync_timeout)
+        web.wait_for(args.a + request_path, 'id="approve"', "the request with the chief's approval at A", args.sync_timeout)
+        driver.find_element(By.ID, "approve").click()
+        web.confirmed("approve", "the chief's approval at A")
+        if "已批准" not in driver.page_source or "北院护理部主任" not in driver.page_source:
+            raise StepFailed("the request's page at A says 已批准 with both steps")
+        run.ok("the chief approved at A; its page shows both steps")
+        run.shot(driver, "requests-a-approved.png")
+
+        text = "E2E 已关闭 %d 门诊叫号屏黑屏" % os.getpid()
+        opened = cli.run("ticket", "open", "--campus", CAMPUS, "--reporter", "门诊", "--department", "门诊部", "--category", "network",
+                         "--description", text, as_person=ENGINEERS[3], json_out=True)
+        number = opened["number"]
+        cli.run("ticket", "assign", number, "--to", ENGINEERS[3], as_person=CHIEF)
+        cli.run("ticket", "step", "start", number, as_person=ENGINEERS[3])
+        cli.run("ticket", "resolve", number, "--root-cause", "电源松动", "--improvement", "加固电源线", as_person=ENGINEERS[3])
+        cli.run("ticket", "close", number, as_person=ENGINEERS[3])
+        web.as_person(args.b, ENGINEERS[4], args.sync_timeout)
+        web.wait_for(args.b + "/tickets/search?q=" + urllib.parse.quote("门诊叫号屏黑屏"),
+                     'href="/tickets/%s"' % number, "the closed ticket found by its text at B", args.sync_timeout)
+        run.ok("the closed ticket %s found by its text at B" % number)
+        run.shot(driver, "tickets-b-search.png")
     except StepFailed as failure:
         run.fail(str(failure), driver)
     except WebDriverException as error:
