@@ -16,7 +16,7 @@ struct Layout {
     static let style: HTML = """
         <style>
         body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;background:#f4f6f8;color:#1d2733}
-        header{background:#1f4e79;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}
+        header{background:#1f4e79;color:#fff;padding:8px 16px;display:flex;gap:6px 12px;align-items:center;flex-wrap:wrap}
         header a{color:#fff;text-decoration:none}header a.on{font-weight:bold;text-decoration:underline}
         header form{margin:0 0 0 auto}main{padding:16px}
         table{border-collapse:collapse;background:#fff;margin:8px 0 16px}td,th{border:1px solid #ccd3da;padding:4px 8px;text-align:left;font-size:14px}
