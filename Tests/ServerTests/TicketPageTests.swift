@@ -100,6 +100,33 @@ import Testing
         }
     }
 
+    /// 升级: one level by default, or straight to a higher level chosen on the form (a
+    /// major incident goes to 总值班 at once); the levels by their names.
+    @Test func anEngineerEscalatesOneLevelOrStraightToTheGeneralDutyOfficer() async throws {
+        let fixture = try ServerFixture()
+        let acting = Acting("R001", at: ServerFixture.start)
+        let one = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "门诊", department: "门诊", category: .network,
+                                                                 description: "门诊断网"), by: acting)
+        let two = try fixture.department.openTicket(TicketIntake(campus: "EAST", reporter: "急诊", department: "急诊", category: .network,
+                                                                 description: "急诊 HIS 全部中断"), by: acting)
+        try await fixture.application().test(.router) { client in
+            let eng = try await client.signIn("eng1")
+            for ticket in [one, two] {
+                _ = try await client.form("/tickets/\(ticket.number)/assign", as: eng, [("csrf", eng.csrf), ("to", "E101")])
+                _ = try await client.form("/tickets/\(ticket.number)/start", as: eng, [("csrf", eng.csrf)])
+            }
+            let page = try await client.page("/tickets/\(two.number)", as: eng).2
+            #expect(page.contains("name=\"level\"") && page.contains("直接升至 总值班") && !page.contains(">general_duty_officer<"))
+            let stepped = try await client.form("/tickets/\(one.number)/escalate", as: eng, [("csrf", eng.csrf), ("level", ""), ("workaround", "改用手工挂号")])
+            #expect(stepped.0 == .seeOther)
+            #expect(try fixture.department.ticket(one.number).summary.level == .sectionChief)
+            let jumped = try await client.form("/tickets/\(two.number)/escalate", as: eng, [
+                ("csrf", eng.csrf), ("level", EscalationLevel.generalDutyOfficer.rawValue), ("workaround", "启用应急预案，手工登记")])
+            #expect(jumped.0 == .seeOther)
+            #expect(try fixture.department.ticket(two.number).summary.level == .generalDutyOfficer)
+        }
+    }
+
     @Test func openTicketsAreListedBreachesFirst() async throws {
         let fixture = try ServerFixture()
         let d = fixture.department

@@ -236,7 +236,14 @@ extension Dashboard {
                 // 过渡方案 without escalating: legal whenever a note is.
                 form("workaround", .note, lang.pick("记录过渡方案（不升级）", "Record a workaround (no escalation)"),
                      input("workaround", lang.pick("告知科室的过渡方案", "workaround told to the department"))),
-                form("escalate", .escalate, lang.pick("升级", "Escalate"), input("workaround", lang.pick("过渡方案", "workaround"))),
+                // 升级 one level (the default) or straight to a higher one: a major incident
+                // goes to 总值班 at once.
+                form("escalate", .escalate, lang.pick("升级", "Escalate"), """
+                    <select name="level"><option value="">\(lang.pick("升一级", "one level up"))</option>\
+                    \(EscalationLevel.allCases.drop { $0 != ticket.summary.level }.dropFirst().map { level -> HTML in
+                        "<option value=\"\(level.rawValue)\">\(lang.pick("直接升至", "straight to")) \(lang.name(of: level))</option>"
+                    })</select><br>\(input("workaround", lang.pick("过渡方案", "workaround")))
+                    """),
                 form("resolve", .resolve, lang.pick("解决", "Resolve"),
                      "\(input("rootCause", lang.pick("原因", "root cause")))\(input("improvement", lang.pick("改进措施", "improvement")))\(input("solution", lang.pick("处理方法", "solution"), required: false))"),
             ]
