@@ -26,17 +26,23 @@ extension Dashboard {
         if campuses.isEmpty {
             sections = "<p class=\"muted\">\(lang.pick("请假、加班与换班仅科长可审批。", "Only a section chief approves leave, overtime and swaps."))</p>"
         } else {
-            let leave: [HTML] = try department.leaveRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
+            // Read once for the pending tables and 已处理 alike.
+            let leaveRequests = try department.leaveRequests().filter { campuses.contains($0.campus) }
+            let overtimeRequests = try department.overtimeRequests().filter { campuses.contains($0.campus) }
+            let campusSwaps = try campuses.map { campus -> (seats: SeatNames, swaps: [SwapRequest]) in
+                let posts = try department.posts(campus: campus)
+                return (SeatNames(lang: lang, posts: posts, policy: try department.campus(campus).map { $0.policy(posts: posts) }),
+                        try department.swaps(campus: campus))
+            }
+            let leave: [HTML] = leaveRequests.filter { $0.state == .requested }.map {
                 "<tr><td>\(who($0.person))</td><td>\(lang.name(of: $0.kind)) \($0.firstDay.iso) – \($0.lastDay.iso) (\($0.days))</td><td>\($0.reason)</td><td>\(buttons("leave", $0.id))</td></tr>"
             }
-            let overtime: [HTML] = try department.overtimeRequests().filter { campuses.contains($0.campus) && $0.state == .requested }.map {
+            let overtime: [HTML] = overtimeRequests.filter { $0.state == .requested }.map {
                 "<tr><td>\(who($0.person))</td><td>\($0.start.description) – \($0.end.clock)</td><td>\($0.reason)</td><td>\(buttons("overtime", $0.id))</td></tr>"
             }
-            let swaps: [HTML] = try campuses.flatMap { campus -> [HTML] in
-                let posts = try department.posts(campus: campus)
-                let seats = SeatNames(lang: lang, posts: posts, policy: try department.campus(campus).map { $0.policy(posts: posts) })
-                func seat(_ key: SlotKey) -> String { seats.seatName(key) }
-                return try department.swaps(campus: campus).filter { $0.state == .accepted }.map { swap in
+            let swaps: [HTML] = campusSwaps.flatMap { campus -> [HTML] in
+                func seat(_ key: SlotKey) -> String { campus.seats.seatName(key) }
+                return campus.swaps.filter { $0.state == .accepted }.map { swap in
                     let given = swap.colleagueSeat.map { " ⇄ \(seat($0))" } ?? lang.pick("（顶班）", " (cover)")
                     return "<tr><td>\(who(swap.requester)) ⇄ \(who(swap.colleague))</td><td>\(seat(swap.requesterSeat))\(given)</td><td>\(swap.reason)</td><td>\(buttons("swap", swap.id))</td></tr>"
                 }
@@ -48,7 +54,7 @@ extension Dashboard {
                 <h2>\(lang.pick("请假", "Leave"))</h2>\(table(leave))
                 <h2>\(lang.pick("加班", "Overtime"))</h2>\(table(overtime))
                 <h2>\(lang.pick("换班（同事已同意）", "Swaps (accepted by the colleague)"))</h2>\(table(swaps))
-                \(try decidedRequests(campuses: campuses, lang: lang, who: who))
+                \(decidedRequests(leave: leaveRequests, overtime: overtimeRequests, swaps: campusSwaps, lang: lang, who: who))
                 """
         }
         let requests: [HTML] = try department.campuses().map(\.code).filter { Access.canRead(user, $0) }
@@ -87,7 +93,8 @@ extension Dashboard {
 
     /// Leave, overtime and swaps decided (approved, rejected, declined, withdrawn), with
     /// who decided and when: a decision stays visible after it is made.
-    func decidedRequests(campuses: [CampusCode], lang: Language, who: (PersonID) -> String) throws -> HTML {
+    func decidedRequests(leave: [LeaveRequest], overtime: [OvertimeRequest], swaps: [(seats: SeatNames, swaps: [SwapRequest])],
+                         lang: Language, who: (PersonID) -> String) -> HTML {
         struct Decided {
             let kind: String
             let person: String
@@ -98,20 +105,18 @@ extension Dashboard {
         }
         let decidedStates: Set<RequestState> = [.approved, .rejected, .declined, .cancelled]
         var rows: [Decided] = []
-        for request in try department.leaveRequests() where campuses.contains(request.campus) && decidedStates.contains(request.state) {
+        for request in leave where decidedStates.contains(request.state) {
             guard let last = request.history.last else { continue }
             rows.append(Decided(kind: lang.pick("请假", "Leave"), person: who(request.person),
                                 what: "\(request.firstDay.iso) – \(request.lastDay.iso) (\(request.days))", reason: request.reason, state: request.state, last: last))
         }
-        for request in try department.overtimeRequests() where campuses.contains(request.campus) && decidedStates.contains(request.state) {
+        for request in overtime where decidedStates.contains(request.state) {
             guard let last = request.history.last else { continue }
             rows.append(Decided(kind: lang.pick("加班", "Overtime"), person: who(request.person),
                                 what: "\(request.start.description) – \(request.end.clock)", reason: request.reason, state: request.state, last: last))
         }
-        for campus in campuses {
-            let posts = try department.posts(campus: campus)
-            let seats = SeatNames(lang: lang, posts: posts, policy: try department.campus(campus).map { $0.policy(posts: posts) })
-            for swap in try department.swaps(campus: campus) where decidedStates.contains(swap.state) {
+        for (seats, campusSwaps) in swaps {
+            for swap in campusSwaps where decidedStates.contains(swap.state) {
                 guard let last = swap.history.last else { continue }
                 let given = swap.colleagueSeat.map { " ⇄ \(seats.seatName($0))" } ?? lang.pick("（顶班）", " (cover)")
                 rows.append(Decided(kind: lang.pick("换班", "Swap"), person: "\(who(swap.requester)) ⇄ \(who(swap.colleague))",

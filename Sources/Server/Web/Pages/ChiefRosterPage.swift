@@ -273,13 +273,13 @@ extension Dashboard {
             let code = try Parse.campus(fields["campus"] ?? "")
             campus = code
             guard try chiefCampuses(user).contains(code) else {
-                throw ChiefRefusal(.forbidden, "outside_campus", "您不是该院区的科长，不能调整其排班。", "You are not section chief of that campus: you may not change its roster.")
+                throw DutyRefusal(.forbidden, "outside_campus", "您不是该院区的科长，不能调整其排班。", "You are not section chief of that campus: you may not change its roster.")
             }
             switch form {
             case "publish":
                 let m = try Parse.month(fields["month"] ?? "")
                 month = m
-                guard let seed = UInt64(fields["seed"] ?? "") else { throw ChiefRefusal(.unprocessableContent, "bad_seed", "草稿编号无效，请重新生成草稿。", "The draft number is not valid: generate the draft again.") }
+                guard let seed = UInt64(fields["seed"] ?? "") else { throw DutyRefusal(.unprocessableContent, "bad_seed", "草稿编号无效，请重新生成草稿。", "The draft number is not valid: generate the draft again.") }
                 _ = try department.publishRoster(campus: code, month: m, seed: seed, replace: fields["replace"] == "1", by: acting)
                 context.logger.info("roster published", metadata: ["campus": "\(code)", "month": "\(m)", "by": "\(user.person)"])
                 return HTMLResponse.redirect("/chief/roster?campus=\(code.rawValue)&month=\(m.description)&done=published")
@@ -288,17 +288,17 @@ extension Dashboard {
                 month = LocalMonth(containing: seat.date)
                 let offered = try (fields["colleagueSeat"] ?? "").isEmpty ? nil : SeatKey.parse(fields["colleagueSeat"] ?? "")
                 guard seatCampus == code, offered.map({ $0.0 == code }) ?? true else {
-                    throw ChiefRefusal(.forbidden, "outside_campus", "该班位不属于本院区。", "That seat is not on this campus's roster.")
+                    throw DutyRefusal(.forbidden, "outside_campus", "该班位不属于本院区。", "That seat is not on this campus's roster.")
                 }
                 guard let colleague = fields["colleague"].flatMap({ $0.isEmpty ? nil : PersonID($0) }) else {
-                    throw ChiefRefusal(.unprocessableContent, "missing_field", "请选择接替的人员。", "Please choose who takes the seat.")
+                    throw DutyRefusal(.unprocessableContent, "missing_field", "请选择接替的人员。", "Please choose who takes the seat.")
                 }
                 guard !(fields["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                    throw ChiefRefusal(.unprocessableContent, "missing_field", "请填写原因：代为换班与顶班须记录原因。", "Please give the reason: it is kept in the audit trail.")
+                    throw DutyRefusal(.unprocessableContent, "missing_field", "请填写原因：代为换班与顶班须记录原因。", "Please give the reason: it is kept in the audit trail.")
                 }
                 let broken = try department.arrangementViolations(campus: code, seat: seat, colleague: colleague, colleagueSeat: offered?.1)
                 if let first = broken.first {
-                    throw ChiefRefusal(.conflict, "breaks_roster_rule",
+                    throw DutyRefusal(.conflict, "breaks_roster_rule",
                                        "未保存：" + (try RosterNames(lang: .zh, department: department, campus: code).violation(first)),
                                        "Not saved: " + (try RosterNames(lang: .en, department: department, campus: code).violation(first)))
                 }
@@ -308,13 +308,13 @@ extension Dashboard {
                 return HTMLResponse.redirect("/chief/roster?campus=\(code.rawValue)&month=\(LocalMonth(containing: seat.date).description)&done=\(offered == nil ? "taken_over" : "arranged")")
             default:
                 guard let dateText = fields["date"], !dateText.isEmpty else {
-                    throw ChiefRefusal(.unprocessableContent, "missing_field", "请选择日期。", "Please choose a date.")
+                    throw DutyRefusal(.unprocessableContent, "missing_field", "请选择日期。", "Please choose a date.")
                 }
                 let date = try Parse.date(dateText, field: "date")
                 month = LocalMonth(containing: date)
                 let seatNumber = Int(fields["seat"] ?? "0") ?? -1
                 guard (0..<CampusRosterPolicy.headcountMax).contains(seatNumber) else {
-                    throw ChiefRefusal(.unprocessableContent, "bad_seat", "班位编号无效。", "The seat number is not valid.")
+                    throw DutyRefusal(.unprocessableContent, "bad_seat", "班位编号无效。", "The seat number is not valid.")
                 }
                 let slot = SlotKey(date: date, post: PostID(fields["post"] ?? ""), shiftKind: ShiftKindID(fields["shift"] ?? ""), seat: seatNumber)
                 let person = (fields["person"] ?? "").isEmpty ? nil : PersonID(fields["person"] ?? "")
@@ -322,7 +322,7 @@ extension Dashboard {
                 if let person {
                     let broken = try department.seatViolations(campus: code, slot: slot, person: person)
                     if let first = broken.first {
-                        throw ChiefRefusal(.conflict, "breaks_roster_rule",
+                        throw DutyRefusal(.conflict, "breaks_roster_rule",
                                            "未保存：" + (try RosterNames(lang: .zh, department: department, campus: code).violation(first)),
                                            "Not saved: " + (try RosterNames(lang: .en, department: department, campus: code).violation(first)))
                     }
@@ -339,8 +339,8 @@ extension Dashboard {
             }
         } catch {
             let message = chiefMessage(error, lang: lang, campus: campus)
-            let status = (error as? ChiefRefusal)?.status ?? APIError.from(error).status
-            context.logger.notice("roster form refused", metadata: ["form": "\(form)", "by": "\(user.person)", "code": "\((error as? ChiefRefusal)?.code ?? APIError.from(error).code)"])
+            let status = (error as? DutyRefusal)?.status ?? APIError.from(error).status
+            context.logger.notice("roster form refused", metadata: ["form": "\(form)", "by": "\(user.person)", "code": "\((error as? DutyRefusal)?.code ?? APIError.from(error).code)"])
             return try chiefPage(request, user, status: status, notice: ChiefNotice(message: message, ok: false, typed: fields), campus: campus, month: month)
         }
     }
@@ -349,61 +349,36 @@ extension Dashboard {
     func chiefPage(_ request: Request, _ user: SignedIn, status: HTTPResponse.Status, notice: ChiefNotice,
                    campus: CampusCode?, month: LocalMonth?) throws -> Response {
         var response = try framed(request, user, path: "/chief/roster", version: try api.changes(session: user.session.token).version) { layout in
-            try chiefRosterPage(request, user, layout, notice: notice, campus: campus.flatMap { c in (try? chiefCampuses(user))?.contains(c) == true ? c : nil }, month: month)
+            let mine = try chiefCampuses(user)
+            return try chiefRosterPage(request, user, layout, notice: notice, campus: campus.flatMap { mine.contains($0) ? $0 : nil }, month: month)
         }
         response.status = status
         return response
     }
 }
 
-/// A refusal found by the chief's and the clerk's pages before the domain is asked, in both languages.
-struct ChiefRefusal: Error, Sendable {
-    let status: HTTPResponse.Status
-    let code: String
-    let zh: String
-    let en: String
-
-    init(_ status: HTTPResponse.Status, _ code: String, _ zh: String, _ en: String) {
-        self.status = status
-        self.code = code
-        self.zh = zh
-        self.en = en
-    }
-}
-
 extension Dashboard {
-    /// Why a roster or attendance form was refused, in the user's language.
+    /// Why a roster form was refused, in the user's language: the roster's own cases
+    /// here (the seat by its name, publishing over a published month), the rest as every
+    /// form says them (`Language.refusal`).
     func chiefMessage(_ error: any Error, lang: Language, campus: CampusCode?) -> String {
-        if let refusal = error as? ChiefRefusal { return lang.pick(refusal.zh, refusal.en) }
-        let names = campus.flatMap { try? RosterNames(lang: lang, department: department, campus: $0) }
-        if let domain = error as? DomainError {
-            switch domain {
-            case .breaksRosterRule: return lang.pick("未保存：违反排班规则。", "Not saved: it breaks a roster rule.")
-            case .unknownPost(_, let post): return lang.pick("该院区没有岗位 \(post.rawValue)。", "No post \(post.rawValue) at this campus.")
-            case .unknownShiftKind: return lang.pick("该院区没有这个班次。", "No such shift at this campus.")
-            case .unknownSeat(let text):
-                if let (_, slot) = try? SeatKey.parse(text), let names {
-                    return lang.pick("值班表中没有该班位：\(names.seat(slot))（该日不排此班次，或本月尚未发布）。",
-                                     "No such seat in the roster: \(names.seat(slot)) (that shift is not worked that day, or the month is not published).")
-                }
-                return lang.pick("值班表中没有该班位。", "No such seat in the roster.")
-            case .unknownPerson: return lang.pick("所选人员不在本院区名录中。", "That person is not on this campus's staff list.")
-            case .inactivePerson: return lang.pick("所选人员已不在职。", "That person is no longer active.")
-            case .alreadyPublished: return lang.pick("本月值班表已发布：如需替换，请勾选“替换已发布的值班表”。", "This month is already published: tick “Replace the published roster” to replace it.")
-            case .missing: return lang.pick("该院区尚未设置岗位，无法排班。", "The campus has no posts: nothing to roster.")
-            case .notPermitted: return lang.pick("您没有权限执行此操作（需要该院区科长）。", "You may not do this: it needs the section chief of the campus.")
-            case .badDate: return lang.pick("日期无效：请按“年-月-日”填写。", "Invalid date: use YYYY-MM-DD.")
-            case .badMonth: return lang.pick("月份无效：请按“年-月”填写。", "Invalid month: use YYYY-MM.")
-            case .unknownCampus: return lang.pick("没有这个院区。", "No such campus.")
-            default: return lang.pick("请求未完成，未保存任何内容。", domain.description)
+        guard let domain = error as? DomainError else { return lang.refusal(error) }
+        switch domain {
+        case .breaksRosterRule: return lang.pick("未保存：违反排班规则。", "Not saved: it breaks a roster rule.")
+        case .unknownPost(_, let post): return lang.pick("该院区没有岗位 \(post.rawValue)。", "No post \(post.rawValue) at this campus.")
+        case .unknownShiftKind: return lang.pick("该院区没有这个班次。", "No such shift at this campus.")
+        case .unknownSeat(let text):
+            // The names are for the message only: without them it still says what is wrong.
+            if let (_, slot) = try? SeatKey.parse(text), let campus, let names = try? RosterNames(lang: lang, department: department, campus: campus) {
+                return lang.pick("值班表中没有该班位：\(names.seat(slot))（该日不排此班次，或本月尚未发布）。",
+                                 "No such seat in the roster: \(names.seat(slot)) (that shift is not worked that day, or the month is not published).")
             }
-        }
-        let api = APIError.from(error)
-        switch api.code {
-        case "bad_date", "bad_month": return lang.pick("日期或月份无效：请按“年-月-日”填写。", "Invalid date or month: use YYYY-MM-DD.")
-        case "bad_campus", "unknown_campus": return lang.pick("没有这个院区。", "No such campus.")
-        case "not_department_staff", "outside_campus": return lang.pick("您在该院区没有相应职务。", "You hold no such role at that campus.")
-        default: return lang.pick("请求未完成，未保存任何内容。", api.message)
+            return lang.pick("值班表中没有该班位。", "No such seat in the roster.")
+        case .alreadyPublished: return lang.pick("本月值班表已发布：如需替换，请勾选“替换已发布的值班表”。", "This month is already published: tick “Replace the published roster” to replace it.")
+        case .missing: return lang.pick("该院区尚未设置岗位，无法排班。", "The campus has no posts: nothing to roster.")
+        case .notPermitted: return lang.pick("您没有权限执行此操作（需要该院区科长）。", "You may not do this: it needs the section chief of the campus.")
+        case .badMonth: return lang.pick("月份无效：请按“年-月”填写。", "Invalid month: use YYYY-MM.")
+        default: return lang.refusal(error)
         }
     }
 }
@@ -417,6 +392,8 @@ struct RosterNames {
     let people: [PersonID: String]
     let campusNames: [CampusCode: String]
     let policy: CampusRosterPolicy?
+    /// Posts, shifts and seats by name, as every page names them.
+    let seats: SeatNames
 
     init(lang: Language, department: Department, campus: CampusCode) throws {
         self.lang = lang
@@ -425,14 +402,15 @@ struct RosterNames {
         self.posts = posts
         self.policy = policy
         templates = policy?.templates ?? []
+        seats = SeatNames(lang: lang, posts: posts, policy: policy)
         people = Dictionary(try department.people().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         campusNames = Dictionary(try department.campuses().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     func person(_ id: PersonID) -> String { people[id] ?? id.rawValue }
     func campusName(_ code: CampusCode) -> String { campusNames[code].map { lang == .zh ? $0 : "\($0) (\(code.rawValue))" } ?? code.rawValue }
-    func post(_ id: PostID) -> String { posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? lang.pick("未知岗位", "unknown post") }
-    func shift(_ id: ShiftKindID) -> String { templates.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? lang.pick("未知班次", "unknown shift") }
+    func post(_ id: PostID) -> String { seats.postName(id) }
+    func shift(_ id: ShiftKindID) -> String { seats.shiftName(id) }
     func isNight(_ id: ShiftKindID) -> Bool { templates.first { $0.id == id }?.isNight ?? false }
 
     /// The grid's short names: 白 前夜 后夜 节白 节夜 …
@@ -472,7 +450,7 @@ struct RosterNames {
     }
 
     func seat(_ slot: SlotKey) -> String {
-        "\(slot.date.iso) \(post(slot.post)) \(shift(slot.shiftKind))\(slot.seat > 0 ? " #\(slot.seat + 1)" : "")"
+        "\(seats.seatName(slot))\(slot.seat > 0 ? " #\(slot.seat + 1)" : "")"
     }
 
     /// Seats the policy has on a date.

@@ -19,7 +19,7 @@ extension Dashboard {
 
     func newRequestPage(_ request: Request, _ user: SignedIn, _ layout: Layout, failure: DutyFormFailure?) throws -> HTML {
         let lang = layout.lang
-        let kinds = fileableKinds(user)
+        let kinds = try fileableKinds(user)
         let asked = failure?.value("kind") ?? Parse.query(request, "kind") ?? ApprovalKind.purchase.rawValue
         guard let chosen = kinds.first(where: { $0.kind.rawValue == asked }) ?? kinds.first else {
             return layout.page(title: lang.pick("填写申请", "File a request"),

@@ -89,7 +89,7 @@ extension Dashboard {
         let open = all.filter(Self.isOpen)
         let decided = all.filter { !Self.isOpen($0) }
             .sorted { ($0.history.last?.at ?? 0, $0.id) > ($1.history.last?.at ?? 0, $1.id) }
-        let kinds = fileableKinds(user)
+        let kinds = try fileableKinds(user)
         let links: [HTML] = kinds.map { "<a class=\"act\" id=\"new-\($0.kind.rawValue)\" href=\"/requests/new?kind=\($0.kind.rawValue)\">\(lang.pick("填写\(lang.name(of: $0.kind))", "File a \(lang.name(of: $0.kind))"))</a>" }
         return layout.page(title: lang.pick("申请", "Requests"), """
             \(links.isEmpty ? HTML("") : "<p>\(links)</p>")
@@ -100,8 +100,8 @@ extension Dashboard {
 
     /// Each kind the user may file somewhere, with the campuses where they may (the
     /// domain's roles: a purchase by a ward or 信息科; a scrap or a change by 信息科).
-    func fileableKinds(_ user: SignedIn) -> [(kind: ApprovalKind, campuses: [CampusCode])] {
-        let campuses = (try? department.campuses().map(\.code)) ?? []
+    func fileableKinds(_ user: SignedIn) throws -> [(kind: ApprovalKind, campuses: [CampusCode])] {
+        let campuses = try department.campuses().map(\.code)
         let purchasers: [Role] = [.requester, .departmentHead, .engineer, .sectionChief]
         let keepers: [Role] = [.engineer, .dutyEngineer, .sectionChief]
         func at(_ roles: [Role]) -> [CampusCode] { campuses.filter { c in roles.contains { user.staff.holds($0, at: c) } } }

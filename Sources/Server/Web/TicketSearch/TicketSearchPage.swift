@@ -91,7 +91,7 @@ extension Dashboard {
         let query = try ticketSearchQuery(request, user, lang: lang)
         let names = try staffNames()
         let campuses = try department.campuses().filter { Access.canRead(user, $0.code) }
-        let form = ticketSearchForm(query, user, lang, campuses: campuses, names: names)
+        let form = try ticketSearchForm(query, user, lang, campuses: campuses, names: names)
         let title = lang.pick("工单查询", "Search tickets")
         if let problem = query.problem {
             return PageContent(title: title, body: "\(form)<p class=\"card bad\" id=\"error\" role=\"alert\">\(problem)</p>")
@@ -136,7 +136,7 @@ extension Dashboard {
     }
 
     /// The filter bar (GET, so a search is a link one can send a colleague).
-    func ticketSearchForm(_ query: TicketSearchQuery, _ user: SignedIn, _ lang: Language, campuses: [Campus], names: [String: String]) -> HTML {
+    func ticketSearchForm(_ query: TicketSearchQuery, _ user: SignedIn, _ lang: Language, campuses: [Campus], names: [String: String]) throws -> HTML {
         func value(_ name: String) -> String { query.values[name] ?? "" }
         func options(_ name: String, _ choices: [(String, String)]) -> [HTML] {
             let any: HTML = "<option value=\"\">\(lang.pick("全部", "All"))</option>"
@@ -145,7 +145,7 @@ extension Dashboard {
             }
             return [any] + listed
         }
-        let engineers = ((try? department.people()) ?? []).filter { person in
+        let engineers = try department.people().filter { person in
             person.active && Access.ticketHandlers.contains { role in campuses.contains { person.holds(role, at: $0.code) } }
         }.sorted { $0.id.rawValue < $1.id.rawValue }
         let priorities = TicketPolicy.prioritiesRange.map { ("\($0)", "P\($0)") }
