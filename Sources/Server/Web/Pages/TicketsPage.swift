@@ -175,7 +175,7 @@ extension Dashboard {
             <tr><th>\(lang.pick("状态", "State"))</th><td>\(stateName(ticket.state, lang)) · P\(ticket.priority)\(i.major ? " · \(lang.pick("重大事件", "major incident"))" : "") · \(lang.pick("级别", "Level")) \(lang.name(of: ticket.summary.level))</td></tr>
             <tr><th>SLA</th><td>\(slaBadge(sla, lang)) \(lang.pick("响应", "own")) \(sla.ownMinutes)/\(sla.target.ownMinutes) \(lang.pick("分", "min")), \(lang.pick("解决", "resolve")) \(sla.resolveMinutes)/\(sla.target.resolveMinutes) \(lang.pick("分", "min")) (\(lang.name(of: sla.target.clock)))\(sla.escalationDue.map { " · \(lang.pick("应升级至", "escalation due to")) \(lang.name(of: $0))" } ?? "")</td></tr>
             <tr><th>\(lang.pick("处理人", "Assignee"))</th><td>\(assignee)</td></tr>
-            <tr><th>\(lang.pick("院区 / 科室 / 位置", "Campus / department / location"))</th><td>\(ticket.campus.rawValue) / \(i.department) / \(i.location)</td></tr>
+            <tr><th>\(lang.pick("院区 / 科室 / 位置", "Campus / department / location"))</th><td>\(try department.campus(ticket.campus)?.name ?? ticket.campus.rawValue) / \(i.department) / \(i.location)</td></tr>
             <tr><th>\(lang.pick("报修人", "Reporter"))</th><td>\(i.reporter) \(i.contactPhone)</td></tr>
             <tr><th>\(lang.pick("类别 / 渠道 / 岗位", "Category / channel / post"))</th><td>\(categoryName(i.category, lang)) / \(lang.name(of: i.channel)) / \(post)</td></tr>
             <tr><th>\(lang.pick("资产", "Assets"))</th><td>\(ticket.assets.map { "<a href=\"/assets/\(AssetQuery.encode($0))\">\($0)</a> " as HTML })</td></tr>

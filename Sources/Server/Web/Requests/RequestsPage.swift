@@ -70,7 +70,8 @@ extension Dashboard {
             guard !list.isEmpty else { return "<p class=\"muted\">\(lang.pick("暂无", "None"))</p>" }
             let rows: [HTML] = list.prefix(Self.requestsListedMax).map { a in
                 let last = a.history.last.map { LocalDateTime(minutesSinceEpoch: $0.at).description } ?? ""
-                let mine: HTML = approvalActions(a, user).isEmpty ? "" : " <span class=\"warn\">\(lang.pick("待您处理", "waiting for you"))</span>"
+                // Withdrawing one's own request is not a step waiting for one.
+                let mine: HTML = approvalActions(a, user).allSatisfy { $0 == .cancel } ? "" : " <span class=\"warn\">\(lang.pick("待您处理", "waiting for you"))</span>"
                 return """
                     <tr><td>\(lang.name(of: a.kind))</td><td>\(campusNames[a.campus] ?? a.campus.rawValue)</td>\
                     <td>\(names[a.requester.rawValue] ?? a.requester.rawValue)</td><td><a href="/requests/\(a.id)">\(a.title)</a></td>\
