@@ -215,7 +215,9 @@ def open_ticket(driver, run, args):
         Select(driver.find_element(By.NAME, "priority")).select_by_value(args.priority)
         Select(driver.find_element(By.NAME, "campus")).select_by_value(args.campus)
         driver.find_element(By.ID, "submit-ticket").click()
-        wait_path(driver, r"/tickets/[^/]+", "the form posts the ticket and shows its page")
+        # /tickets/new itself matches "/tickets/<anything>": wait for the ticket's own page, or a slow
+        # machine reads the form before the post has landed.
+        wait_path(driver, r"/tickets/(?!new$|search$)[^/]+", "the form posts the ticket and shows its page")
         if args.title not in driver.page_source:
             raise StepFailed("the ticket page at A shows the title")
         run.ok("ticket opened through the form at A: " + path_of(driver))
