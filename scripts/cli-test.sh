@@ -73,5 +73,14 @@ echo "== daily work on the demo"
 expect "duty now names who is on duty with the escalation chain" "升级: 值班工程师: .* → 科长: .* → 总值班" md duty now
 expect "the ticket report counts open tickets" "未结工单 [0-9]+ 张" md ticket report
 
+echo "== assets"
+expect "an asset's cost and supplier are completed after registration" "supplier — → 院采购中心; purchase_cost — → 4999.00" \
+    md asset edit E-MED6-0001 --as E0001 --cost 4999 --supplier 院采购中心 --purchased 2025-03-01
+expect "and shown with the asset" "¥4999.00.*供应商 院采购中心" md asset show E-MED6-0001
+refused "a cost that is not an amount is refused" md asset edit E-MED6-0001 --as E0001 --cost 四千
+expect "an asset is sent to another campus, in stock there" "E-MED6-0001@WEST .*库存" \
+    md asset transfer E-MED6-0001 --as E0001 --to WEST --location 西院信息科库房
+refused "and EAST's chief no longer acts on it" md asset transfer E-MED6-0001 --as E0001 --to EAST --location x
+
 echo "cli: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] || { echo "stderr of the commands:"; tail -n 20 "$T/err.log"; exit 1; }

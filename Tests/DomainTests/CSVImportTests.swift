@@ -56,30 +56,44 @@ import Storage
         #expect(try other.main.asset("SN-001").record.name == laptop.record.name)
     }
 
-    /// Snipe-IT's warranty in months becomes an end date; the columns nothing maps
-    /// (purchase cost, supplier, manufacturer, notes) are reported, not silently dropped.
+    /// Snipe-IT's warranty in months becomes an end date; its purchase cost, supplier,
+    /// manufacturer and notes are kept; a column nothing maps is reported, not silently
+    /// dropped.
     @Test func aWarrantyInMonthsBecomesAnEndDateAndUnmappedColumnsAreReported() throws {
         let f = try CampusReplicas()
         let mapping = try AssetMapping.parse(Self.snipeMapping.replacingOccurrences(of: "warranty_until = Warranty Expires", with: """
             purchased_on = Purchase Date
             warranty_months = Warranty
+            purchase_cost = Purchase Cost
+            supplier = Supplier
+            manufacturer = Manufacturer
+            notes = Notes
             """))
         let csv = """
-            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty,Purchase Cost,Supplier,Manufacturer,Notes
-            SN-101,Dell 7090,Laptops,7090,X1,Deployed,2025-08-31,36,5999.00,京东,Dell,三楼
-            SN-102,HP 404,Printers,M404,X2,Ready to Deploy,2026-01-15,,800,,,
+            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty,Purchase Cost,Supplier,Manufacturer,Notes,Order Number
+            SN-101,Dell 7090,Laptops,7090,X1,Deployed,2025-08-31,36,"5,999.00",京东,Dell,三楼,PO-7
+            SN-102,HP 404,Printers,M404,X2,Ready to Deploy,2026-01-15,,800,,,,
 
             """
         let summary = try f.main.importAssets(csv: csv, mapping: mapping, by: f.acting(e[0]))
         #expect(summary.imported == 2)
-        #expect(summary.unmappedColumns == ["Purchase Cost", "Supplier", "Manufacturer", "Notes"])
+        #expect(summary.unmappedColumns == ["Order Number"])
+        let dell = try f.main.asset("SN-101").record
+        #expect(dell.purchaseCostFen == 599_900 && dell.supplier == "京东" && dell.manufacturer == "Dell" && dell.notes == "三楼")
+        #expect(try f.main.asset("SN-102").record.purchaseCostFen == 80_000)
+        // What `asset export` writes imports back with the same details.
+        let other = try CampusReplicas()
+        _ = try other.main.importAssets(csv: try f.main.exportAssets(), mapping: .identity, by: other.acting(e[0]))
+        #expect(try other.main.asset("SN-101").record.purchaseCostFen == 599_900 && other.main.asset("SN-101").record.supplier == "京东")
         #expect(try f.main.asset("SN-101").record.warrantyUntil == Fixture.date("2028-08-31"))
         #expect(try f.main.asset("SN-102").record.warrantyUntil == nil)
         #expect(Fixture.date("2024-01-31").adding(months: 1) == Fixture.date("2024-02-29"))
+        #expect(Fixture.date("2025-03-01").adding(months: 36) == Fixture.date("2028-03-01"), "a day the short month has stays")
+        #expect(Fixture.date("2025-12-15").adding(months: 2) == Fixture.date("2026-02-15"))
 
         let bad = """
-            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty
-            SN-103,Dell 7090,Laptops,7090,X3,Deployed,2025-08-31,thirty
+            Asset Tag,Asset Name,Category,Model,Serial,Status,Purchase Date,Warranty,Purchase Cost,Supplier,Manufacturer,Notes
+            SN-103,Dell 7090,Laptops,7090,X3,Deployed,2025-08-31,thirty,,,,
 
             """
         #expect(throws: DomainError.badImport(["line 2: warranty_months \"thirty\" is not a whole number of months within 0…\(AssetMapping.warrantyMonthsMax)"])) {

@@ -58,6 +58,29 @@ import Testing
         }
     }
 
+    @Test func detailsAreEditedFieldByFieldAndAnAssetIsTransferredThroughTheAPI() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let eng = try await client.signIn("eng1")
+            let pc = #"{"tag":"E-PC-02","campus":"EAST","type":"pc","name":"护士站电脑","purchaseCostFen":550000,"purchasedOn":"2025-03-10","manufacturer":"联想"}"#
+            #expect(try await client.call(.post, "/api/assets", as: eng, json: pc).0 == .created)
+            let edited = try await client.call(.post, "/api/assets/E-PC-02/details", as: eng, json: #"{"supplier":"院采购中心","purchasedOn":null}"#)
+            #expect(edited.0 == .ok && edited.1.contains(#""supplier":"院采购中心""#) && edited.1.contains(#""manufacturer":"联想""#))
+            #expect(try fixture.department.asset("E-PC-02").record.purchasedOn == nil, "null clears")
+            #expect(edited.1.contains(#""purchaseCostFen":550000"#) && !edited.1.contains(#""bookValueFen":5"#), "no purchase date, no book value")
+            let before = try fixture.versionVector()
+            for bad in [#"{"purchaseCostFen":-1}"#, #"{"colour":"red"}"#, #"{"purchaseCostFen":"lots"}"#, #"{"supplier":"院采购中心"}"#] {
+                let refused = try await client.call(.post, "/api/assets/E-PC-02/details", as: eng, json: bad)
+                #expect(refused.0 == .unprocessableContent || refused.0 == .badRequest, "\(bad): \(refused.0)")
+            }
+            #expect(try fixture.versionVector() == before)
+            let moved = try await client.call(.post, "/api/assets/E-PC-02/transfer", as: eng, json: #"{"campus":"MAIN","location":"总院库房"}"#)
+            #expect(moved.0 == .ok && moved.1.contains(#""campus":"MAIN""#) && moved.1.contains(#""state":"in_stock""#))
+            let again = try await client.call(.post, "/api/assets/E-PC-02/transfer", as: eng, json: #"{"campus":"EAST","location":"x"}"#)
+            #expect(again.0 == .forbidden, "EAST's engineer no longer keeps it")
+        }
+    }
+
     @Test func aChangeIsAssessedApprovedByTheChiefAndImplemented() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

@@ -236,6 +236,52 @@ import Testing
         }
     }
 
+    @Test func detailsAndATransferToAnotherCampusAreFormsOfTheAssetPage() async throws {
+        let fixture = try Self.stocked()
+        let d = fixture.department
+        try await fixture.application().test(.router) { client in
+            let eng1 = try await client.signIn("eng1")
+            let page = try await client.page("/assets/E-PC-01", as: eng1)
+            #expect(page.2.contains("id=\"form-details\"") && page.2.contains("id=\"form-transfer\"") && page.2.contains("value=\"MAIN\""))
+            let details: [(String, String)] = [("csrf", eng1.csrf), ("name", "门诊电脑"), ("model", "ThinkCentre M720"), ("serial", "SN123"),
+                                               ("manufacturer", "联想"), ("supplier", "院采购中心"), ("purchaseCost", "¥4,999.00"),
+                                               ("purchasedOn", "2025-03-01"), ("warrantyUntil", ""), ("warrantyMonths", "36"),
+                                               ("contractUntil", ""), ("inspectionDays", "30"), ("notes", "门诊一楼 3 诊室")]
+            let saved = try await client.form("/assets/E-PC-01/details", as: eng1, details)
+            #expect(saved.0 == .seeOther && saved.1[.location] == "/assets/E-PC-01?done=details", "\(saved.0) \(saved.2.prefix(300))")
+            let r = try d.asset("E-PC-01").record
+            #expect(r.purchaseCostFen == 499_900, "\(String(describing: r.purchaseCostFen))")
+            #expect(r.warrantyUntil == LocalDate(iso: "2028-03-01"), "\(String(describing: r.warrantyUntil))")
+            #expect(r.purchaseCostFen == 499_900 && r.manufacturer == "联想" && r.warrantyUntil == LocalDate(iso: "2028-03-01") && r.notes == "门诊一楼 3 诊室")
+            let shown = try await client.page("/assets/E-PC-01?done=details", as: eng1)
+            #expect(shown.2.contains("资产资料已保存") && shown.2.contains("¥4,999.00 / ¥") && shown.2.contains("联想 / 院采购中心"))
+            #expect(shown.2.contains("修改资料") && shown.2.contains("购置金额 — → 4999.00"), "the history says what changed")
+            let english = try await client.page("/assets/E-PC-01?lang=en", as: eng1)
+            #expect(english.2.contains("cost — → 4999.00") && english.2.contains("straight line over 6 years"))
+
+            let before = try fixture.versionVector()
+            let badCost = try await client.form("/assets/E-PC-01/details", as: eng1, details.map { $0.0 == "purchaseCost" ? ($0.0, "四千") : $0 })
+            try DutyFormsTests.expectRefused(badCost, .unprocessableContent, says: "购置金额“四千”无效", fixture, before: before)
+            #expect(badCost.2.contains("value=\"四千\"") && badCost.2.contains("<details class=\"card\" open>"), "what was typed is kept, the form open")
+            let unchanged = try await client.form("/assets/E-PC-01/details", as: eng1, details.map { $0.0 == "warrantyMonths" ? ($0.0, "") : $0 }
+                .map { $0.0 == "warrantyUntil" ? ($0.0, "2028-03-01") : $0 })
+            try DutyFormsTests.expectRefused(unchanged, .unprocessableContent, says: "资料没有变化", fixture, before: before)
+            let noDate = try await client.form("/assets/E-PC-01/details", as: eng1, details.map { $0.0 == "purchasedOn" ? ($0.0, "") : $0 })
+            try DutyFormsTests.expectRefused(noDate, .unprocessableContent, says: "请同时填写购置日期", fixture, before: before)
+
+            let sent = try await client.form("/assets/E-PC-01/transfer", as: eng1, [("csrf", eng1.csrf), ("campus", "MAIN"), ("location", "总院库房")])
+            // EAST's engineer does not read MAIN's assets: the confirmation is on the inventory.
+            #expect(sent.0 == .seeOther && sent.1[.location] == "/assets?sent=E-PC-01&to=MAIN")
+            let there = try d.asset("E-PC-01")
+            #expect(there.campus == "MAIN" && there.state == .inStock && there.record.holder == "")
+            let inventory = try await client.page("/assets?sent=E-PC-01&to=MAIN", as: eng1)
+            #expect(inventory.2.contains("资产 E-PC-01 已调拨到") && !inventory.2.contains("href=\"/assets/E-PC-01\""))
+            let maineng = try await client.signIn("maineng")
+            let atMain = try await client.page("/assets/E-PC-01", as: maineng)
+            #expect(atMain.2.contains("id=\"form-move\"") && atMain.2.contains("<td>院区调拨</td>"), "MAIN's engineer keeps it now")
+        }
+    }
+
     @Test func theInventoryExportsTheReadersCampusesAsCSV() async throws {
         let fixture = try Self.stocked()
         try await fixture.application().test(.router) { client in

@@ -13,6 +13,10 @@ public struct Asset: Hashable, Codable, Sendable {
     public static let inspectionDaysMax = 3_660
     /// Largest stock count or threshold of a consumable.
     public static let stockMax = 1_000_000
+    /// Dearest single asset, in fen: ¥100 million (a hospital's whole data centre is less).
+    public static let purchaseCostFenMax = 10_000_000_000
+    /// Longest note on an asset.
+    public static let notesCharactersMax = 2_000
 
     public var tag: String { record.tag }
     public var campus: CampusCode { record.campus }
@@ -61,11 +65,19 @@ public struct AssetRecord: Hashable, Codable, Sendable {
     public var stockMin: Int
     public var unit: String
     public var registeredOn: LocalDate?
+    /// 购置金额 in fen (分); nil when not known.
+    public var purchaseCostFen: Int?
+    /// 生产厂家 / 供应商
+    public var manufacturer: String
+    public var supplier: String
+    /// 备注
+    public var notes: String
 
     public init(tag: String, campus: CampusCode, type: AssetType, name: String, model: String = "", serial: String = "",
                 state: AssetState = .inStock, department: String = "", location: String = "", holder: String = "",
                 purchasedOn: LocalDate? = nil, warrantyUntil: LocalDate? = nil, contractUntil: LocalDate? = nil,
-                inspectionDays: Int? = nil, stock: Int = 0, stockMin: Int = 0, unit: String = "", registeredOn: LocalDate? = nil) {
+                inspectionDays: Int? = nil, stock: Int = 0, stockMin: Int = 0, unit: String = "", registeredOn: LocalDate? = nil,
+                purchaseCostFen: Int? = nil, manufacturer: String = "", supplier: String = "", notes: String = "") {
         self.tag = tag
         self.campus = campus
         self.type = type
@@ -84,5 +96,9 @@ public struct AssetRecord: Hashable, Codable, Sendable {
         self.stockMin = stockMin
         self.unit = unit
         self.registeredOn = registeredOn
+        self.purchaseCostFen = purchaseCostFen
+        self.manufacturer = manufacturer
+        self.supplier = supplier
+        self.notes = notes
     }
 }

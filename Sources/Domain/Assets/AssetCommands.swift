@@ -34,6 +34,23 @@ extension Department {
             throw DomainError.invalid(field: "inspection days", reason: "\(days) is outside 1…\(Asset.inspectionDaysMax)")
         }
         if !record.holder.isEmpty, try Directory.person(db, PersonID(record.holder)) == nil { throw DomainError.unknownPerson(PersonID(record.holder)) }
+        try checkDetails(record)
+    }
+
+    /// The fields `editAssetDetails` may change, checked as registration checks them.
+    static func checkDetails(_ record: AssetRecord) throws {
+        if let cost = record.purchaseCostFen, !(0...Asset.purchaseCostFenMax).contains(cost) {
+            throw DomainError.invalid(field: "purchase cost", reason: "\(AssetCost.yuan(cost)) yuan is outside 0…\(AssetCost.yuan(Asset.purchaseCostFenMax))")
+        }
+        guard record.notes.count <= Asset.notesCharactersMax else {
+            throw DomainError.invalid(field: "notes", reason: "\(record.notes.count) characters, more than \(Asset.notesCharactersMax)")
+        }
+        if let days = record.inspectionDays, !(1...Asset.inspectionDaysMax).contains(days) {
+            throw DomainError.invalid(field: "inspection days", reason: "\(days) is outside 1…\(Asset.inspectionDaysMax)")
+        }
+        if let bought = record.purchasedOn, let until = record.warrantyUntil, until < bought {
+            throw DomainError.invalid(field: "warranty", reason: "ends \(until.iso), before the purchase on \(bought.iso)")
+        }
     }
 
     static func checkTag(_ tag: String) throws {
@@ -56,6 +73,10 @@ extension Department {
         if let d = record.warrantyUntil { values["warranty_until"] = .text(d.iso) }
         if let d = record.contractUntil { values["contract_until"] = .text(d.iso) }
         if let days = record.inspectionDays { values["inspection_days"] = .integer(Int64(days)) }
+        if let cost = record.purchaseCostFen { values["purchase_cost"] = .integer(Int64(cost)) }
+        for (column, text) in [("manufacturer", record.manufacturer), ("supplier", record.supplier), ("notes", record.notes)] where !text.isEmpty {
+            values[column] = .text(text)
+        }
         try tx.assign(DomainSchema.asset.name, row, values)
         if record.stock != 0 { try tx.increment(DomainSchema.asset.name, row, "stock", by: Int64(record.stock)) }
         return row
@@ -108,6 +129,69 @@ extension Department {
             if asset.state != .underRepair { values["state"] = .text((returned ? AssetState.inStock : .inUse).rawValue) }
             try tx.assign(DomainSchema.asset.name, StoredRows.rowID(row), values)
             let move = AssetMove(department: department, location: location, holder: holder, returnBy: holder.isEmpty ? nil : returnBy?.iso)
+            return ((), asset.tag, LogCoding.encode(move))
+        })
+    }
+
+    /// 资产资料 — what registration wrote about an asset, corrected or completed later (a
+    /// Snipe-IT import without costs, a model typed wrong). Only the fields that differ
+    /// are written, each its own register, so an edit at one campus does not undo a
+    /// concurrent edit of another field at another; what changed is kept in the audit
+    /// entry (`AssetDetailsChange`).
+    @discardableResult
+    public func editAssetDetails(_ reference: String, _ details: AssetDetails, by acting: Acting) throws(DomainError) -> AssetDetailsChange {
+        try onAsset(reference, acting, "edit", detail: { $0 }) { asset, row, _, tx in
+            try Self.requireNotScrapped(asset, "edit")
+            try Self.requireText(details.name, "name")
+            var edited = asset.record
+            details.apply(to: &edited)
+            try Self.checkDetails(edited)
+            let change = AssetDetailsChange(before: asset.record, after: edited)
+            guard !change.fields.isEmpty else { throw DomainError.invalid(field: "details", reason: "nothing differs from what is recorded") }
+            var values: [String: Value] = [:]
+            for field in change.fields {
+                switch field {
+                case .name: values["name"] = .text(edited.name)
+                case .model: values["model"] = .text(edited.model)
+                case .serial: values["serial"] = .text(edited.serial)
+                case .manufacturer: values["manufacturer"] = .text(edited.manufacturer)
+                case .supplier: values["supplier"] = .text(edited.supplier)
+                case .notes: values["notes"] = .text(edited.notes)
+                case .purchaseCost: values["purchase_cost"] = edited.purchaseCostFen.map { .integer(Int64($0)) } ?? .null
+                case .purchasedOn: values["purchased_on"] = edited.purchasedOn.map { .text($0.iso) } ?? .null
+                case .warrantyUntil: values["warranty_until"] = edited.warrantyUntil.map { .text($0.iso) } ?? .null
+                case .contractUntil: values["contract_until"] = edited.contractUntil.map { .text($0.iso) } ?? .null
+                case .inspectionDays: values["inspection_days"] = edited.inspectionDays.map { .integer(Int64($0)) } ?? .null
+                }
+            }
+            try tx.assign(DomainSchema.asset.name, row, values)
+            return change
+        }
+    }
+
+    /// 院区调拨 — the asset goes to another campus: it leaves this campus's inventory and
+    /// stock (back in stock at `location` there, no holder), and from then on it is that
+    /// campus's staff who act on it. Sent by a keeper of the campus it leaves.
+    public func transferAsset(_ reference: String, to campus: CampusCode, location: String, by acting: Acting) throws(DomainError) {
+        try perform(acting, "asset.transfer", detailed: { tx, actor in
+            let row = try AssetRows.resolve(tx.db, reference)
+            let asset = try AssetRows.asset(tx.db, row)
+            try Permissions.requireAny(actor, Self.assetKeepers, at: asset.campus, to: "transfer asset \(asset.tag)")
+            try Self.requireNotScrapped(asset, "transfer")
+            guard try Directory.campus(tx.db, campus) != nil else { throw DomainError.unknownCampus(campus) }
+            guard campus != asset.campus else {
+                throw DomainError.invalid(field: "campus", reason: "\(asset.tag) is already at \(campus.rawValue)")
+            }
+            guard asset.state != .underRepair else {
+                throw DomainError.wrongState(what: "asset \(asset.tag)", state: AssetState.underRepair.rawValue, action: "transfer")
+            }
+            try Self.requireText(location, "location")
+            try tx.assign(DomainSchema.asset.name, StoredRows.rowID(row), [
+                "campus": .text(campus.rawValue), "department": .text(""), "location": .text(location), "holder": .text(""),
+                "state": .text(AssetState.inStock.rawValue),
+            ])
+            let move = AssetMove(department: "", location: location, holder: "", returnBy: nil, fromCampus: asset.campus.rawValue,
+                                 toCampus: campus.rawValue)
             return ((), asset.tag, LogCoding.encode(move))
         })
     }

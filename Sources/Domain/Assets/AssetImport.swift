@@ -17,10 +17,11 @@ public struct AssetImportSummary: Hashable, Codable, Sendable {
 
 extension LocalDate {
     /// The same day `months` later (the month's last day when it is shorter).
-    func adding(months: Int) -> LocalDate {
+    public func adding(months: Int) -> LocalDate {
         let index = year * 12 + (month - 1) + months
         let (y, m) = (index / 12, index % 12 + 1)
-        for day in stride(from: day, through: 28, by: -1) {
+        // The same day, or the month's last when it is shorter (31 → 30, 29 or 28).
+        for day in stride(from: day, through: min(day, 28), by: -1) {
             if let date = LocalDate(year: y, month: m, day: day) { return date }
         }
         return LocalDate(year: y, month: m, day: 28) ?? self
@@ -141,12 +142,23 @@ extension Department {
                     warrantyUntil = purchased.adding(months: months)
                 }
             }
+            let costText = cell(.purchaseCost)
+            let cost: Int?
+            if costText.isEmpty {
+                cost = nil
+            } else {
+                guard let fen = AssetCost.fen(yuan: costText) else {
+                    throw RowProblem(text: "purchase_cost \"\(costText)\" is not an amount in yuan (e.g. 4999.00)")
+                }
+                cost = fen
+            }
             return .success(AssetRecord(
                 tag: cell(.tag), campus: CampusCode(campus), type: type, name: cell(.name), model: cell(.model), serial: cell(.serial),
                 state: state, department: cell(.department), location: cell(.location), holder: cell(.holder),
                 purchasedOn: purchasedOn, warrantyUntil: warrantyUntil, contractUntil: try date(.contractUntil),
                 inspectionDays: try int(.inspectionDays), stock: try int(.stock) ?? 0, stockMin: try int(.stockMin) ?? 0, unit: cell(.unit),
-                registeredOn: registeredOn))
+                registeredOn: registeredOn, purchaseCostFen: cost, manufacturer: cell(.manufacturer), supplier: cell(.supplier),
+                notes: cell(.notes)))
         } catch {
             return .failure(error)
         }
@@ -160,7 +172,8 @@ extension Department {
             let r = a.record
             rows.append([r.tag, r.campus.rawValue, r.type.rawValue, r.name, r.model, r.serial, a.state.rawValue, r.department,
                          r.location, r.holder, r.purchasedOn?.iso ?? "", r.warrantyUntil?.iso ?? "", r.contractUntil?.iso ?? "",
-                         r.inspectionDays.map(String.init) ?? "", String(r.stock), String(r.stockMin), r.unit])
+                         r.inspectionDays.map(String.init) ?? "", String(r.stock), String(r.stockMin), r.unit,
+                         r.purchaseCostFen.map(AssetCost.yuan) ?? "", r.manufacturer, r.supplier, r.notes])
         }
         return CSVTable.write(rows)
     }

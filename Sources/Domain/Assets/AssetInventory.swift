@@ -68,6 +68,8 @@ public struct AssetEvent: Hashable, Sendable {
     public let move: AssetMove?
     /// What a stock change did (nil for other actions and older entries).
     public let stock: AssetStockChange?
+    /// What an edit of its details changed (nil for other actions).
+    public let details: AssetDetailsChange?
 }
 
 /// 出入库 — a consumable's stock change, as its audit entry keeps it.
@@ -85,8 +87,112 @@ public struct AssetMove: Hashable, Codable, Sendable {
     public let holder: String
     /// 预计归还 — a check-out's expected return (ISO date).
     public let returnBy: String?
+    /// 院区调拨 — the campuses of a transfer (`Department.transferAsset`); nil for a move
+    /// within a campus.
+    public let fromCampus: String?
+    public let toCampus: String?
+
+    public init(department: String, location: String, holder: String, returnBy: String?, fromCampus: String? = nil, toCampus: String? = nil) {
+        self.department = department
+        self.location = location
+        self.holder = holder
+        self.returnBy = returnBy
+        self.fromCampus = fromCampus
+        self.toCampus = toCampus
+    }
 
     public var returnDate: LocalDate? { returnBy.flatMap { LocalDate(iso: $0) } }
+}
+
+/// 资产资料 — the descriptive fields `Department.editAssetDetails` sets (all of them: a
+/// form sends what it shows, and only what differs is written).
+public struct AssetDetails: Hashable, Sendable {
+    public var name, model, serial, manufacturer, supplier, notes: String
+    public var purchaseCostFen: Int?
+    public var purchasedOn, warrantyUntil, contractUntil: LocalDate?
+    public var inspectionDays: Int?
+
+    public init(name: String, model: String = "", serial: String = "", manufacturer: String = "", supplier: String = "", notes: String = "",
+                purchaseCostFen: Int? = nil, purchasedOn: LocalDate? = nil, warrantyUntil: LocalDate? = nil, contractUntil: LocalDate? = nil,
+                inspectionDays: Int? = nil) {
+        self.name = name
+        self.model = model
+        self.serial = serial
+        self.manufacturer = manufacturer
+        self.supplier = supplier
+        self.notes = notes
+        self.purchaseCostFen = purchaseCostFen
+        self.purchasedOn = purchasedOn
+        self.warrantyUntil = warrantyUntil
+        self.contractUntil = contractUntil
+        self.inspectionDays = inspectionDays
+    }
+
+    /// The details as `record` holds them (what an edit form starts from).
+    public init(_ record: AssetRecord) {
+        self.init(name: record.name, model: record.model, serial: record.serial, manufacturer: record.manufacturer,
+                  supplier: record.supplier, notes: record.notes, purchaseCostFen: record.purchaseCostFen, purchasedOn: record.purchasedOn,
+                  warrantyUntil: record.warrantyUntil, contractUntil: record.contractUntil, inspectionDays: record.inspectionDays)
+    }
+
+    func apply(to record: inout AssetRecord) {
+        record.name = name
+        record.model = model
+        record.serial = serial
+        record.manufacturer = manufacturer
+        record.supplier = supplier
+        record.notes = notes
+        record.purchaseCostFen = purchaseCostFen
+        record.purchasedOn = purchasedOn
+        record.warrantyUntil = warrantyUntil
+        record.contractUntil = contractUntil
+        record.inspectionDays = inspectionDays
+    }
+}
+
+/// What an edit of an asset's details changed, as its audit entry keeps it: the fields,
+/// with the value before and after as text (the history shows them).
+public struct AssetDetailsChange: Hashable, Codable, Sendable {
+    public enum Field: String, Hashable, Codable, Sendable, CaseIterable {
+        case name, model, serial, manufacturer, supplier, notes
+        case purchaseCost = "purchase_cost"
+        case purchasedOn = "purchased_on"
+        case warrantyUntil = "warranty_until"
+        case contractUntil = "contract_until"
+        case inspectionDays = "inspection_days"
+    }
+
+    public struct Edit: Hashable, Codable, Sendable {
+        public let field: Field
+        public let before: String
+        public let after: String
+    }
+
+    public let edits: [Edit]
+
+    public var fields: [Field] { edits.map(\.field) }
+
+    init(before: AssetRecord, after: AssetRecord) {
+        func text(_ r: AssetRecord, _ field: Field) -> String {
+            switch field {
+            case .name: r.name
+            case .model: r.model
+            case .serial: r.serial
+            case .manufacturer: r.manufacturer
+            case .supplier: r.supplier
+            case .notes: r.notes
+            case .purchaseCost: r.purchaseCostFen.map(AssetCost.yuan) ?? ""
+            case .purchasedOn: r.purchasedOn?.iso ?? ""
+            case .warrantyUntil: r.warrantyUntil?.iso ?? ""
+            case .contractUntil: r.contractUntil?.iso ?? ""
+            case .inspectionDays: r.inspectionDays.map(String.init) ?? ""
+            }
+        }
+        edits = Field.allCases.compactMap { field in
+            let (a, b) = (text(before, field), text(after, field))
+            return a == b ? nil : Edit(field: field, before: a, after: b)
+        }
+    }
 }
 
 extension Department {
@@ -149,8 +255,10 @@ extension Department {
                 .filter { $0.subject == tag && $0.action.hasPrefix("asset.") }
                 .map { entry in
                     AssetEvent(action: entry.action, by: entry.actor, at: entry.time,
-                               move: entry.action == "asset.move" ? entry.detail.flatMap { LogCoding.decode(AssetMove.self, $0) } : nil,
-                               stock: entry.action == "asset.stock" ? entry.detail.flatMap { LogCoding.decode(AssetStockChange.self, $0) } : nil)
+                               move: ["asset.move", "asset.transfer"].contains(entry.action)
+                                   ? entry.detail.flatMap { LogCoding.decode(AssetMove.self, $0) } : nil,
+                               stock: entry.action == "asset.stock" ? entry.detail.flatMap { LogCoding.decode(AssetStockChange.self, $0) } : nil,
+                               details: entry.action == "asset.edit" ? entry.detail.flatMap { LogCoding.decode(AssetDetailsChange.self, $0) } : nil)
                 }
             return Array(events.suffix(Self.assetHistoryMax))
         }
@@ -210,15 +318,7 @@ extension AssetRows {
 
     /// A row as a line of the inventory: columns only, nothing from the logs.
     static func listing(_ row: Row) -> AssetListing {
-        func text(_ c: String) -> String { (row[c] as String?) ?? "" }
-        let stored = AssetState(rawValue: text("state")) ?? .inStock
-        let record = AssetRecord(
-            tag: text("tag"), campus: CampusCode(text("campus")), type: AssetType(rawValue: text("type")) ?? .pc, name: text("name"),
-            model: text("model"), serial: text("serial"), state: stored, department: text("department"), location: text("location"),
-            holder: text("holder"), purchasedOn: LocalDate(iso: text("purchased_on")), warrantyUntil: LocalDate(iso: text("warranty_until")),
-            contractUntil: LocalDate(iso: text("contract_until")), inspectionDays: row["inspection_days"],
-            stock: StoredRows.counter(row, "stock") ?? 0, stockMin: (row["stock_min"] as Int?) ?? 0, unit: text("unit"),
-            registeredOn: (row["registered_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0).date })
-        return AssetListing(record: record, state: (row["scrapped_at"] as Int?) == nil ? stored : .scrapped)
+        let record = record(row)
+        return AssetListing(record: record, state: (row["scrapped_at"] as Int?) == nil ? record.state : .scrapped)
     }
 }

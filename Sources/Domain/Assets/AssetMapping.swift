@@ -92,4 +92,7 @@ public enum AssetField: String, Hashable, Sendable, CaseIterable {
     case stock
     case stockMin = "stock_min"
     case unit
+    /// 购置金额 in yuan as a sheet writes it (`1234.50`, `¥1,234.5`); stored in fen.
+    case purchaseCost = "purchase_cost"
+    case manufacturer, supplier, notes
 }

@@ -24,20 +24,28 @@ enum AssetRows {
         try String.fetchOne(db, sql: "SELECT campus FROM \(table) WHERE tag = ? ORDER BY campus LIMIT 1", arguments: [tag]).map { CampusCode($0) }
     }
 
-    static func asset(_ db: Database, _ row: Row) throws -> Asset {
-        let id = StoredRows.rowID(row)
+    /// The columns of a row as a record: what was registered, as the replica merged it.
+    /// A value another node stored out of range reads as absent, never traps
+    /// (`StoredBounds` lists the row for the problems page).
+    static func record(_ row: Row) -> AssetRecord {
         func text(_ c: String) -> String { (row[c] as String?) ?? "" }
         func date(_ c: String) -> LocalDate? { LocalDate(iso: text(c)) }
-        let scrapped = (row["scrapped_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0) }
-        let stored = AssetState(rawValue: text("state")) ?? .inStock
-        let record = AssetRecord(
+        let cost = (row["purchase_cost"] as Int64?).flatMap { (0...Int64(Asset.purchaseCostFenMax)).contains($0) ? Int($0) : nil }
+        return AssetRecord(
             tag: text("tag"), campus: CampusCode(text("campus")), type: AssetType(rawValue: text("type")) ?? .pc, name: text("name"),
-            model: text("model"), serial: text("serial"), state: stored, department: text("department"), location: text("location"),
-            holder: text("holder"), purchasedOn: date("purchased_on"), warrantyUntil: date("warranty_until"),
-            contractUntil: date("contract_until"), inspectionDays: row["inspection_days"], stock: StoredRows.counter(row, "stock") ?? 0,
-            stockMin: (row["stock_min"] as Int?) ?? 0, unit: text("unit"),
-            registeredOn: (row["registered_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0).date })
-        return Asset(id: id.description, record: record, state: scrapped == nil ? stored : .scrapped, scrappedAt: scrapped,
+            model: text("model"), serial: text("serial"), state: AssetState(rawValue: text("state")) ?? .inStock,
+            department: text("department"), location: text("location"), holder: text("holder"), purchasedOn: date("purchased_on"),
+            warrantyUntil: date("warranty_until"), contractUntil: date("contract_until"), inspectionDays: row["inspection_days"],
+            stock: StoredRows.counter(row, "stock") ?? 0, stockMin: (row["stock_min"] as Int?) ?? 0, unit: text("unit"),
+            registeredOn: (row["registered_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0).date },
+            purchaseCostFen: cost, manufacturer: text("manufacturer"), supplier: text("supplier"), notes: text("notes"))
+    }
+
+    static func asset(_ db: Database, _ row: Row) throws -> Asset {
+        let id = StoredRows.rowID(row)
+        let record = record(row)
+        let scrapped = (row["scrapped_at"] as Int?).map { LocalDateTime(minutesSinceEpoch: $0) }
+        return Asset(id: id.description, record: record, state: scrapped == nil ? record.state : .scrapped, scrappedAt: scrapped,
                      maintenance: try StoredRows.log(db, entity, id, "maintenance").compactMap { LogCoding.decode(MaintenanceRecord.self, $0) },
                      inspections: try StoredRows.log(db, entity, id, "inspections").compactMap { LogCoding.decode(InspectionRecord.self, $0) },
                      tickets: try StoredRows.set(db, entity, id, "tickets"))

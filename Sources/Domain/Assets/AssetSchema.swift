@@ -34,6 +34,12 @@ extension DomainSchema {
         FieldSchema(id: 51, name: "stock_min", kind: .register, type: .integer),
         FieldSchema(id: 52, name: "unit", kind: .register, type: .text),
         FieldSchema(id: 60, name: "tickets", kind: .addWinsSet, type: .text),
+        // Schema version 4: what a Snipe-IT sheet brings beside the above. 购置金额 in fen
+        // (分), so sums stay exact; registers, each edited on its own.
+        FieldSchema(id: 70, name: "purchase_cost", kind: .register, type: .integer),
+        FieldSchema(id: 71, name: "manufacturer", kind: .register, type: .text),
+        FieldSchema(id: 72, name: "supplier", kind: .register, type: .text),
+        FieldSchema(id: 73, name: "notes", kind: .register, type: .text),
     ])
 
     /// 审批 — purchase requests (设备申请), scrapping (报废) and change requests (变更);

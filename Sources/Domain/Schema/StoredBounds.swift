@@ -102,6 +102,7 @@ public enum StoredBounds {
         (DomainSchema.asset, "inspection_days", .integer(1...Int64(Asset.inspectionDaysMax))),
         (DomainSchema.asset, "stock", .integer(-Int64(Asset.stockMax)...Int64(Asset.stockMax))),
         (DomainSchema.asset, "stock_min", .integer(0...Int64(Asset.stockMax))),
+        (DomainSchema.asset, "purchase_cost", .integer(0...Int64(Asset.purchaseCostFenMax))),
         (DomainSchema.approval, "requested_at", minute),
         (DomainSchema.approval, "quantity", .integer(0...Int64(Approval.quantityMax))),
         (DomainSchema.approval, "estimated_cost", .integer(0...Int64(Approval.estimatedCostMax))),

@@ -12,10 +12,69 @@ extension APIRoutes {
 
     struct RegisterAssetBody: StrictBody {
         static let fields: Set<String> = ["tag", "campus", "type", "name", "model", "serial", "state", "department", "location", "holder",
-                                          "purchasedOn", "warrantyUntil", "contractUntil", "inspectionDays", "stock", "stockMin", "unit"]
+                                          "purchasedOn", "warrantyUntil", "contractUntil", "inspectionDays", "stock", "stockMin", "unit",
+                                          "purchaseCostFen", "manufacturer", "supplier", "notes"]
         let tag, campus, type, name: String
         let model, serial, state, department, location, holder, purchasedOn, warrantyUntil, contractUntil, unit: String?
-        let inspectionDays, stock, stockMin: Int?
+        let manufacturer, supplier, notes: String?
+        let inspectionDays, stock, stockMin, purchaseCostFen: Int?
+    }
+
+    /// `POST /api/assets/{tag}/details`: the fields given replace what is recorded, the
+    /// rest stay; `null` clears an optional one.
+    struct AssetDetailsBody: StrictBody {
+        static let fields: Set<String> = ["name", "model", "serial", "manufacturer", "supplier", "notes", "purchaseCostFen",
+                                          "purchasedOn", "warrantyUntil", "contractUntil", "inspectionDays"]
+        let name, model, serial, manufacturer, supplier, notes: String?
+        let purchaseCostFen, inspectionDays: Int?
+        let purchasedOn, warrantyUntil, contractUntil: String?
+        /// Which keys the body carried, so `null` (clear) differs from absent (keep).
+        var present: Set<String> = []
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, model, serial, manufacturer, supplier, notes, purchaseCostFen, inspectionDays, purchasedOn, warrantyUntil, contractUntil
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
+            model = try c.decodeIfPresent(String.self, forKey: .model)
+            serial = try c.decodeIfPresent(String.self, forKey: .serial)
+            manufacturer = try c.decodeIfPresent(String.self, forKey: .manufacturer)
+            supplier = try c.decodeIfPresent(String.self, forKey: .supplier)
+            notes = try c.decodeIfPresent(String.self, forKey: .notes)
+            purchaseCostFen = try c.decodeIfPresent(Int.self, forKey: .purchaseCostFen)
+            inspectionDays = try c.decodeIfPresent(Int.self, forKey: .inspectionDays)
+            purchasedOn = try c.decodeIfPresent(String.self, forKey: .purchasedOn)
+            warrantyUntil = try c.decodeIfPresent(String.self, forKey: .warrantyUntil)
+            contractUntil = try c.decodeIfPresent(String.self, forKey: .contractUntil)
+            present = Set(c.allKeys.map(\.rawValue))
+        }
+
+        func applied(to record: AssetRecord) throws -> AssetDetails {
+            var d = AssetDetails(record)
+            func date(_ key: CodingKeys, _ value: String?, _ kept: LocalDate?) throws -> LocalDate? {
+                guard present.contains(key.rawValue) else { return kept }
+                return try value.map { try Parse.date($0, field: key.rawValue) }
+            }
+            if let name { d.name = name }
+            if let model { d.model = model }
+            if let serial { d.serial = serial }
+            if let manufacturer { d.manufacturer = manufacturer }
+            if let supplier { d.supplier = supplier }
+            if let notes { d.notes = notes }
+            if present.contains(CodingKeys.purchaseCostFen.rawValue) { d.purchaseCostFen = purchaseCostFen }
+            if present.contains(CodingKeys.inspectionDays.rawValue) { d.inspectionDays = inspectionDays }
+            d.purchasedOn = try date(.purchasedOn, purchasedOn, d.purchasedOn)
+            d.warrantyUntil = try date(.warrantyUntil, warrantyUntil, d.warrantyUntil)
+            d.contractUntil = try date(.contractUntil, contractUntil, d.contractUntil)
+            return d
+        }
+    }
+
+    struct TransferAssetBody: StrictBody {
+        static let fields: Set<String> = ["campus", "location"]
+        let campus, location: String
     }
 
     struct MoveAssetBody: StrictBody {
@@ -61,7 +120,8 @@ extension APIRoutes {
                 warrantyUntil: try body.warrantyUntil.map { try Parse.date($0, field: "warrantyUntil") },
                 contractUntil: try body.contractUntil.map { try Parse.date($0, field: "contractUntil") },
                 inspectionDays: body.inspectionDays, stock: body.stock ?? 0, stockMin: body.stockMin ?? 0, unit: body.unit ?? "",
-                registeredOn: now.date)
+                registeredOn: now.date, purchaseCostFen: body.purchaseCostFen, manufacturer: body.manufacturer ?? "",
+                supplier: body.supplier ?? "", notes: body.notes ?? "")
             try Access.requireCampus(user, campus, to: "register assets")
             let id = try department.registerAsset(record, by: acting)
             return try JSONResponse.make(CreatedView(id: id), status: .created)
@@ -77,7 +137,24 @@ extension APIRoutes {
             let user = try context.activeUser()
             let asset = try department.asset(context.parameters.require("tag"))
             try Access.requireRead(user, asset.campus)
-            return try JSONResponse.make(AssetView(asset, withHistory: true))
+            return try JSONResponse.make(AssetView(asset, withHistory: true, today: now.date))
+        }
+        router.post("/api/assets/{tag}/details") { request, context in
+            let (user, acting) = try acting(context)
+            let tag = try context.parameters.require("tag")
+            let body = try await StrictJSON.decode(AssetDetailsBody.self, from: request)
+            try requireAssetCampus(user, tag, "edit")
+            let details = try body.applied(to: try department.asset(tag).record)
+            try department.editAssetDetails(tag, details, by: acting)
+            return try JSONResponse.make(AssetView(try department.asset(tag), withHistory: true, today: now.date))
+        }
+        router.post("/api/assets/{tag}/transfer") { request, context in
+            let (user, acting) = try acting(context)
+            let tag = try context.parameters.require("tag")
+            let body = try await StrictJSON.decode(TransferAssetBody.self, from: request)
+            try requireAssetCampus(user, tag, "transfer")
+            try department.transferAsset(tag, to: try Parse.campus(body.campus), location: body.location, by: acting)
+            return try JSONResponse.make(AssetView(try department.asset(tag), withHistory: true, today: now.date))
         }
         router.post("/api/assets/{tag}/move") { request, context in
             let (user, acting) = try acting(context)

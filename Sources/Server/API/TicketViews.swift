@@ -152,9 +152,15 @@ struct AssetView: Codable, Sendable {
     let tickets: [String]
     let maintenance: [Maintenance]?
     let inspections: [Inspection]?
+    let manufacturer, supplier, notes: String
+    /// 购置金额 and 账面净值 (straight line, `AssetCost`) in fen; the book value only where
+    /// the route knows today.
+    let purchaseCostFen, bookValueFen: Int?
 
-    init(_ a: Asset, withHistory: Bool) {
+    init(_ a: Asset, withHistory: Bool, today: LocalDate? = nil) {
         let r = a.record
+        manufacturer = r.manufacturer; supplier = r.supplier; notes = r.notes; purchaseCostFen = r.purchaseCostFen
+        bookValueFen = today.flatMap { AssetCost.bookValueFen(r, today: $0) }
         id = a.id; tag = a.tag; campus = a.campus.rawValue; type = r.type.rawValue; name = r.name; model = r.model; serial = r.serial
         state = a.state.rawValue; department = r.department; location = r.location; holder = r.holder; unit = r.unit
         purchasedOn = r.purchasedOn?.iso; warrantyUntil = r.warrantyUntil?.iso; contractUntil = r.contractUntil?.iso

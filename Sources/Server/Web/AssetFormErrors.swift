@@ -22,6 +22,8 @@ extension Language {
             return pick("找不到院区 \(campus.rawValue)。", "No campus \(campus.rawValue).")
         case .wrongState(_, let state, _) where state == AssetState.scrapped.rawValue:
             return pick("该资产已报废，不能再巡检、调拨、维护或申请报废。", "This asset is scrapped: it is no longer inspected, moved or maintained.")
+        case .wrongState(_, let state, let action) where state == AssetState.underRepair.rawValue && action == "transfer":
+            return pick("维修中的资产不能调拨到其他院区：请先登记维修完成。", "An asset under repair is not sent to another campus: record it back from repair first.")
         case .alreadyExists:
             return pick("该资产已有待审批的报废申请。", "A scrap request for this asset is already waiting.")
         case .missing(let field):
@@ -44,6 +46,17 @@ extension Language {
                 return pick("预计归还日期不能早于今天。", "The expected return cannot be before today.")
             case "inspection days":
                 return pick("巡检周期须在 1 到 \(Asset.inspectionDaysMax) 天之间。", "The inspection period is 1 to \(Asset.inspectionDaysMax) days.")
+            case "purchase cost":
+                return pick("购置金额须在 0 到 \(AssetCost.yuan(Asset.purchaseCostFenMax)) 元之间。",
+                            "The cost is 0 to \(AssetCost.yuan(Asset.purchaseCostFenMax)) yuan.")
+            case "notes":
+                return pick("备注最多 \(Asset.notesCharactersMax) 个字。", "Notes are at most \(Asset.notesCharactersMax) characters.")
+            case "warranty":
+                return pick("保修截止日期不能早于购置日期。", "The warranty cannot end before the purchase date.")
+            case "details":
+                return pick("资料没有变化，未保存。", "Nothing differs from what is recorded; nothing saved.")
+            case "campus":
+                return pick("该资产已在这个院区。", "The asset is already at that campus.")
             default:
                 return refusal(error)
             }

@@ -52,7 +52,26 @@ extension Language {
         case "asset.inspect": pick("巡检", "inspection round")
         case "asset.stock": pick("出入库", "stock adjusted")
         case "asset.retag": pick("改编号", "retagged")
+        case "asset.edit": pick("修改资料", "details edited")
+        case "asset.transfer": pick("院区调拨", "sent to another campus")
         default: pick("其他操作", "other change")
+        }
+    }
+
+    /// A field of an asset's details, as the edit history names it.
+    func name(of field: AssetDetailsChange.Field) -> String {
+        switch field {
+        case .name: pick("名称", "name")
+        case .model: pick("型号", "model")
+        case .serial: pick("序列号", "serial")
+        case .manufacturer: pick("生产厂家", "manufacturer")
+        case .supplier: pick("供应商", "supplier")
+        case .notes: pick("备注", "notes")
+        case .purchaseCost: pick("购置金额", "cost")
+        case .purchasedOn: pick("购置日期", "purchased on")
+        case .warrantyUntil: pick("保修截止", "warranty until")
+        case .contractUntil: pick("维保合同截止", "contract until")
+        case .inspectionDays: pick("巡检周期（天）", "inspection every (days)")
         }
     }
 }

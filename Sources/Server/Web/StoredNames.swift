@@ -44,6 +44,7 @@ extension Language {
         "asset.purchased_on": ("购置日期", "purchased on"), "asset.warranty_until": ("保修截止", "warranty until"),
         "asset.contract_until": ("维保合同截止", "service contract until"), "asset.inspection_days": ("巡检周期（天）", "inspection period (days)"),
         "asset.stock": ("库存", "stock"), "asset.stock_min": ("最低库存", "minimum stock"),
+        "asset.purchase_cost": ("购置金额（分）", "purchase cost (fen)"),
         "ticket_policy.policy": ("优先级矩阵与时限", "priority matrix and SLA targets"),
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),

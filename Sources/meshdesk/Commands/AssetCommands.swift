@@ -5,8 +5,8 @@ import Foundation
 /// `meshdesk asset …` — 资产管理.
 struct AssetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "asset", abstract: "Assets (资产): add, import, export, move, repair, scrap, list, show, inspect, stock, retag, qr, report.",
-        subcommands: [AssetAdd.self, AssetImport.self, AssetExport.self, AssetMove.self, AssetRepair.self, AssetScrap.self, AssetList.self,
+        commandName: "asset", abstract: "Assets (资产): add, edit, import, export, move, transfer, repair, scrap, list, show, inspect, stock, retag, qr, report.",
+        subcommands: [AssetAdd.self, AssetEdit.self, AssetImport.self, AssetExport.self, AssetMove.self, AssetTransfer.self, AssetRepair.self, AssetScrap.self, AssetList.self,
                       AssetShow.self, AssetInspect.self, AssetStock.self, AssetRetag.self, AssetQR.self, AssetReportCommand.self,
                       AssetProblemsCommand.self])
 }
@@ -36,13 +36,20 @@ struct AssetAdd: ParsableCommand {
     @Option(help: "Consumables: stock.") var stock = 0
     @Option(name: .customLong("stock-min"), help: "Consumables: low-stock threshold.") var stockMin = 0
     @Option(help: "Consumables: unit.") var unit = ""
+    @Option(help: "Purchased on, YYYY-MM-DD.") var purchased: String?
+    @Option(help: "Purchase cost in yuan (购置金额), e.g. 4999.00.") var cost: String?
+    @Option(help: "Manufacturer (生产厂家).") var manufacturer = ""
+    @Option(help: "Supplier (供应商).") var supplier = ""
+    @Option(help: "Notes (备注).") var notes = ""
 
     func run() throws {
         let now = try options.moment()
         let record = AssetRecord(tag: tag, campus: CampusCode(campus), type: try parseChoice(type, "type"), name: name, model: model,
                                  serial: serial, state: try parseChoice(state, "state"), department: department, location: location,
-                                 holder: holder, warrantyUntil: try warranty.map(parseDate), contractUntil: try contract.map(parseDate),
-                                 inspectionDays: inspectEvery, stock: stock, stockMin: stockMin, unit: unit, registeredOn: now.date)
+                                 holder: holder, purchasedOn: try purchased.map(parseDate), warrantyUntil: try warranty.map(parseDate),
+                                 contractUntil: try contract.map(parseDate), inspectionDays: inspectEvery, stock: stock, stockMin: stockMin,
+                                 unit: unit, registeredOn: now.date, purchaseCostFen: try cost.map(parseCost), manufacturer: manufacturer,
+                                 supplier: supplier, notes: notes)
         let d = try options.department()
         let id = try refusing { try d.registerAsset(record, by: try options.acting()) }
         try options.emit(["tag": tag, "id": id]) { "asset \(tag) registered" }
@@ -99,6 +106,72 @@ struct AssetMove: ParsableCommand {
     func run() throws {
         let d = try options.department()
         try refusing { try d.moveAsset(tag, department: department, location: location, holder: holder, by: try options.acting()) }
+        try emitAsset(options, try refusing { try d.asset(tag) })
+    }
+}
+
+func parseCost(_ text: String) throws -> Int {
+    guard let fen = AssetCost.fen(yuan: text) else {
+        throw ValidationError("cost \"\(text)\" is not an amount in yuan (e.g. 4999.00, at most \(AssetCost.yuan(Asset.purchaseCostFenMax)))")
+    }
+    return fen
+}
+
+struct AssetEdit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit", abstract: "Correct or complete an asset's details (资产资料); options not given keep their value, \"\" clears one.")
+    @OptionGroup var options: DomainOptions
+    @Argument(help: "Tag (TAG or TAG@CAMPUS).") var tag: String
+    @Option(help: "Name.") var name: String?
+    @Option(help: "Model.") var model: String?
+    @Option(help: "Serial number.") var serial: String?
+    @Option(help: "Manufacturer (生产厂家).") var manufacturer: String?
+    @Option(help: "Supplier (供应商).") var supplier: String?
+    @Option(help: "Notes (备注).") var notes: String?
+    @Option(help: "Purchase cost in yuan (购置金额).") var cost: String?
+    @Option(help: "Purchased on, YYYY-MM-DD.") var purchased: String?
+    @Option(help: "Warranty end, YYYY-MM-DD.") var warranty: String?
+    @Option(help: "Contract end, YYYY-MM-DD.") var contract: String?
+    @Option(name: .customLong("inspect-every"), help: "Inspection round every N days; 0 for none.") var inspectEvery: Int?
+
+    func run() throws {
+        let d = try options.department()
+        let asset = try refusing { try d.asset(tag) }
+        var details = AssetDetails(asset.record)
+        func date(_ text: String?, _ kept: LocalDate?) throws -> LocalDate? {
+            guard let text else { return kept }
+            return text.isEmpty ? nil : try parseDate(text)
+        }
+        if let name { details.name = name }
+        if let model { details.model = model }
+        if let serial { details.serial = serial }
+        if let manufacturer { details.manufacturer = manufacturer }
+        if let supplier { details.supplier = supplier }
+        if let notes { details.notes = notes }
+        if let cost { details.purchaseCostFen = cost.isEmpty ? nil : try parseCost(cost) }
+        details.purchasedOn = try date(purchased, details.purchasedOn)
+        details.warrantyUntil = try date(warranty, details.warrantyUntil)
+        details.contractUntil = try date(contract, details.contractUntil)
+        if let inspectEvery { details.inspectionDays = inspectEvery == 0 ? nil : inspectEvery }
+        let change = try refusing { try d.editAssetDetails(tag, details, by: try options.acting()) }
+        try options.emit(change) {
+            "asset \(asset.tag): " + change.edits.map { "\($0.field.rawValue) \($0.before.isEmpty ? "—" : $0.before) → \($0.after.isEmpty ? "—" : $0.after)" }
+                .joined(separator: "; ")
+        }
+    }
+}
+
+struct AssetTransfer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer", abstract: "Send an asset to another campus (院区调拨): in stock there, at the given location.")
+    @OptionGroup var options: DomainOptions
+    @Argument(help: "Tag (TAG or TAG@CAMPUS).") var tag: String
+    @Option(help: "Campus code it goes to.") var to: String
+    @Option(help: "Where it is kept there.") var location: String
+
+    func run() throws {
+        let d = try options.department()
+        try refusing { try d.transferAsset(tag, to: CampusCode(to), location: location, by: try options.acting()) }
         try emitAsset(options, try refusing { try d.asset(tag) })
     }
 }
@@ -171,6 +244,11 @@ struct AssetShow: ParsableCommand {
         try options.emit(a) {
             var lines = ["\(a.tag)@\(a.campus) \(a.record.type.rawValue) \(a.record.name) \(a.record.model) \(a.record.serial) \(a.state.chineseName)",
                          "使用 \(a.record.department) \(a.record.location) \(a.record.holder) 保修至 \(a.record.warrantyUntil?.iso ?? "—") 下次巡检 \(a.inspectionDue?.iso ?? "—")"]
+            let r = a.record
+            if r.purchaseCostFen != nil || !r.manufacturer.isEmpty || !r.supplier.isEmpty {
+                lines.append("购置 \(r.purchasedOn?.iso ?? "—") ¥\(r.purchaseCostFen.map(AssetCost.yuan) ?? "—") 厂家 \(r.manufacturer.isEmpty ? "—" : r.manufacturer) 供应商 \(r.supplier.isEmpty ? "—" : r.supplier)")
+            }
+            if !r.notes.isEmpty { lines.append("备注 \(r.notes)") }
             lines += a.maintenance.map { "  维护 \(LocalDateTime(minutesSinceEpoch: $0.at)) \($0.kind.rawValue) \($0.by) \($0.text)" }
             lines += a.inspections.map { "  巡检 \($0.date) \($0.by) \($0.passed ? "正常" : "异常") \($0.items.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: " ")) \($0.note)" }
             if !a.tickets.isEmpty { lines.append("  工单 " + a.tickets.joined(separator: ", ")) }

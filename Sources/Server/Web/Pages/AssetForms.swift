@@ -25,10 +25,14 @@ extension Dashboard {
         "maintain": ["kind", "text"],
         "stock": ["direction", "quantity"],
         "scrap": ["reason"],
+        "details": ["name", "model", "serial", "manufacturer", "supplier", "notes", "purchaseCost", "purchasedOn", "warrantyUntil",
+                    "warrantyMonths", "contractUntil", "inspectionDays"],
+        "transfer": ["campus", "location"],
     ]
 
     static let registerFields: Set<String> = ["tag", "campus", "type", "name", "model", "serial", "department", "location", "holder",
-                                              "purchasedOn", "warrantyUntil", "contractUntil", "inspectionDays", "stock", "stockMin", "unit"]
+                                              "purchasedOn", "warrantyUntil", "warrantyMonths", "contractUntil", "inspectionDays",
+                                              "stock", "stockMin", "unit", "purchaseCost", "manufacturer", "supplier", "notes"]
 
     // MARK: - rendering
 
@@ -114,14 +118,57 @@ extension Dashboard {
         forms.append(form("maintain", lang.pick("维护记录", "Maintenance record"), """
             <select name="kind">\(kinds)</select><br>\(input("maintain", "text", lang.pick("内容", "what was done"), required: true))
             """, lang.pick("保存", "Save")))
+        let otherCampuses = try department.campuses().filter { $0.code != asset.campus }
+        if !otherCampuses.isEmpty, asset.state != .underRepair {
+            let options: [HTML] = otherCampuses.map {
+                "<option value=\"\($0.code.rawValue)\"\(kept("transfer", "campus") == $0.code.rawValue ? HTML(" selected") : "")>\($0.name)</option>"
+            }
+            forms.append(form("transfer", lang.pick("院区调拨", "Send to another campus"), """
+                <label>\(lang.pick("调往院区", "to campus"))<br><select name="campus">\(options)</select></label><br>
+                \(input("transfer", "location", lang.pick("到达后存放位置", "kept there at"), required: true))<span class="muted">\(lang.pick("调拨后由该院区管理，状态为库存", "its staff keep it from then on, in stock"))</span><br>
+                """, lang.pick("调拨", "Send")))
+        }
         forms.append(form("scrap", lang.pick("申请报废", "Request scrapping"), """
             \(input("scrap", "reason", lang.pick("报废原因", "reason"), required: true))<span class="muted">\(lang.pick("提交后由科长审批", "the section chief decides"))</span><br>
             """, lang.pick("提交报废申请", "File")))
         // The refused form may not be offered in the asset's present state (送修 of an
         // asset already under repair): then the refusal stands above the forms.
-        let offered = Set(forms.compactMap { Self.formName(of: $0) })
+        let details = detailsForm(asset, path: path, csrf: csrf, lang, failure: failure?.form == "details" ? failure : nil)
+        let offered = Set((forms + [details]).compactMap { Self.formName(of: $0) })
         let above: HTML = failure.map { offered.contains($0.form) ? "" : refusedAlone } ?? ""
-        return "\(above)<div>\(forms)</div>"
+        return "\(above)<div>\(forms)</div>\(details)"
+    }
+
+    /// 修改资料 — every descriptive field at once, filled with what is recorded (or what
+    /// was typed, after a refusal); folded away until opened.
+    func detailsForm(_ asset: Asset, path: String, csrf: String, _ lang: Language, failure: DutyFormFailure?) -> HTML {
+        let r = asset.record
+        let recorded: [String: String] = [
+            "name": r.name, "model": r.model, "serial": r.serial, "manufacturer": r.manufacturer, "supplier": r.supplier,
+            "notes": r.notes, "purchaseCost": r.purchaseCostFen.map(AssetCost.yuan) ?? "", "purchasedOn": r.purchasedOn?.iso ?? "",
+            "warrantyUntil": r.warrantyUntil?.iso ?? "", "warrantyMonths": "", "contractUntil": r.contractUntil?.iso ?? "",
+            "inspectionDays": r.inspectionDays.map(String.init) ?? "",
+        ]
+        func value(_ name: String) -> String { failure?.value(name) ?? recorded[name] ?? "" }
+        func input(_ name: String, _ label: String, type: String = "text", required: Bool = false) -> HTML {
+            "<label>\(label)<br><input type=\"\(type)\" name=\"\(name)\" value=\"\(value(name))\" maxlength=\"\(Self.assetTextCharactersMax)\"\(required ? HTML(" required") : "")></label>"
+        }
+        let refused: HTML = failure.map { "<p class=\"bad\" role=\"alert\">\($0.message)</p>" } ?? ""
+        let grid: HTML = "style=\"display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:6px 16px\""
+        return """
+            <details class="card"\(failure == nil ? "" : HTML(" open"))><summary><strong>\(lang.pick("修改资料", "Edit details"))</strong> \
+            <span class="muted">\(lang.pick("名称、型号、厂家、供应商、金额、保修、备注", "name, model, maker, supplier, cost, warranty, notes"))</span></summary>
+            <form id="form-details" method="post" action="\(path)/details"><input type="hidden" name="csrf" value="\(csrf)">\(refused)
+            <div \(grid)>
+            \(input("name", lang.pick("名称", "Name"), required: true))\(input("model", lang.pick("型号", "Model")))\(input("serial", lang.pick("序列号", "Serial")))
+            \(input("manufacturer", lang.pick("生产厂家", "Manufacturer")))\(input("supplier", lang.pick("供应商", "Supplier")))
+            \(input("purchaseCost", lang.pick("购置金额（元）", "Cost (yuan)")))\(input("purchasedOn", lang.pick("购置日期", "Purchased on"), type: "date"))
+            \(input("warrantyUntil", lang.pick("保修截止", "Warranty until"), type: "date"))\(input("warrantyMonths", lang.pick("或保修期（月，自购置日起）", "or warranty in months from purchase"), type: "number"))
+            \(input("contractUntil", lang.pick("维保合同截止", "Service contract until"), type: "date"))\(input("inspectionDays", lang.pick("巡检周期（天，可空）", "Inspection every … days (optional)"), type: "number"))
+            </div>
+            <label>\(lang.pick("备注", "Notes"))<br><textarea name="notes" rows="3" style="width:100%;box-sizing:border-box" maxlength="\(Asset.notesCharactersMax)">\(value("notes"))</textarea></label><br>
+            <button>\(lang.pick("保存资料", "Save details"))</button></form></details>
+            """
     }
 
     /// The form's name in `id="form-…"` of its markup.
@@ -145,6 +192,11 @@ extension Dashboard {
             try Access.requireCampus(user, asset.campus, to: "\(form) asset \(asset.tag)")
             let done = try performAssetForm(form, fields, asset, acting)
             context.logger.info("asset form done", metadata: metadata)
+            // Sent to a campus the sender does not read: the confirmation is on the inventory.
+            let now = try department.asset(asset.tag)
+            guard Access.canRead(user, now.campus) else {
+                return HTMLResponse.redirect("/assets?sent=\(AssetQuery.encode(asset.tag))&to=\(AssetQuery.encode(now.campus.rawValue))")
+            }
             return HTMLResponse.redirect("/assets/\(AssetQuery.encode(asset.tag))?done=\(done)")
         } catch {
             let failure = try refusedForm(error, form: form, fields: fields, request, context, metadata, asset: asset)
@@ -234,6 +286,14 @@ extension Dashboard {
             }
             _ = try department.adjustStock(tag, by: direction == "in" ? quantity : -quantity, acting: acting)
             return "stock"
+        case "details":
+            try department.editAssetDetails(tag, try assetDetails(fields, asset: asset), by: acting)
+            return "details"
+        case "transfer":
+            let location = try text("location")
+            guard !location.isEmpty else { throw DutyRefusal("missing_field", "请填写到达后的存放位置。", "Please say where it is kept there.") }
+            try department.transferAsset(tag, to: CampusCode(fields["campus"] ?? ""), location: location, by: acting)
+            return "transfer"
         case "scrap":
             let reason = try text("reason")
             var scrap = ApprovalRequest(kind: .scrap, campus: asset.campus, title: "报废 \(asset.tag) \(asset.record.name)", reason: reason)
@@ -303,9 +363,13 @@ extension Dashboard {
             \(input("department", lang.pick("使用科室", "Department")))\(input("location", lang.pick("位置", "Location")))
             \(input("holder", lang.pick("使用人工号或姓名（可空）", "Holder: staff no. or name (optional)")))
             \(input("purchasedOn", lang.pick("购置日期", "Purchased on"), type: "date"))\(input("warrantyUntil", lang.pick("保修截止", "Warranty until"), type: "date"))
+            \(input("warrantyMonths", lang.pick("或保修期（月，自购置日起）", "or warranty in months from purchase"), type: "number"))
             \(input("contractUntil", lang.pick("维保合同截止", "Service contract until"), type: "date"))
             \(input("inspectionDays", lang.pick("巡检周期（天，可空）", "Inspection every … days (optional)"), type: "number"))
+            \(input("purchaseCost", lang.pick("购置金额（元）", "Cost (yuan)"), placeholder: "4999.00"))
+            \(input("manufacturer", lang.pick("生产厂家", "Manufacturer")))\(input("supplier", lang.pick("供应商", "Supplier")))
             </div>
+            <label>\(lang.pick("备注", "Notes"))<br><textarea name="notes" rows="2" style="width:100%;box-sizing:border-box" maxlength="\(Asset.notesCharactersMax)">\(kept("notes"))</textarea></label>
             <p class="muted">\(lang.pick("耗材另填：", "Consumables also: "))</p>
             <div \(grid)>
             \(input("stock", lang.pick("初始库存", "Initial stock"), type: "number"))\(input("stockMin", lang.pick("最低库存", "Minimum stock"), type: "number"))
@@ -353,12 +417,71 @@ extension Dashboard {
         }
         guard let type = AssetType(rawValue: fields["type"] ?? "") else { throw APIError.badRequest("bad_value", "type: not an asset type") }
         let holderText = try text("holder")
+        let purchasedOn = try date("purchasedOn")
         return AssetRecord(
             tag: fields["tag"] ?? "", campus: CampusCode(fields["campus"] ?? ""), type: type, name: try text("name"),
             model: try text("model"), serial: try text("serial"), department: try text("department"), location: try text("location"),
-            holder: holderText.isEmpty ? "" : try personNumber(holderText), purchasedOn: try date("purchasedOn"),
-            warrantyUntil: try date("warrantyUntil"), contractUntil: try date("contractUntil"), inspectionDays: try number("inspectionDays"),
+            holder: holderText.isEmpty ? "" : try personNumber(holderText), purchasedOn: purchasedOn,
+            warrantyUntil: try Self.warranty(fields, purchasedOn: purchasedOn, until: try date("warrantyUntil")),
+            contractUntil: try date("contractUntil"), inspectionDays: try number("inspectionDays"),
             stock: try number("stock") ?? 0, stockMin: try number("stockMin") ?? 0, unit: try text("unit"),
-            registeredOn: configuration.clock.now().date)
+            registeredOn: configuration.clock.now().date, purchaseCostFen: try Self.cost(fields["purchaseCost"] ?? ""),
+            manufacturer: try text("manufacturer"), supplier: try text("supplier"), notes: try Self.notes(fields))
+    }
+
+    /// The details form as the domain's `AssetDetails`; the same checks as registration.
+    func assetDetails(_ fields: [String: String], asset: Asset) throws -> AssetDetails {
+        func text(_ name: String) throws -> String {
+            let value = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
+            try Self.requireLength(value, name, max: Self.assetTextCharactersMax)
+            return value
+        }
+        func date(_ name: String) throws -> LocalDate? {
+            let value = try text(name)
+            return value.isEmpty ? nil : try Parse.date(value, field: name)
+        }
+        let days = try text("inspectionDays")
+        guard days.isEmpty || Int(days) != nil else {
+            throw DutyRefusal("bad_number", "巡检周期“\(days)”不是整数。", "Inspection every \"\(days)\" days is not a whole number.")
+        }
+        let purchasedOn = try date("purchasedOn")
+        return AssetDetails(
+            name: try text("name"), model: try text("model"), serial: try text("serial"), manufacturer: try text("manufacturer"),
+            supplier: try text("supplier"), notes: try Self.notes(fields), purchaseCostFen: try Self.cost(fields["purchaseCost"] ?? ""),
+            purchasedOn: purchasedOn, warrantyUntil: try Self.warranty(fields, purchasedOn: purchasedOn, until: try date("warrantyUntil")),
+            contractUntil: try date("contractUntil"), inspectionDays: days.isEmpty ? nil : Int(days))
+    }
+
+    /// 购置金额 typed in yuan (`4999`, `4,999.50`, `¥4999`): fen, or a refusal that says how.
+    static func cost(_ typed: String) throws -> Int? {
+        let text = typed.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard let fen = AssetCost.fen(yuan: text) else {
+            throw DutyRefusal("bad_cost", "购置金额“\(text)”无效：请填写元为单位的金额，最多两位小数，例如 4999.00。",
+                              "Cost \"\(text)\" is not an amount in yuan with at most two decimals, e.g. 4999.00.")
+        }
+        return fen
+    }
+
+    static func notes(_ fields: [String: String]) throws -> String {
+        let notes = (fields["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard notes.count <= Asset.notesCharactersMax else {
+            throw DutyRefusal("too_long", "备注最多 \(Asset.notesCharactersMax) 个字。", "Notes are at most \(Asset.notesCharactersMax) characters.")
+        }
+        return notes
+    }
+
+    /// 保修截止 as typed, or counted in months from the purchase (Snipe-IT's way).
+    static func warranty(_ fields: [String: String], purchasedOn: LocalDate?, until: LocalDate?) throws -> LocalDate? {
+        let months = (fields["warrantyMonths"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard until == nil, !months.isEmpty else { return until }
+        guard let n = Int(months), (0...AssetMapping.warrantyMonthsMax).contains(n) else {
+            throw DutyRefusal("bad_number", "保修期须为 0 到 \(AssetMapping.warrantyMonthsMax) 之间的整月数。",
+                              "The warranty is a whole number of months from 0 to \(AssetMapping.warrantyMonthsMax).")
+        }
+        guard let purchasedOn else {
+            throw DutyRefusal("missing_field", "按月填写保修期时，请同时填写购置日期。", "A warranty in months needs the purchase date.")
+        }
+        return purchasedOn.adding(months: n)
     }
 }

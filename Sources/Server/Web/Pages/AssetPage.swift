@@ -48,6 +48,8 @@ extension Dashboard {
         "maintain": ("维护记录已保存。", "Maintenance recorded."),
         "stock": ("库存已调整。", "Stock adjusted."),
         "scrap": ("报废申请已提交，等待科长审批（见“审批”）。", "Scrap request filed; the section chief decides (see Approvals)."),
+        "details": ("资产资料已保存。", "Details saved."),
+        "transfer": ("已调拨到其他院区：资产现由该院区管理，状态为库存。", "Sent to the other campus: its staff keep it now, in stock."),
     ]
 
     func assetPage(_ tag: String, _ user: SignedIn, _ lang: Language, done: String?, failure: DutyFormFailure?) throws -> PageContent {
@@ -90,11 +92,14 @@ extension Dashboard {
             <tr><th>\(lang.pick("型号 / 序列号", "Model / serial"))</th><td>\(pair(r.model, r.serial))</td></tr>
             <tr><th>\(lang.pick("使用科室 / 位置", "Department / location"))</th><td>\(pair(r.department, r.location))</td></tr>
             <tr><th>\(lang.pick("使用人", "Holder"))</th><td>\(who(r.holder))</td></tr>\(returnRow)
+            <tr><th>\(lang.pick("生产厂家 / 供应商", "Manufacturer / supplier"))</th><td>\(pair(r.manufacturer, r.supplier))</td></tr>
             <tr><th>\(lang.pick("购置日期", "Purchased on"))</th><td>\(r.purchasedOn?.iso ?? "")</td></tr>
+            <tr><th>\(lang.pick("购置金额 / 账面净值", "Cost / book value"))</th><td>\(costText(r, today: today, lang))</td></tr>
             <tr><th>\(lang.pick("保修截止 / 维保合同截止", "Warranty / service contract until"))</th><td>\(r.warrantyUntil?.iso ?? "—")\(expired) / \(r.contractUntil?.iso ?? "—")</td></tr>
             <tr><th>\(lang.pick("巡检周期", "Inspection"))</th><td>\(inspection)\(inspectionDue)</td></tr>
             \(stock)
             <tr><th>\(lang.pick("登记日期", "Registered on"))</th><td>\(r.registeredOn?.iso ?? "")</td></tr>
+            \(r.notes.isEmpty ? "" : "<tr><th>\(lang.pick("备注", "Notes"))</th><td class=\"desc\">\(r.notes)</td></tr>" as HTML)
             \(scrapped)
             <tr><th>\(lang.pick("关联工单", "Linked tickets"))</th><td>\(tickets.isEmpty ? "\(lang.pick("无", "none"))" : "\(tickets)" as HTML)</td></tr>
             </table>
@@ -106,6 +111,29 @@ extension Dashboard {
             <h2>\(lang.pick("操作", "Actions"))</h2>
             \(try assetForms(asset, user, lang, failure: failure))
             """)
+    }
+
+    /// `¥4,999.00 / ¥3,332.67`, with the rule of the book value said once.
+    func costText(_ r: AssetRecord, today: LocalDate, _ lang: Language) -> HTML {
+        guard let cost = r.purchaseCostFen else { return "—" }
+        let book: HTML = AssetCost.bookValueFen(r, today: today).map { value in
+            let years = AssetCost.usefulLifeYears(r.type) ?? 0
+            return " / \(Self.yuanText(value)) <span class=\"muted\">\(lang.pick("（\(years) 年直线折旧）", "(straight line over \(years) years)"))</span>"
+        } ?? ""
+        return "\(Self.yuanText(cost))\(book)"
+    }
+
+    /// ¥ with thousands grouped: 499 900 fen → `¥4,999.00`.
+    static func yuanText(_ fen: Int) -> String {
+        let plain = AssetCost.yuan(fen)
+        let parts = plain.split(separator: ".")
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        return "¥" + whole + grouped + "." + parts[1]
     }
 
     /// The QR label as inline SVG (the page's policy loads no images from anywhere).
@@ -128,15 +156,26 @@ extension Dashboard {
     }
 
     /// Where a move took the asset, as the history says it.
-    func moveDetail(_ move: AssetMove, _ lang: Language, who: (String) -> String) -> String {
-        let place = [move.department, move.location].filter { !$0.isEmpty }.joined(separator: " · ")
-        var parts = ["→ \(place.isEmpty ? lang.pick("（未填写位置）", "(no place given)") : place)"]
+    func moveDetail(_ move: AssetMove, _ lang: Language, campusNames: [String: String], who: (String) -> String) -> String {
+        let place = [move.toCampus.map { campusNames[$0] ?? $0 }, move.department, move.location].compactMap { $0 }.filter { !$0.isEmpty }
+            .joined(separator: " · ")
+        var parts = ["\(move.fromCampus.map { "\(campusNames[$0] ?? $0) " } ?? "")→ \(place.isEmpty ? lang.pick("（未填写位置）", "(no place given)") : place)"]
         if !move.holder.isEmpty { parts.append(lang.pick("使用人 \(who(move.holder))", "held by \(who(move.holder))")) }
         if let back = move.returnBy { parts.append(lang.pick("预计归还 \(back)", "back by \(back)")) }
         return parts.joined(separator: "，")
     }
 
+    /// What an edit changed: `型号 LaserJet → LaserJet Pro；购置金额 — → 4999.00`.
+    func detailsDetail(_ change: AssetDetailsChange, _ lang: Language) -> String {
+        change.edits.map { edit in
+            let before = edit.before.isEmpty ? "—" : edit.before
+            let after = edit.after.isEmpty ? "—" : edit.after
+            return "\(lang.name(of: edit.field)) \(before) → \(after)"
+        }.joined(separator: lang.pick("；", "; "))
+    }
+
     func assetHistoryTable(_ asset: Asset, _ events: [AssetEvent], _ lang: Language, who: (String) -> String) throws -> HTML {
+        let campusNames = Dictionary(try department.campuses().map { ($0.code.rawValue, $0.name) }) { a, _ in a }
         var lines: [HistoryLine] = []
         // Maintenance and inspection records carry their own details; each is paired with
         // its audit entry (same order, same count) for the time and the order. The audit
@@ -144,15 +183,19 @@ extension Dashboard {
         let maintained = events.indices.filter { events[$0].action == "asset.maintain" }
         let inspected = events.indices.filter { events[$0].action == "asset.inspect" }
         for (n, event) in events.enumerated() where event.action != "asset.maintain" && event.action != "asset.inspect" {
-            let what = event.move.map { $0.holder.isEmpty ? ($0.department.isEmpty ? lang.pick("归还入库", "checked in") : lang.pick("调拨", "moved"))
-                                                           : lang.pick("领用 / 调拨", "checked out / moved") } ?? lang.assetAction(event.action)
+            let what = event.move.map { move -> String in
+                if move.toCampus != nil { return lang.pick("院区调拨", "sent to another campus") }
+                return move.holder.isEmpty ? (move.department.isEmpty ? lang.pick("归还入库", "checked in") : lang.pick("调拨", "moved"))
+                    : lang.pick("领用 / 调拨", "checked out / moved")
+            } ?? lang.assetAction(event.action)
             let unit = asset.record.unit
             let stock = event.stock.map { change in
                 change.delta < 0 ? lang.pick("出库 \(-change.delta) \(unit)，余 \(change.stock) \(unit)", "\(-change.delta) \(unit) out, \(change.stock) \(unit) left")
                     : lang.pick("入库 \(change.delta) \(unit)，余 \(change.stock) \(unit)", "\(change.delta) \(unit) in, \(change.stock) \(unit) on hand")
             }
             lines.append(.init(minute: event.at.minutesSinceEpoch, order: n, when: event.at.description, by: who(event.by),
-                               what: what, detail: event.move.map { moveDetail($0, lang, who: who) } ?? stock ?? ""))
+                               what: what, detail: event.move.map { moveDetail($0, lang, campusNames: campusNames, who: who) } ?? stock
+                                   ?? event.details.map { detailsDetail($0, lang) } ?? ""))
         }
         // Imported and demo assets were written in one batch with one audit entry for
         // all: their registration is the date the row carries.

@@ -83,8 +83,14 @@ extension Dashboard {
         let keeps = campuses.contains { Self.keepsAssets(user, $0) }
         let actions: HTML = keeps ? "<a href=\"/assets/new\">\(lang.pick("登记新资产", "Register an asset"))</a> · " : ""
         let labels = query.queryString.isEmpty ? "/assets/labels" : "/assets/labels?\(query.queryString)"
+        // After 院区调拨 to a campus the sender does not read (`AssetForms`).
+        let sent: HTML = request.uri.queryParameters.get("sent").map { tag in
+            let to = String(request.uri.queryParameters.get("to") ?? "")
+            let name = (try? department.campus(CampusCode(to)))?.name ?? to
+            return "<p class=\"card ok\">\(lang.pick("资产 \(tag) 已调拨到\(name)，现由该院区管理。", "Asset \(tag) was sent to \(name); its staff keep it now."))</p>"
+        } ?? ""
         return PageContent(title: lang.pick("资产", "Assets"), body: """
-            <p class="muted">\(date.iso) · \(campuses.map(\.rawValue).joined(separator: ", "))</p>
+            \(sent)<p class="muted">\(date.iso) · \(campuses.map(\.rawValue).joined(separator: ", "))</p>
             <p>\(actions)<a href="\(labels)">\(lang.pick("打印本页筛选结果的标签", "Print labels of this selection"))</a> · \
             <a href="/assets/export.csv\(query.campus.isEmpty ? "" : "?campus=\(AssetQuery.encode(query.campus))")">\(lang.pick("导出 CSV", "Export CSV"))</a></p>
             <h2>\(lang.pick("资产台账", "Inventory")) (\(inventory.total))</h2>

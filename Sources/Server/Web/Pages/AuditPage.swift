@@ -168,7 +168,7 @@ enum AuditNames {
         "assess": ("评估", "assessed"), "implement": ("实施", "implemented"), "checkout": ("领用", "checked out"),
         "checkin": ("归还", "checked in"), "inspect": ("巡检", "inspected"), "repair": ("送修", "sent to repair"),
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
-        "cancelled": ("撤销", "cancelled"),
+        "cancelled": ("撤销", "cancelled"), "transfer": ("院区调拨", "sent to another campus"), "edit": ("修改资料", "details edited"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {
