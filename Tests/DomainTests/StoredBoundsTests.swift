@@ -60,7 +60,11 @@ import Storage
                     var values: [String: Value] = [:]
                     // Groups must be written whole: every register gets a value first.
                     for field in entity.fields where field.kind == .register {
-                        values[field.name] = field.type == .text ? Self.plausible(entity, field.name, round: round) : .integer(0)
+                        values[field.name] = switch field.type {
+                        case .text: Self.plausible(entity, field.name, round: round)
+                        case .bytes: .bytes([0x89, 0x50])
+                        case .integer, .real: .integer(0)
+                        }
                     }
                     for (index, item) in bounded {
                         let choices = Self.poisons(item.bound)
@@ -105,7 +109,10 @@ import Storage
         let tickets = try d.tickets()
         _ = try d.tickets(openedBy: e[0])
         _ = try d.slas(of: tickets, at: now)
-        for ticket in tickets { _ = try d.sla(of: ticket, at: now) }
+        for ticket in tickets {
+            _ = try d.sla(of: ticket, at: now)
+            for attachment in try d.attachments(ofTicket: ticket.number) { _ = try d.attachment(attachment.id, ofTicket: ticket.number) }
+        }
         _ = try d.ticketVolume(days: 30, endingOn: now.date)
         _ = try d.slaAttainment(days: 30, at: now)
         _ = try d.openTicketReport(at: now)

@@ -103,6 +103,8 @@ public enum StoredBounds {
         (DomainSchema.asset, "stock", .integer(-Int64(Asset.stockMax)...Int64(Asset.stockMax))),
         (DomainSchema.asset, "stock_min", .integer(0...Int64(Asset.stockMax))),
         (DomainSchema.asset, "purchase_cost", .integer(0...Int64(Asset.purchaseCostFenMax))),
+        (DomainSchema.ticketAttachment, "size", .integer(1...Int64(Department.attachmentBytesMax))),
+        (DomainSchema.ticketAttachment, "at", minute),
         (DomainSchema.approval, "requested_at", minute),
         (DomainSchema.approval, "quantity", .integer(0...Int64(Approval.quantityMax))),
         (DomainSchema.approval, "estimated_cost", .integer(0...Int64(Approval.estimatedCostMax))),

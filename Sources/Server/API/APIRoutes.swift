@@ -28,6 +28,7 @@ struct APIRoutes: Sendable {
         registerHandover(on: router)
         registerCalendar(on: router)
         registerTickets(on: router)
+        registerTicketAttachments(on: router)
         registerAssets(on: router)
         registerApprovals(on: router)
         registerNode(on: router)

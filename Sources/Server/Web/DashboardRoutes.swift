@@ -39,8 +39,12 @@ struct Dashboard: Sendable {
         } }
         router.get("/tickets/{number}") { request, context in
             let number = try context.parameters.require("number")
-            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout) }
+            let notice: AttachmentNotice? = request.uri.queryParameters.get("done") == "attach" ? .done : nil
+            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout, attachmentNotice: notice) }
         }
+        // 附件, before the action forms' `{action}`.
+        router.post("/tickets/{number}/attachments") { request, context in try await attachFromForm(request, context) }
+        router.get("/tickets/{number}/attachments/{id}") { _, context in try api.attachmentBytes(context) }
         router.post("/tickets/{number}/{action}") { request, context in try await ticketActionFromForm(request, context) }
         router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets", reads: ViewReads.assets) { user, lang in
             try assetsPage(request, user, lang)

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Domain
+import Foundation
 
 /// `meshdesk ticket …` — 问题处理: intake, the state machine, reports, items to resolve.
 struct TicketCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticket", abstract: "Tickets (问题处理): open, assign, escalate, resolve, close, list, show, report.",
         subcommands: [TicketOpen.self, TicketAssign.self, TicketStep.self, TicketEscalate.self, TicketResolve.self, TicketClose.self,
-                      TicketNote.self, TicketLink.self, TicketList.self, TicketShow.self, TicketReport.self, TicketProblemsCommand.self])
+                      TicketNote.self, TicketLink.self, TicketAttach.self, TicketList.self, TicketShow.self, TicketReport.self, TicketProblemsCommand.self])
 }
 
 /// A value of a string enum named on the command line, or an error listing the choices.
@@ -155,6 +156,24 @@ struct TicketLink: ParsableCommand {
         let d = try options.department()
         try refusing { try d.linkTicket(number, asset: asset, by: try options.acting()) }
         try options.emit(["ticket": number, "asset": asset]) { "\(number) ↔ \(asset)" }
+    }
+}
+
+struct TicketAttach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach", abstract: "Attach a file (附件: PNG, JPEG, GIF, WebP, PDF or plain text, at most 1 MiB less 4 KiB) to a ticket.")
+    @OptionGroup var options: DomainOptions
+    @Argument(help: "Ticket number.") var number: String
+    @Option(help: "The file.") var file: String
+
+    func run() throws {
+        let bytes: [UInt8]
+        do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) } catch {
+            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+        }
+        let d = try options.department()
+        let id = try refusing { try d.attach(bytes, name: file, toTicket: number, by: try options.acting()) }
+        try options.emit(["ticket": number, "id": id]) { "\(number): attachment \(id) (\(bytes.count) bytes)" }
     }
 }
 

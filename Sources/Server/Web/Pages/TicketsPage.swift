@@ -145,7 +145,7 @@ extension Dashboard {
 
     // MARK: - one ticket
 
-    func ticketPage(_ number: String, _ user: SignedIn, _ layout: Layout) throws -> HTML {
+    func ticketPage(_ number: String, _ user: SignedIn, _ layout: Layout, attachmentNotice: AttachmentNotice? = nil) throws -> HTML {
         let lang = layout.lang
         let ticket = try department.ticket(number)
         try Access.requireTicketRead(user, ticket)
@@ -183,6 +183,7 @@ extension Dashboard {
             <h2>\(lang.pick("问题描述", "Description"))</h2><div class="card desc">\(i.description)</div>
             <h2>\(lang.pick("处理过程", "Timeline"))</h2>
             <table><tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("操作人", "By"))</th><th>\(lang.pick("操作", "Action"))</th><th>\(lang.pick("内容", "Detail"))</th></tr>\(timeline)</table>
+            \(try ticketAttachmentsSection(ticket, user, lang, notice: attachmentNotice))
             <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang))
             """)
     }
