@@ -223,7 +223,7 @@ public struct SyncBenchmark {
             for node in nodes {
                 let status = try await node.loop.submit { node.runtimeStatus() }.get()
                 print(node.config.campusCode, status.refusals, status.peers.map { "\($0.campus):\($0.membership)/\($0.session)" },
-                      try await node.loop.submit { node.core.stats }.get())
+                      try await node.loop.submit { node.syncStats.map { "\($0)" } ?? "not started" }.get())
             }
         }
         for node in nodes { await node.stop() }
