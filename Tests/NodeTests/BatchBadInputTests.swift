@@ -6,7 +6,7 @@ import Testing
 @testable import Node
 
 /// Bad batches from an authenticated peer: each is refused with a counted reason (and a
-/// log line, see NodeRuntime.perform), never crashes the node, never writes the store.
+/// log line, see NodeCore.onSyncOutputs), never crashes the node, never writes the store.
 @Suite("Node refuses bad batches", .serialized)
 struct BatchBadInputTests {
     @Test func anHonestPushIsApplied() throws {
