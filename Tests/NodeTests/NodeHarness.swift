@@ -44,7 +44,7 @@ final class NodeHarness: @unchecked Sendable {
     static func batches(by signer: any BatchSigner, count: Int, text: String = "x") throws -> [SealedBatch] {
         let store = try ReplicaStore.inMemory(schema: NodeSchema.current, signer: signer, verifier: KeyRing(), hasher: Blake2b(),
                                               clock: SystemClock(), logger: logger)
-        _ = try DevFixtureNote.write(into: store, campus: "EAST", count: count, text: { "\(text) \($0)" })
+        _ = try DutyLogLoad.write(into: store, campus: "EAST", count: count, text: { "\(text) \($0)" })
         return try store.batches(of: store.currentOrigin(), from: 1, limit: ChunkLimit(batchesMax: count + 1, bytesMax: 1 << 30))
     }
 

@@ -57,7 +57,7 @@ public struct NodeCore {
     public let site: SiteID
     public let limits: Limits
     let adminKey: PublicKey?
-    var logger: Logger
+    let logger: Logger
 
     // Roster in force (also published by the shell for the handshake and the pages).
     public internal(set) var signedRoster: SignedRoster?
