@@ -295,6 +295,22 @@ struct NodeCoreTests {
         #expect(unasked.contains(.close(2, .protocolViolation("unrequested snapshot message"))))
     }
 
+    // MARK: - Local commits
+
+    @Test func localCommitsAreAnnouncedOnceInOrderAndAGapAsksForThePoll() throws {
+        let c = try Campuses()
+        var core = c.core()
+        let batches = try NodeHarness.batches(by: c.main, count: 3)
+        #expect(core.onLocalCommit(batches[1], now: Self.at(0)) == [.pollCommits], "another process committed #1 in between")
+        #expect(core.onLocalCommit(batches[0], now: Self.at(1)) == [.sync(.localCommit(batches[0]))])
+        #expect(core.onCommitPolled(batches, now: Self.at(2)) == batches.dropFirst().map { .sync(.localCommit($0)) },
+                "the poll announces what was not announced yet, in order")
+        #expect(core.lastLocalSeq == 3)
+        #expect(core.onLocalCommit(batches[2], now: Self.at(3)).isEmpty, "never twice")
+        _ = core.onCommitsCompacted(through: 9, now: Self.at(4))
+        #expect(core.lastLocalSeq == 9, "compacted before the poll saw them: announced already")
+    }
+
     // MARK: - Bad input and replay
 
     @Test func aMalformedEnvelopeClosesItsSessionAndIsCounted() throws {
