@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The three-campus demo on one machine: MAIN (主院区), EAST (东院区) and WEST (西院区)
 # start on 127.0.0.1, converge, WEST is cut off (its node stops) while staff on both
-# sides keep writing, then WEST comes back and everything merges.
+# sides keep working (tickets and their steps, through the CLI), then WEST comes back and
+# everything merges.
 # Usage: bash scripts/demo.sh [work-dir]   (default: a fresh temporary directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,13 +17,20 @@ HBASE=$((9000 + ($$ % 1600) * 3))   # the dashboards, also loopback only and bel
 declare -A HTTP=([MAIN]=$HBASE [EAST]=$((HBASE + 1)) [WEST]=$((HBASE + 2)))
 declare -A NAME=([MAIN]=主院区 [EAST]=东院区 [WEST]=西院区)
 declare -A PID=()
+mkdir -p "$W"; T=$W
+. scripts/lib/cluster.sh
 trap 'for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-md() { "$BIN" "$@" 2>>"$W/cli.log"; }
 start() { "$BIN" serve --data-dir "$W/$1" >>"$W/$1.log" 2>&1 & PID[$1]=$!; }
 digest() { md status --data-dir "$W/$1" --json | python3 -c "import json,sys; d=json.load(sys.stdin)['replica']; print(d['stateDigest'], d['batches'])"; }
-show() { for c in "$@"; do printf '  %-5s digest/batches: %s\n' "$c" "$(digest "$c")"; md dev list --data-dir "$W/$c" --latest 0 | sed 's/^/  /'; done; }
+tickets() {  # tickets CAMPUS: the tickets the campus's node shows, per campus
+    md ticket list --data-dir "$W/$1" --json --limit 1000 | python3 -c "
+import collections, json, sys
+count = collections.Counter(t['campus'] for t in json.load(sys.stdin))
+print('tickets: ' + ', '.join(f'{c} {n}' for c, n in sorted(count.items())))"
+}
+show() { for c in "$@"; do printf '  %-5s digest/batches: %s\n' "$c" "$(digest "$c")"; printf '        %s\n' "$(tickets "$c")"; done; }
 converge() {  # converge SECONDS CAMPUS...: wait until their digests agree
     local deadline=$((SECONDS + $1)); shift
     while [ $SECONDS -lt $deadline ]; do
@@ -51,17 +59,20 @@ md cluster show --cluster-dir "$W/cluster" | sed 's/^/  /'
 say "2. Start the three campus nodes and write at each"
 for c in MAIN EAST WEST; do start $c; done
 sleep 2
-md dev write --data-dir "$W/MAIN" --count 5 --text "主院区工单" >/dev/null
-md dev write --data-dir "$W/EAST" --count 3 --text "东院区交接班" >/dev/null
-md dev write --data-dir "$W/WEST" --count 2 --text "西院区资产巡检" >/dev/null
+# The administrator at MAIN sets up each campus's service desk, an engineer and a PC.
+domain_bootstrap "$W/MAIN" MAIN EAST WEST
+for _ in $(seq 1 40); do knows_engineer "$W/EAST" EAST && knows_engineer "$W/WEST" WEST && break; sleep 0.5; done
+ticket_work "$W/MAIN" MAIN 2 主院区工单 >/dev/null
+ticket_work "$W/EAST" EAST 1 东院区打印机 >/dev/null
+ticket_work "$W/WEST" WEST 1 西院区网络 >/dev/null
 converge 20 MAIN EAST WEST && echo "  converged:"
 show MAIN EAST WEST
 
 say "3. WEST is cut off (its node stops); both sides keep working"
 kill -TERM "${PID[WEST]}"; wait "${PID[WEST]}" 2>/dev/null || true; unset 'PID[WEST]'
-md dev write --data-dir "$W/WEST" --count 4 --text "西院区断网期间工单" >/dev/null
-md dev write --data-dir "$W/MAIN" --count 6 --text "主院区断网期间工单" >/dev/null
-md dev write --data-dir "$W/EAST" --count 2 --text "东院区断网期间交接" >/dev/null
+ticket_work "$W/WEST" WEST 3 西院区断网期间工单 >/dev/null
+ticket_work "$W/MAIN" MAIN 2 主院区断网期间工单 >/dev/null
+ticket_work "$W/EAST" EAST 1 东院区断网期间工单 >/dev/null
 converge 20 MAIN EAST
 echo "  during the partition:"
 show MAIN EAST WEST
@@ -69,6 +80,7 @@ show MAIN EAST WEST
 say "4. The link returns: WEST restarts and merges"
 start WEST
 converge 30 MAIN EAST WEST && echo "  merged: all three campuses hold the same state"
+for c in MAIN EAST WEST; do ledger_holds "$W/$c" || echo "  ($c lacks an acknowledged step)"; done
 show MAIN EAST WEST
 say "5. Status of WEST after the merge"
 sleep 1.5

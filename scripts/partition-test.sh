@@ -4,9 +4,11 @@
 # (10.213.0.1-5) exist only inside those namespaces. While every node keeps writing, links
 # are cut and healed — full partitions, asymmetric ones (one direction dropped), random
 # packet loss, a rate limit — and nodes are killed with SIGKILL and restarted. At the end:
-# one state digest everywhere, every acknowledged write present everywhere, and every
-# replica passes `PRAGMA integrity_check` and `meshdesk verify` (log chained, state equal
-# to a replay of the log).
+# one state digest everywhere, every acknowledged write present everywhere — the writes
+# are each campus engineer's ticket steps and asset moves through the CLI, and every node
+# must show every acknowledged step in the order written (scripts/lib/cluster.sh) — and
+# every replica passes `PRAGMA integrity_check` and `meshdesk verify` (log chained, state
+# equal to a replay of the log).
 #
 # Faults use what this kernel has: iptables (Debian's `iptables`, nf_tables backend) for
 # cuts and loss (`-m statistic --mode random`), the `tbf` qdisc for rate limits. `netem`
@@ -30,10 +32,10 @@ HUB="$ID-hub"
 NET=10.213.0
 PORT=7400
 T=$(mktemp -d /tmp/meshdesk-partition-test.XXXXXX)
-declare -A PID=() ACK_BATCHES=() ACK_ROWS=() SITE=()
-PASSED=0 FAILED=0 SKIPPED=0
-RESULTS=()
+declare -A PID=() SITE=()
+SKIPPED=0
 STARTED=$SECONDS
+. scripts/lib/cluster.sh
 
 ns() { echo "$ID-n$1"; }
 ipof() { echo "$NET.$1"; }
@@ -56,8 +58,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pass() { PASSED=$((PASSED + 1)); RESULTS+=("PASS  $1"); echo "  ok: $1"; }
-fail() { FAILED=$((FAILED + 1)); RESULTS+=("FAIL  $1"); echo "  FAILED: $1"; }
 skip() { SKIPPED=$((SKIPPED + 1)); RESULTS+=("SKIP  $1"); echo "  SKIPPED: $1"; }
 check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then pass "$what"; else fail "$what"; fi; }
 
@@ -67,8 +67,7 @@ for tool in ip iptables tc python3 sqlite3; do
     command -v "$tool" >/dev/null || { echo "partition: $tool missing (run scripts/setup.sh)"; exit 2; }
 done
 
-md() { "$BIN" "$@" 2>>"$T/cli.log"; }
-json() { md status --data-dir "$T/n$1" --json | python3 -c "import json,sys; d=json.load(sys.stdin); print($2)"; }
+json() { status_of "$T/n$1" "$2"; }
 digest() { json "$1" "d['replica']['stateDigest']"; }
 in_ns() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
@@ -92,17 +91,17 @@ same_digest() {
     local d n; d=$(digest "$1") || return 1
     for n in "${@:2}"; do [ "$(digest "$n")" = "$d" ] || return 1; done
 }
+# all_hold N...: one digest, and each node shows every acknowledged step and move.
+all_hold() { same_digest "$@" || return 1; local n; for n in "$@"; do ledger_holds "$T/n$n" >/dev/null || return 1; done; }
 
-# A batch of writes at node $1 in the background: $2 rows, $3 per transaction. Only a CLI
-# that exits 0 acknowledged its writes; those are what must survive everywhere.
+# Work at node $1 in the background: its campus engineer opens a ticket and writes one
+# step per $3 of $2 (the old rows-per-batch shape: one command, one batch), and moves its
+# PC. Only a command that exits 0 acknowledged its write; the ledger keeps both.
 write_at() {
     local n=$1 count=$2 per=$3 tag=$4
     (
-        if "$BIN" dev write --data-dir "$T/n$n" --count "$count" --per-batch "$per" --text "$tag" >/dev/null 2>>"$T/cli.log"; then
-            echo "$n $(( (count + per - 1) / per )) $count" >>"$T/acks"
-        else
-            echo "$n write failed: $tag" >>"$T/write-failures"
-        fi
+        if ticket_work "$T/n$n" "$(campus "$n")" $(( (count + per - 1) / per )) "$tag" >/dev/null \
+            && asset_moves "$T/n$n" "$(campus "$n")" 1 "$tag"; then :; else echo "$n write failed: $tag" >>"$T/write-failures"; fi
     ) &
 }
 write_everywhere() {  # rounds rows per_batch tag
@@ -187,8 +186,9 @@ in_ns 1 tc qdisc replace dev eth0 root netem delay 50ms 2>/dev/null && { NETEM_O
 # --- the cluster -------------------------------------------------------------------------
 md cluster create --cluster-dir "$T/cluster" --name partition-test >/dev/null
 for n in "${NODES[@]}"; do
+    [ "$n" = 1 ] && admin=() || admin=(--no-admin)   # one administrator, at node 1; the others join
     md init --data-dir "$T/n$n" --campus "$(campus "$n")" --name "campus $n" --listen "$(ipof "$n"):$PORT" \
-        --gossip-interval-ms 300 >/dev/null
+        --gossip-interval-ms 300 "${admin[@]}" >/dev/null
 done
 installs=()
 for n in "${NODES[@]}"; do
@@ -197,14 +197,17 @@ for n in "${NODES[@]}"; do
 done
 for n in "${NODES[@]}"; do
     SITE[$n]=$(json "$n" "d['replica']['site']")
-    ACK_BATCHES[$n]=0 ACK_ROWS[$n]=0
     start "$n"
 done
-: >"$T/acks"
+campuses=(); for n in "${NODES[@]}"; do campuses+=("$(campus "$n")"); done
+domain_bootstrap "$T/n1" "${campuses[@]}" && pass "the administrator sets up five campuses, their engineers and PCs" \
+    || fail "the administrator sets up five campuses, their engineers and PCs"
+knows_all() { local n; for n in "${NODES[@]}"; do knows_engineer "$T/n$n" "$(campus "$n")" || return 1; done; }
+wait_until 60 "every node learns its campus engineer" knows_all
 
 echo "== 1. five nodes converge on a healthy network"
 write_everywhere 2 10 2 healthy
-wait_until 60 "all five converge before any fault" same_digest 1 2 3 4 5
+wait_until 60 "all five converge before any fault, showing every acknowledged step" all_hold 1 2 3 4 5
 
 echo "== 2. full partition: two campuses cut off from three"
 shuffle "${NODES[@]}"; order=("${SHUFFLED[@]}")
@@ -219,7 +222,7 @@ wait_until 45 "the minority side {$MINOR} converges among itself" same_digest $M
 # shellcheck disable=SC2086
 same_digest $MINOR ${order[2]} && fail "the two sides are really cut (digests must differ)" || pass "the two sides are really cut (digests differ)"
 heal
-wait_until 60 "after healing, all five converge" same_digest 1 2 3 4 5
+wait_until 60 "after healing, all five converge with every acknowledged step" all_hold 1 2 3 4 5
 
 echo "== 3. asymmetric partitions: one direction dropped"
 pick "${NODES[@]}"; A=$PICKED
@@ -234,13 +237,13 @@ for n in "${rest[@]}"; do s=$(seq_of "$n" "$A"); [ "$s" -gt "$seen" ] && seen=$s
 [ "$seen" -lt "$mine" ] && pass "while everything $A sends is dropped, its latest writes reach no one (#$seen < #$mine)" \
     || fail "while everything $A sends is dropped, its latest writes reach no one (#$seen, #$mine)"
 heal
-wait_until 90 "after an asymmetric partition, all five converge" same_digest 1 2 3 4 5
+wait_until 90 "after an asymmetric partition, all five converge with every acknowledged step" all_hold 1 2 3 4 5
 
 echo "== 4. packet loss (20% on every link's ingress) while writing"
 if [ "$LOSS_OK" = 1 ]; then
     loss 0.2
     write_everywhere 3 10 2 lossy
-    wait_until 120 "under 20% loss, all five converge" same_digest 1 2 3 4 5
+    wait_until 120 "under 20% loss, all five converge with every acknowledged step" all_hold 1 2 3 4 5
     loss 0
 else
     skip "packet loss (iptables statistic match unavailable)"
@@ -252,7 +255,7 @@ if [ "$RATE_OK" = 1 ]; then
     rate_limit "${slow[0]}" 128kbit; rate_limit "${slow[1]}" 128kbit
     echo "   slow links: ${slow[0]}, ${slow[1]}"
     write_everywhere 2 60 20 ratelimited
-    wait_until 120 "with two rate-limited links, all five converge" same_digest 1 2 3 4 5
+    wait_until 120 "with two rate-limited links, all five converge with every acknowledged step" all_hold 1 2 3 4 5
     rate_limit "${slow[0]}" off; rate_limit "${slow[1]}" off
 else
     skip "rate limit (tbf qdisc unavailable)"
@@ -281,7 +284,7 @@ for round in 1 2 3; do
     heal
 done
 loss 0
-wait_until 120 "after three SIGKILL/restart rounds, all five converge" same_digest 1 2 3 4 5
+wait_until 120 "after three SIGKILL/restart rounds, all five converge with every acknowledged step" all_hold 1 2 3 4 5
 
 echo "== 7. disaster recovery: wiped and rebuilt from peers, restored from an old backup"
 # These steps need `meshdesk rebuild` and `meshdesk restore` (issue 8, parts 1-2). They run
@@ -305,7 +308,7 @@ if has_command rebuild; then
     if rebuild_node "$W" "$F"; then pass "node $W wiped and rebuilt from node $F"; else fail "node $W wiped and rebuilt from node $F"; fi
     start "$W"
     write_everywhere 1 6 2 rebuilt
-    wait_until 90 "the rebuilt node converges with the others" same_digest 1 2 3 4 5
+    wait_until 90 "the rebuilt node converges with the others" all_hold 1 2 3 4 5
 else
     skip "wipe and rebuild from peers (meshdesk rebuild not available in this build)"
 fi
@@ -313,11 +316,14 @@ if has_command restore && has_command backup; then
     pick "${NODES[@]}"; R=$PICKED
     if backup_node "$R" "$T/backup-n$R"; then pass "online backup of node $R"; else fail "online backup of node $R"; fi
     write_everywhere 2 8 2 after-backup
-    wait_until 60 "writes after the backup reach every node" same_digest 1 2 3 4 5
+    wait_until 60 "writes after the backup reach every node" all_hold 1 2 3 4 5
     if restore_node "$R" "$T/backup-n$R"; then pass "node $R restored from the older backup"; else fail "node $R restored from the older backup"; fi
     start "$R"
+    wait_until 90 "the restored node (new epoch) catches up with every step written since its backup" all_hold 1 2 3 4 5
+    # New work there only after the catch-up: before it, the restored node would re-issue
+    # ticket numbers it issued after its backup (see cluster-test.sh).
     write_at "$R" 6 2 restored; wait_writers
-    wait_until 90 "the restored node (new epoch) converges and catches up" same_digest 1 2 3 4 5
+    wait_until 90 "the restored node's new work reaches every node" all_hold 1 2 3 4 5
 else
     skip "restore from an old backup (meshdesk backup/restore not available in this build)"
 fi
@@ -329,34 +335,19 @@ wait_until 120 "final: identical state digests on all five" same_digest 1 2 3 4 
 for n in "${NODES[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null; done
 for n in "${NODES[@]}"; do wait "${PID[$n]}" 2>/dev/null; unset "PID[$n]"; done
 
-# Acknowledged writes, per origin campus.
-while read -r n b r; do
-    [ "$b" = write ] && continue
-    ACK_BATCHES[$n]=$(( ACK_BATCHES[$n] + b )); ACK_ROWS[$n]=$(( ACK_ROWS[$n] + r ))
-done <"$T/acks"
 FAILED_WRITES=$( [ -f "$T/write-failures" ] && wc -l <"$T/write-failures" || echo 0)
 
-declare -A HELD_ROWS=() VERIFY=() INTEGRITY=() DIGEST=() BATCHES=()
+declare -A VERIFY=() INTEGRITY=() DIGEST=() BATCHES=() HOLDS=()
 all_acked=1
 for n in "${NODES[@]}"; do
     DIGEST[$n]=$(digest "$n")
     BATCHES[$n]=$(json "$n" "d['replica']['batches']")
-    rows=$(md dev list --data-dir "$T/n$n" --json)
-    for o in "${NODES[@]}"; do
-        held=$(python3 -c "import json,sys; print(json.loads(sys.argv[1]).get('$(campus "$o")',0))" "$rows")
-        HELD_ROWS[$n,$o]=$held
-        # Batches of origin o held at n, all epochs together (a restore starts a new one).
-        hb=$(md status --data-dir "$T/n$n" --json | python3 -c "
-import json,sys; d=json.load(sys.stdin)
-print(sum(e['seq'] for e in d['replica']['versionVector'] if e['site']=='${SITE[$o]}'))")
-        if [ "$held" -lt "${ACK_ROWS[$o]}" ] || [ "$hb" -lt "${ACK_BATCHES[$o]}" ]; then
-            all_acked=0; echo "   node $n holds $held rows / $hb batches of $(campus "$o"); acknowledged ${ACK_ROWS[$o]} / ${ACK_BATCHES[$o]}"
-        fi
-    done
+    if ledger_holds "$T/n$n"; then HOLDS[$n]=all; else HOLDS[$n]=MISSING; all_acked=0; fi
     INTEGRITY[$n]=$(sqlite3 "$T/n$n/replica.sqlite" "PRAGMA integrity_check" 2>&1 | head -1)
     if md verify --data-dir "$T/n$n" >"$T/verify-n$n.txt"; then VERIFY[$n]=ok; else VERIFY[$n]=FAILED; fi
 done
-[ "$all_acked" = 1 ] && pass "every acknowledged write is present on every node" || fail "every acknowledged write is present on every node"
+[ "$all_acked" = 1 ] && pass "every acknowledged ticket step and asset move is present, in order, on every node" \
+    || fail "every acknowledged ticket step and asset move is present, in order, on every node"
 bad=0; for n in "${NODES[@]}"; do [ "${INTEGRITY[$n]}" = ok ] || bad=1; done
 [ $bad = 0 ] && pass "PRAGMA integrity_check ok on every replica" || fail "PRAGMA integrity_check ok on every replica"
 bad=0; for n in "${NODES[@]}"; do [ "${VERIFY[$n]}" = ok ] || { bad=1; sed 's/^/    /' "$T/verify-n$n.txt"; }; done
@@ -368,12 +359,11 @@ crashed=0; for n in "${NODES[@]}"; do grep -q "Fatal error\|Precondition failed"
 [ $crashed = 0 ] && pass "no node crashed on its own" || fail "no node crashed on its own"
 
 echo
-echo "partition test summary (seed $SEED, $((SECONDS - STARTED)) s, $FAILED_WRITES CLI writes failed and were not counted)"
-printf '  %-5s %-6s %-10s %-9s %-9s %-18s %-10s %-7s\n' node campus acked-b/r held-b rows digest integrity verify
+echo "partition test summary (seed $SEED, $((SECONDS - STARTED)) s, $FAILED_WRITES CLI writes failed; acknowledged: $(ledger_counts))"
+printf '  %-5s %-6s %-9s %-8s %-18s %-10s %-7s\n' node campus batches steps digest integrity verify
 for n in "${NODES[@]}"; do
-    rows=0; for o in "${NODES[@]}"; do rows=$((rows + HELD_ROWS[$n,$o])); done
-    printf '  %-5s %-6s %-10s %-9s %-9s %-18s %-10s %-7s\n' "n$n" "$(campus "$n")" "${ACK_BATCHES[$n]}/${ACK_ROWS[$n]}" \
-        "${BATCHES[$n]}" "$rows" "${DIGEST[$n]:0:16}" "${INTEGRITY[$n]}" "${VERIFY[$n]}"
+    printf '  %-5s %-6s %-9s %-8s %-18s %-10s %-7s\n' "n$n" "$(campus "$n")" "${BATCHES[$n]}" "${HOLDS[$n]}" \
+        "${DIGEST[$n]:0:16}" "${INTEGRITY[$n]}" "${VERIFY[$n]}"
 done
 echo
 printf '  %s\n' "${RESULTS[@]}"

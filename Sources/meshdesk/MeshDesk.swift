@@ -13,7 +13,7 @@ struct MeshDesk: AsyncParsableCommand {
         subcommands: [InitCommand.self, ServeCommand.self, StatusCommand.self, ClusterCommand.self,
                       RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self,
                       TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
-                      UserCommand.self, DirectoryCommand.self, WebCommand.self, DevCommand.self, BenchCommand.self,
+                      UserCommand.self, DirectoryCommand.self, WebCommand.self, BenchCommand.self,
                       VerifyCommand.self, BackupCommand.self, RestoreCommand.self, RebuildCommand.self,
                       CompactCommand.self, AuditCommand.self, DoctorCommand.self, BoundsCommand.self]
     )

@@ -20,7 +20,7 @@ import Testing
         if notes > 0 {
             let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
                                                   clock: SystemClock(), logger: Self.logger)
-            _ = try DevFixtureNote.write(into: store, campus: "MAIN", count: notes, text: { "note \($0)" })
+            _ = try DutyLogLoad.write(into: store, campus: "MAIN", count: notes, text: { "note \($0)" })
         }
         return (directory, identity)
     }
@@ -72,7 +72,7 @@ import Testing
         #expect(report.epoch > 1)
         #expect(try restored.currentOrigin().epoch == report.epoch)
         // The next write opens a fresh sequence: never a number the old epoch used.
-        _ = try DevFixtureNote.write(into: restored, campus: "MAIN", count: 1, text: { "after \($0)" })
+        _ = try DutyLogLoad.write(into: restored, campus: "MAIN", count: 1, text: { "after \($0)" })
         #expect(try restored.versionVector()[Origin(site: identity.site, epoch: report.epoch)] == 1)
     }
 

@@ -27,7 +27,7 @@ import Testing
         let identity = try directory.prepareIdentity(logger: Self.logger)
         let store = try directory.openReplica(identity: identity, schema: NodeSchema.current, keyRing: KeyRing(),
                                               clock: SystemClock(), logger: Self.logger)
-        _ = try DevFixtureNote.write(into: store, campus: "MAIN", count: 3, text: { "note \($0)" })
+        _ = try DutyLogLoad.write(into: store, campus: "MAIN", count: 3, text: { "note \($0)" })
 
         #expect(try mode(root.path) == 0o700)
         let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()

@@ -32,7 +32,7 @@ final class NodeHarness: @unchecked Sendable {
                                               clock: SystemClock(), logger: Self.logger)
         var config = NodeConfig()
         config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("node-test-\(UUID())").path
-        runtime = NodeRuntime(loop: group.next(), config: config, identity: local, store: store,
+        runtime = try NodeRuntime(loop: group.next(), config: config, identity: local, store: store,
                               roster: RosterHolder(signed: signed, roster: roster), keyRing: keyRing, adminKey: admin.publicKey,
                               networkKey: .generate(), seed: 7, logger: Self.logger)
         try runtime.loop.submit { [runtime] in try runtime.startCore(announcing: "127.0.0.1:1") }.wait()
@@ -44,7 +44,7 @@ final class NodeHarness: @unchecked Sendable {
     static func batches(by signer: any BatchSigner, count: Int, text: String = "x") throws -> [SealedBatch] {
         let store = try ReplicaStore.inMemory(schema: NodeSchema.current, signer: signer, verifier: KeyRing(), hasher: Blake2b(),
                                               clock: SystemClock(), logger: logger)
-        _ = try DevFixtureNote.write(into: store, campus: "EAST", count: count, text: { "\(text) \($0)" })
+        _ = try DutyLogLoad.write(into: store, campus: "EAST", count: count, text: { "\(text) \($0)" })
         return try store.batches(of: store.currentOrigin(), from: 1, limit: ChunkLimit(batchesMax: count + 1, bytesMax: 1 << 30))
     }
 
@@ -53,7 +53,7 @@ final class NodeHarness: @unchecked Sendable {
     }
 
     func deliverRaw(_ bytes: [UInt8], from site: SiteID) throws {
-        try runtime.loop.submit { [runtime] in runtime.deliver(bytes, from: site, session: nil) }.wait()
+        try runtime.loop.submit { [runtime] in runtime.deliver(bytes, from: site) }.wait()
     }
 
     var refusals: [String: Int] { (try? runtime.loop.submit { [runtime] in runtime.refusals }.wait()) ?? [:] }

@@ -26,7 +26,7 @@ struct ReplicaAuditTests {
             store = try ReplicaStore.open(path: directory.replicaURL.path, schema: NodeSchema.current, signer: identity,
                                           verifier: KeyRing([identity.publicKey, peer.publicKey]), hasher: Blake2b(),
                                           clock: SystemClock(), logger: NodeHarness.logger)
-            _ = try DevFixtureNote.write(into: store, campus: "MAIN", count: local, perBatch: 1)
+            _ = try DutyLogLoad.write(into: store, campus: "MAIN", count: local, perBatch: 1)
             for batch in try NodeHarness.batches(by: peer, count: remote) { _ = try store.receive(batch) }
         }
 
@@ -75,7 +75,7 @@ struct ReplicaAuditTests {
     @Test func aMaterialisedRowWithoutItsBatchIsAHalfAppliedState() throws {
         let f = try Fixture()
         defer { f.remove() }
-        try f.tamper("DELETE FROM e_dev_fixture_note WHERE id = (SELECT id FROM e_dev_fixture_note LIMIT 1)")
+        try f.tamper("DELETE FROM e_duty_log WHERE id = (SELECT id FROM e_duty_log LIMIT 1)")
         let audit = try f.audit()
         #expect(!audit.ok)
         #expect(audit.problems.contains { $0.contains("materialised state differs from a replay") })

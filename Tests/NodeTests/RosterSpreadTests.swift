@@ -75,7 +75,7 @@ struct RosterSpreadTests {
                                           members: [member(a, "MAIN", port: nodeA.listenPort), member(b, "EAST", port: 1)])
         let nodeB = try await NodeBoot.start(config: config("EAST", directory), identity: b, cluster: cluster(epoch2),
                                              loops: loopsB, logger: Self.logger)
-        _ = try DevFixtureNote.write(into: nodeB.store, campus: "EAST", count: 3, text: { "from B \($0)" })
+        _ = try DutyLogLoad.write(into: nodeB.store, campus: "EAST", count: 3, text: { "from B \($0)" })
         let origin = try nodeB.store.currentOrigin()
 
         #expect(try await eventually(nodeA) { $0.roster.epoch == 2 && Self.established($0) == 1 })

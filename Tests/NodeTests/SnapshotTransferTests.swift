@@ -34,8 +34,8 @@ import Testing
         let a = try ReplicaStore.inMemory(schema: NodeSchema.current, signer: source, verifier: ring, hasher: Blake2b(),
                                           clock: SystemClock(), logger: Self.logger)
         // Enough rows for many parts: each note is a few hundred bytes.
-        _ = try DevFixtureNote.write(into: a, campus: "EAST", count: 30_000, perBatch: 500,
-                                     text: { String(repeating: "x", count: 400) + "\($0)" })
+        _ = try DutyLogLoad.write(into: a, campus: "EAST", count: 30_000, perBatch: 500,
+                                  text: { String(repeating: "x", count: 400) + "\($0)" })
         let mailbox = Mailbox()
         var flow = SnapshotReceiveFlow()
         let gate = SnapshotCreditGate(initial: flow.initialCredit)

@@ -48,7 +48,7 @@ public struct RebuildBenchmark: Sendable {
         do {
             let store = try sourceDir.openReplica(identity: source, schema: NodeSchema.current, keyRing: KeyRing(),
                                                   clock: SystemClock(), logger: logger)
-            _ = try DevFixtureNote.write(into: store, campus: "MAIN", count: changes, perBatch: changesPerBatch)
+            _ = try DutyLogLoad.write(into: store, campus: "MAIN", count: changes, perBatch: changesPerBatch)
             figures.batches = try store.versionVector().batchCount
         }
         figures.build_s = Date().timeIntervalSince(built)

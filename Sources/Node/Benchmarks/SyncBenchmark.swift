@@ -97,7 +97,7 @@ public struct SyncBenchmark {
         let loops = NodeBoot.Loops()
         let source = try await NodeBoot.start(config: sourceConfig, identity: pair.identities[0], cluster: pair.boot,
                                               loops: loops, logger: logger)
-        _ = try DevFixtureNote.write(into: source.store, campus: "N0", count: catchupChanges, perBatch: changesPerBatch)
+        _ = try DutyLogLoad.write(into: source.store, campus: "N0", count: catchupChanges, perBatch: changesPerBatch)
         try await Task.sleep(for: .milliseconds(300))  // the poll announces them; nobody is listening yet
         let total = try source.store.versionVector()
         var batchBytes = 0
@@ -203,11 +203,7 @@ public struct SyncBenchmark {
         for seq in 1...writes {
             written[seq] = Self.seconds(clock.now - zero) * 1000
             try writer.write { tx in
-                tx.record(Change(entity: DevFixtureNote.entityID, row: tx.newRowID(), operation: .assign([
-                    FieldAssignment(field: 1, value: .text("N0")),
-                    FieldAssignment(field: 2, value: .text("propagation #\(seq)")),
-                    FieldAssignment(field: 3, value: .integer(Int64(seq))),
-                ])))
+                try DutyLogLoad.record(in: tx, campus: "N0", index: seq, text: "propagation #\(seq)")
             }
             try await Task.sleep(for: .milliseconds(writeSpacingMillis))
         }
@@ -223,7 +219,7 @@ public struct SyncBenchmark {
             for node in nodes {
                 let status = try await node.loop.submit { node.runtimeStatus() }.get()
                 print(node.config.campusCode, status.refusals, status.peers.map { "\($0.campus):\($0.membership)/\($0.session)" },
-                      try await node.loop.submit { node.core.stats }.get())
+                      try await node.loop.submit { node.syncStats.map { "\($0)" } ?? "not started" }.get())
             }
         }
         for node in nodes { await node.stop() }

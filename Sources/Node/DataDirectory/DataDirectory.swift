@@ -46,7 +46,7 @@ public struct DataDirectory: Sendable {
         return try SigningIdentity.load(from: path)
     }
 
-    /// Loads the identity without creating one (`status`, `dev write`).
+    /// Loads the identity without creating one (`status`, the domain commands).
     public func loadIdentity(keyPath: String? = nil) throws -> SigningIdentity {
         try SigningIdentity.load(from: keyPath ?? identityURL.path)
     }

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Replica
+import ReplicaSync
 
 extension DataDirectory {
     /// The running node's last metrics (Prometheus text), rewritten with `status.json`,
@@ -24,22 +25,23 @@ extension NodeRuntime {
     /// from the status just computed, and rewrites `metrics.prom`. Called with the status
     /// file, every `status_interval_ms`.
     func publishMetrics(_ status: RuntimeStatus) {
-        loop.preconditionInEventLoop()
+        let s = state.value
         let metrics = NodeMetrics.shared
-        let stats = core.stats
+        let stats = s.sync?.stats ?? SyncCoreStats()
+        let lastLocalSeq = s.core.lastLocalSeq
         var snapshot = NodeMetrics.SyncSnapshot()
         snapshot.appliedFromPeers = stats.batchesApplied
         snapshot.duplicates = stats.batchesDuplicate
         snapshot.buffered = stats.batchesBuffered
-        let base = metricsState.localSeqBase ?? lastLocalSeq
-        metricsState.localSeqBase = base
+        let base = s.metricsState.localSeqBase ?? lastLocalSeq
+        s.metricsState.localSeqBase = base
         snapshot.localCommits = lastLocalSeq >= base ? Int(lastLocalSeq - base) : 0
         snapshot.originLag = status.origin_lag.map { ($0.origin, $0.held, $0.lag) }
         snapshot.peerSessions = status.peers.map(\.session)
         snapshot.peerMemberships = status.peers.map(\.membership)
         snapshot.rosterEpoch = status.roster_epoch
-        metrics.publish(snapshot, previous: metricsState.previous ?? NodeMetrics.SyncSnapshot())
-        metricsState.previous = snapshot
+        metrics.publish(snapshot, previous: s.metricsState.previous ?? NodeMetrics.SyncSnapshot())
+        s.metricsState.previous = snapshot
 
         metrics.refreshReplica(store: store, directory: DataDirectory(path: config.dataDirectory),
                                now: NodeMetrics.hospitalTime(millis: status.written_at_ms), logger: logger,

@@ -65,7 +65,7 @@ public enum NodeBoot {
         var nodeLogger = logger
         nodeLogger[metadataKey: "node"] = "\(config.campusCode)"
         nodeLogger.info("sync seed", metadata: ["seed": "\(seed)"])
-        let runtime = NodeRuntime(loop: loops.core.next(), config: config, identity: identity, store: store,
+        let runtime = try NodeRuntime(loop: loops.core.next(), config: config, identity: identity, store: store,
                                   roster: RosterHolder(signed: cluster.signedRoster, roster: cluster.roster), keyRing: keyRing,
                                   adminKey: cluster.adminKey, networkKey: cluster.networkKey, seed: seed, logger: nodeLogger)
         try await runtime.start(ioGroup: loops.io)

@@ -15,21 +15,14 @@ extension NodeRuntime {
     }
 
     func compactOnce() {
-        loop.preconditionInEventLoop()
         do {
-            let report = try store.compact(members: compactionMembers(), policy: config.compactionPolicy)
+            let report = try store.compact(members: state.value.core.compactionMembers(), policy: config.compactionPolicy)
             Counter(label: "meshdesk_compaction_rounds_total").increment()
             Counter(label: "meshdesk_compaction_batches_deleted_total").increment(by: report.batchesDeleted)
         } catch {
-            count("compaction_failed")
+            state.value.core.countEvent("compaction_failed")
+            Self.publish(.event("compaction_failed"))
             logger.error("compaction failed", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// The members whose acknowledgements bound the horizon: the roster, revoked keys
-    /// left out (a revoked campus will never sync again).
-    func compactionMembers() -> Set<SiteID> {
-        guard let roster = roster.roster else { return [] }
-        return Set(roster.members.filter { $0.site != identity.site && !roster.isRevoked($0.publicKey) }.map(\.site))
     }
 }

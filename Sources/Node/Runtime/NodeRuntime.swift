@@ -8,86 +8,98 @@ import ReplicaSync
 import Security
 import Storage
 import Sync
+import Synchronization
 import Transport
 
-/// The running node: the event-loop shell around `SyncCore`. Every piece of mutable
-/// state below is confined to `loop` (one thread): session events hop onto it, timers
-/// fire on it, and the core — which never awaits — runs on it, store calls included.
-/// I/O runs on a separate event loop group, so a long apply never stalls the sockets.
-public final class NodeRuntime: @unchecked Sendable {
-    // @unchecked: confined to `loop`; every entry point hops there first.
-
-    /// Messages held for a peer while its session is being dialled; beyond it the oldest
-    /// are dropped (the sync protocol treats them as lost and retries).
-    public static let outboxMessagesMax = 256
+/// The running node: a thin interpreter on NIO around `NodeCore` (the decisions) and
+/// `SyncCore` (gossip against the replica). Session events, timers and polls become
+/// `NodeCore` events with the time read here; the directives they return are carried
+/// out here — sends, dials, closes, timers, roster files, snapshot exports, the sync
+/// core's store work — and their results fed back as events.
+///
+/// Every piece of mutable state lives in `state`, a box bound to `loop` (one thread):
+/// session events hop onto it, timers fire on it, and both cores — which never await —
+/// run on it, store calls included. I/O runs on a separate event loop group, so a long
+/// apply never stalls the sockets. This file and `SystemClock` are where the node reads
+/// the wall clock (`now()`); the cores only see the `NodeTime` passed in.
+public final class NodeRuntime: Sendable {
     /// Batches announced per poll of the store for commits of other processes.
     public static let pollBatchesMax = 512
+    /// Directives carried out per event, at most: a chain of sync work and its outputs
+    /// is bounded by the credit window, so reaching this is a bug, not load.
+    static let directivesPerEventMax = 100_000
 
     public let loop: any EventLoop
     public let config: NodeConfig
     public let identity: SigningIdentity
     public let store: ReplicaStore
+    /// The roster in force as published for other threads: the handshake on I/O threads
+    /// and the web pages read it; only `.installRoster` writes it.
     public let roster: RosterHolder
     public let counters = TransportCounters()
     let keyRing: RosterKeyRing
-    let adminKey: PublicKey?
     let networkKey: NetworkKey
-    var logger: Logger
-
-    var core: SyncCore!
-    var endpoint: TransportEndpoint?
-    var server: (any Channel)?
-    public private(set) var listenPort = 0
-    var sessions: [SiteID: [SessionHandle]] = [:]
-    var sessionSites: [UInt64: SiteID] = [:]
-    var sessionKeys: [SiteID: PublicKey] = [:]
-    var outbox: [SiteID: [[UInt8]]] = [:]
-    var dialing: [SiteID: DialState] = [:]
-    var backoffs: [SiteID: ReconnectBackoff] = [:]
-    var memberStates: [SiteID: MemberStatus] = [:]
-    var peerVectors: [SiteID: VersionVector] = [:]
-    public private(set) var refusals: [String: Int] = [:]
-    /// Peers found at equal vectors with a different state digest, since start.
-    var stateDivergences: [SiteID: RuntimeStatus.StateDivergence] = [:]
-    var lastLocalSeq: UInt64 = 0
-    var antiEntropyTick: Scheduled<Void>?
-    var repeating: [RepeatedTask] = []
+    let logger: Logger
     let startNanos = NIODeadline.now().uptimeNanoseconds
-    var random: SplitMix64
-    var stopped = false
-    var vectorObserver: (@Sendable (VersionVector) -> Void)?
-    var metricsState = RuntimeMetricsState()
-    /// Snapshot exports running for `meshdesk rebuild` clients, by session id.
-    var snapshotServes: [UInt64: SnapshotCreditGate] = [:]
-    /// Inbound sessions of keys this roster does not allow yet, by session id: each may
-    /// present a newer roster before it is judged (NodeRuntime+Probation.swift).
-    var probations: [UInt64: RosterProbation] = [:]
-    /// An accepted roster whose file write failed, retried every second: until it is on
-    /// disk a restart would start from the older roster (and forget a revocation).
-    var rosterUnsaved: SignedRoster?
+    let boundPort = Atomic<Int>(0)
+    let state: NIOLoopBoundBox<RuntimeState>
 
-    enum DialState { case connecting, backoff(until: Instant) }
+    /// The shell's own mutable state, reachable only on `loop` (through `state`).
+    final class RuntimeState {
+        /// The runtime's lifecycle: the sync core exists only once the listener is bound
+        /// (it announces the bound address).
+        enum Phase {
+            case created
+            case running(SyncCore)
+            case stopped
+        }
+
+        var core: NodeCore
+        var phase = Phase.created
+        var handles: [SessionID: SessionHandle] = [:]
+        var endpoint: TransportEndpoint?
+        var server: (any Channel)?
+        /// Timers a later schedule replaces (`NodeTimer.supersedesEarlier`).
+        var supersedingTimers: [NodeTimer: Scheduled<Void>] = [:]
+        var repeating: [RepeatedTask] = []
+        /// Credit gates of the snapshot exports running, by session.
+        var snapshotGates: [SessionID: SnapshotCreditGate] = [:]
+        var vectorObserver: (@Sendable (VersionVector) -> Void)?
+        var metricsState = RuntimeMetricsState()
+
+        init(core: NodeCore) { self.core = core }
+
+        var sync: SyncCore? { if case let .running(sync) = phase { sync } else { nil } }
+        var isStopped: Bool { if case .stopped = phase { true } else { false } }
+    }
 
     init(loop: any EventLoop, config: NodeConfig, identity: SigningIdentity, store: ReplicaStore, roster: RosterHolder,
-         keyRing: RosterKeyRing, adminKey: PublicKey?, networkKey: NetworkKey, seed: UInt64, logger: Logger) {
+         keyRing: RosterKeyRing, adminKey: PublicKey?, networkKey: NetworkKey, seed: UInt64, logger: Logger) throws {
         self.loop = loop
         self.config = config
         self.identity = identity
         self.store = store
         self.roster = roster
         self.keyRing = keyRing
-        self.adminKey = adminKey
         self.networkKey = networkKey
-        self.random = SplitMix64(seed: seed)
         self.logger = logger
+        let core = NodeCore(site: identity.site, signedRoster: roster.signed, roster: roster.roster, adminKey: adminKey,
+                            lastLocalSeq: try store.versionVector()[store.currentOrigin()], seed: seed, logger: logger)
+        state = .makeBoxSendingValue(RuntimeState(core: core), eventLoop: loop)
     }
 
-    func now() -> Instant { Instant(millis: (NIODeadline.now().uptimeNanoseconds - startNanos) / 1_000_000) }
+    public var listenPort: Int { boundPort.load(ordering: .relaxed) }
+
+    /// The time of an event: the monotonic clock since start and the wall clock.
+    func now() -> NodeTime {
+        NodeTime(instant: Instant(millis: (NIODeadline.now().uptimeNanoseconds - startNanos) / 1_000_000),
+                 wallMillis: SystemClock().nowMillis())
+    }
 
     // MARK: - Start and stop
 
     /// Listens, builds the sync core and starts its timers. `ioGroup` carries sockets;
-    /// `loop` (not in `ioGroup`) carries the core.
+    /// `loop` (not in `ioGroup`) carries the cores.
     func start(ioGroup: any EventLoopGroup) async throws {
         var sessionConfig = SessionConfig()
         sessionConfig.rehandshakeAfterMillis = Int64(config.rehandshakeAfterSeconds) * 1000
@@ -97,13 +109,13 @@ public final class NodeRuntime: @unchecked Sendable {
             logger: logger, isAllowed: { key in roster.allowsSession(key, atMillis: SystemClock().nowMillis()) },
             responderAdmits: { key in roster.admitsRosterProbation(key) },
             onEvent: { [self] event in loop.execute { self.handle(event) } })
-        self.endpoint = endpoint
         let (host, port) = config.listenAddress!
         let server = try await endpoint.listen(host: host, port: port)
-        self.server = server
         let bound = server.localAddress?.port ?? port
+        boundPort.store(bound, ordering: .relaxed)
         try await loop.submit { [self] in
-            listenPort = bound
+            state.value.endpoint = endpoint
+            state.value.server = server
             try startCore(announcing: "\(host):\(bound)")
         }.get()
         logger.notice("node listening", metadata: ["address": "\(host):\(bound)", "site": "\(identity.site)",
@@ -111,8 +123,9 @@ public final class NodeRuntime: @unchecked Sendable {
     }
 
     func startCore(announcing address: String) throws {
-        loop.preconditionInEventLoop()
-        var membership = MembershipConfig(site: identity.site, address: address, seeds: seeds())
+        let s = state.value
+        guard case .created = s.phase else { preconditionFailure("sync core started in phase \(s.phase)") }
+        var membership = MembershipConfig(site: identity.site, address: address, seeds: s.core.seedPeers(configured: config.seeds))
         membership.probeIntervalMillis = config.probeIntervalMillis
         membership.pingTimeoutMillis = config.probeIntervalMillis * 3 / 10
         membership.indirectPingTimeoutMillis = config.probeIntervalMillis * 6 / 10
@@ -120,47 +133,37 @@ public final class NodeRuntime: @unchecked Sendable {
         antiEntropy.roundIntervalMillis = config.gossipIntervalMillis
         antiEntropy.pushFanout = config.pushFanout
         let roster = self.roster
-        core = try SyncCore(store: store, membershipConfig: membership, antiEntropyConfig: antiEntropy,
-                            isOnRoster: { roster.isMember($0) }, seed: random.next())
-        lastLocalSeq = try store.versionVector()[store.currentOrigin()]
-        perform(core.start(now: now()))
-        every(config.pollIntervalMillis) { $0.pollLocalCommits() }
+        let sync = try SyncCore(store: store, membershipConfig: membership, antiEntropyConfig: antiEntropy,
+                                isOnRoster: { roster.isMember($0) }, seed: s.core.drawSeed())
+        s.phase = .running(sync)
+        let now = now()
+        run(s.core.onSyncOutputs(sync.start(now: now.instant), now: now))
+        every(config.pollIntervalMillis) { $0.run($0.pollLocalCommits()) }
         every(config.statusIntervalMillis) { $0.writeStatus() }
         every(1_000) { $0.reloadRosterFile() }
         scheduleCompaction()
     }
 
-    /// Seed peers: the roster members named in `[peers] seeds` (by address), or all.
-    func seeds() -> [SeedPeer] {
-        let members = (roster.roster?.members ?? []).filter { $0.site != identity.site && !(roster.roster?.isRevoked($0.publicKey) ?? true) }
-        return members.compactMap { member in
-            guard let address = member.addresses.first else { return nil }
-            if !config.seeds.isEmpty && !member.addresses.contains(where: config.seeds.contains) { return nil }
-            return SeedPeer(site: member.site, address: address)
-        }
-    }
-
     func every(_ millis: UInt64, _ body: @escaping @Sendable (NodeRuntime) -> Void) {
         let interval = TimeAmount.milliseconds(Int64(millis))
-        repeating.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            guard !stopped else { return }
+        state.value.repeating.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            guard !state.value.isStopped else { return }
             body(self)
         })
     }
 
     /// Graceful stop: every session gets its final frame, then the listener closes.
     public func stop() async {
-        let closes: [any Channel] = (try? await loop.submit { [self] in
-            stopped = true
-            repeating.forEach { $0.cancel() }
-            antiEntropyTick?.cancel()
+        let (closes, server): ([any Channel], (any Channel)?) = (try? await loop.submit { [self] in
+            let s = state.value
             writeStatus()
-            let all = sessions.values.flatMap { $0 } + probations.values.map(\.handle)
-            probations.values.forEach { $0.deadline.cancel() }
-            probations = [:]
+            s.phase = .stopped
+            s.repeating.forEach { $0.cancel() }
+            s.supersedingTimers.values.forEach { $0.cancel() }
+            let all = Array(s.handles.values)
             all.forEach { $0.close() }
-            return all.map { $0.channel }
-        }.get()) ?? []
+            return (all.map { $0.channel }, s.server)
+        }.get()) ?? ([], nil)
         // Bounded: a peer that never answers our final frame does not hold up shutdown.
         let deadline = ContinuousClock.now + .seconds(2)
         while ContinuousClock.now < deadline, closes.contains(where: { $0.isActive }) {
@@ -170,284 +173,182 @@ public final class NodeRuntime: @unchecked Sendable {
         logger.notice("node stopped")
     }
 
-    // MARK: - Session events
+    // MARK: - Events in
 
     func handle(_ event: SessionEvent) {
-        loop.preconditionInEventLoop()
-        guard !stopped else { return }
+        let s = state.value
+        guard !s.isStopped else { return }
+        let now = now()
         switch event {
         case let .established(handle, remoteKey):
-            if roster.allowsSession(remoteKey, atMillis: SystemClock().nowMillis()) {
-                establish(handle, remoteKey: remoteKey)
-            } else {
-                startRosterProbation(handle, remoteKey: remoteKey)
-            }
+            s.handles[handle.id] = handle
+            run(s.core.onSessionOpened(handle.id, remoteKey: remoteKey, isInitiator: handle.isInitiator, now: now))
         case let .message(handle, bytes):
-            if probations[handle.id] != nil {
-                probationMessage(bytes, session: handle)
-                return
-            }
-            guard let site = sessionSites[handle.id] else { return }
-            deliver(bytes, from: site, session: handle)
+            run(s.core.onEnvelope(bytes, session: handle.id, now: now))
         case let .closed(handle, remoteKey, error):
-            probations.removeValue(forKey: handle.id)?.deadline.cancel()
-            let site = sessionSites.removeValue(forKey: handle.id) ?? remoteKey?.siteID ?? handle.dialledKey?.siteID
-            snapshotServes.removeValue(forKey: handle.id)?.cancel()
-            if let error { count("session_\(error.metricLabel)") }
-            guard let site else { return }
-            sessions[site]?.removeAll { $0.id == handle.id }
-            if sessions[site]?.isEmpty == true { sessions[site] = nil }
-            if handle.isInitiator {
-                // A clean close (re-handshake, peer shutdown) may redial at once; a
-                // failure waits out the backoff.
-                dialing[site] = error == nil ? nil : .backoff(until: now().advanced(byMillis: nextBackoff(site)))
-                if error != nil { outbox[site] = nil }
-            }
+            s.handles[handle.id] = nil
+            run(s.core.onSessionClosed(handle.id, remoteKey: remoteKey, dialledKey: handle.dialledKey,
+                                       isInitiator: handle.isInitiator, failure: error?.metricLabel, now: now))
         }
     }
 
-    /// A session with a peer the roster allows: registered for sync, our roster sent
-    /// first (so an older peer catches up), then whatever waited for it.
-    func establish(_ handle: SessionHandle, remoteKey: PublicKey) {
-        let site = remoteKey.siteID
-        sessionSites[handle.id] = site
-        sessionKeys[site] = remoteKey
-        sessions[site, default: []].append(handle)
-        backoffs[site]?.reset()
-        dialing[site] = nil
-        logger.info("session established", metadata: ["peer": "\(site)", "direction": "\(handle.isInitiator ? "out" : "in")"])
-        if let signed = roster.signed { handle.send(NodeEnvelope.roster(signed).encoded()) }
-        for message in outbox.removeValue(forKey: site) ?? [] { handle.send(message) }
+    /// One authenticated message from `site` outside any session: tests drive the node
+    /// this way without sockets.
+    func deliver(_ bytes: [UInt8], from site: SiteID) {
+        run(state.value.core.onEnvelope(bytes, from: site, now: now()))
     }
 
-    /// One authenticated message from `site`. Internal so tests can drive it without sockets.
-    func deliver(_ bytes: [UInt8], from site: SiteID, session: SessionHandle?) {
-        let envelope: NodeEnvelope
-        do { envelope = try NodeEnvelope.decode(bytes) } catch {
-            count("malformed_message")
-            logger.warning("malformed message; closing session", metadata: ["peer": "\(site)", "reason": "\(error)"])
-            session?.close(.protocolViolation("\(error)"))
-            return
-        }
-        switch envelope {
-        case let .roster(signed):
-            offerRoster(signed, from: site)
-        case let .sync(message):
-            switch message {
-            case let .vector(v), let .vectorRequest(v): peerVectors[site] = v
-            default: break
-            }
-            perform(core.onMessage(message, from: site, now: now()))
-        case .snapshotRequest, .snapshotCredit, .snapshotPart, .snapshotRefused:
-            handleSnapshotEnvelope(envelope, from: site, session: session)
-        }
-    }
+    /// Counts by reason (sessions closed, batches refused, sync refusals). On `loop`.
+    public var refusals: [String: Int] { state.value.core.refusals }
 
-    // MARK: - Core outputs
+    /// The sync core's counters, once started. On `loop`.
+    public var syncStats: SyncCoreStats? { state.value.sync?.stats }
 
-    func perform(_ outputs: [SyncOutput]) {
-        for output in outputs {
-            switch output {
-            case let .send(message, site, address):
-                send(NodeEnvelope.sync(message).encoded(), to: site, address: address)
+    // MARK: - Directives out
+
+    /// Carries out `directives` in order, appending what their results return: a work
+    /// list, not recursion (the sync core's outputs and a roster write's result come back
+    /// as further directives).
+    func run(_ directives: [NodeDirective]) {
+        let s = state.value
+        var work = directives
+        var next = 0
+        while next < work.count {
+            precondition(next < Self.directivesPerEventMax, "runaway directive chain")
+            let directive = work[next]
+            next += 1
+            switch directive {
+            case let .send(bytes, session):
+                s.handles[session]?.send(bytes)
+            case let .dial(site, host, port, key):
+                dial(site, host: host, port: port, key: key, endpoint: s.endpoint)
+            case let .close(session, ending):
+                s.handles[session]?.close(Self.transportError(ending))
+            case let .abort(session, ending):
+                s.handles[session]?.abort(Self.transportError(ending))
+            case let .sync(input):
+                work += runSync(input, sync: s.sync)
             case let .schedule(timer, at):
-                let delay = TimeAmount.milliseconds(Int64(at.millis) - Int64(now().millis))
-                let task = loop.scheduleTask(in: max(delay, .zero)) { [self] in
-                    guard !stopped else { return }
-                    perform(core.onTimer(timer, now: now()))
-                }
-                if timer == .antiEntropyTick {
-                    antiEntropyTick?.cancel()
-                    antiEntropyTick = task
-                }
-            case let .memberStatusChanged(change):
-                memberStates[change.site] = change.current
-                logger.info("member \(change)")
-            case let .refused(site, refusal):
-                count("sync_refused_\(refusal)")
-                logger.debug("sync refused", metadata: ["peer": "\(site)", "refusal": "\(refusal)"])
-            case let .batchRefused(origin, seq, from, reason):
-                count("batch_refused_\(reason.rawValue)")
-                Counter(label: "meshdesk_batches_refused_total", dimensions: [("reason", reason.rawValue)]).increment()
-                logger.warning("batch refused", metadata: ["origin": "\(origin)", "seq": "\(seq)", "from": "\(from)",
-                                                           "reason": "\(reason.rawValue)"])
-            case let .protocolViolation(site, reason):
-                count("protocol_violation")
-                logger.warning("protocol violation; closing session", metadata: ["peer": "\(site)", "reason": "\(reason)"])
-                sessions[site]?.forEach { $0.close(.protocolViolation(reason)) }
-            case let .stateDivergence(site):
-                count("state_divergence")
-                Counter(label: "meshdesk_state_divergence_total").increment()
-                let now = SystemClock().nowMillis()
-                var record = stateDivergences[site] ?? RuntimeStatus.StateDivergence(
-                    site: site.description, campus: roster.roster?.members.first { $0.site == site }?.campusCode ?? "",
-                    count: 0, first_at_ms: now, last_at_ms: now)
-                record.count += 1
-                record.last_at_ms = now
-                stateDivergences[site] = record
-                logger.error("state divergence: equal vectors, different data; the replicas must be compared (meshdesk verify)",
-                             metadata: ["peer": "\(site)", "campus": "\(record.campus)", "times": "\(record.count)"])
-            case let .snapshotNeeded(site, origin, floor):
-                // Resync in place (swapping the open replica) is not wired into the running
-                // node yet: the operator stops it and runs the offline resync (docs/operations.md).
-                count("snapshot_needed")
-                Counter(label: "meshdesk_snapshot_needed_total").increment()
-                logger.error("peer compacted history this node lacks; resync from a snapshot needed",
-                             metadata: ["peer": "\(site)", "origin": "\(origin)", "floor": "\(floor)"])
+                schedule(timer, at: at)
+            case let .installRoster(signed, newRoster):
+                roster.replace(signed: signed, roster: newRoster)
+                keyRing.update(newRoster)
+            case let .persistRoster(signed):
+                work += s.core.onRosterPersisted(signed, failure: persist(signed), now: now())
+            case .pollCommits:
+                work += pollLocalCommits()
+            case let .serveSnapshot(session, credit):
+                serveSnapshot(session, credit: credit)
+            case let .grantSnapshotCredit(session, parts):
+                s.snapshotGates[session]?.grant(parts)
+            case let .cancelSnapshotServe(session):
+                s.snapshotGates.removeValue(forKey: session)?.cancel()
+            case let .metric(event):
+                Self.publish(event)
             }
         }
-        vectorObserver?(core.antiEntropy.localVector)
     }
 
-    func send(_ bytes: [UInt8], to site: SiteID, address: String) {
-        if let session = sessions[site]?.first {
-            session.send(bytes)
-            return
+    func runSync(_ input: SyncInput, sync: SyncCore?) -> [NodeDirective] {
+        // Before start there is no sync core; nothing is fed to it then.
+        guard let sync else { return [] }
+        let now = now()
+        let outputs: [SyncOutput]
+        switch input {
+        case let .message(message, from): outputs = sync.onMessage(message, from: from, now: now.instant)
+        case let .timer(timer): outputs = sync.onTimer(timer, now: now.instant)
+        case let .localCommit(batch): outputs = sync.onLocalCommit(batch, now: now.instant)
         }
-        var queue = outbox[site, default: []]
-        if queue.count >= Self.outboxMessagesMax {
-            queue.removeFirst()
-            count("outbox_dropped")
-        }
-        queue.append(bytes)
-        outbox[site] = queue
-        dial(site, address: address)
+        let s = state.value
+        let out = s.core.onSyncOutputs(outputs, now: now)
+        s.vectorObserver?(sync.antiEntropy.localVector)
+        return out
     }
 
-    func dial(_ site: SiteID, address: String) {
-        switch dialing[site] {
-        case .connecting: return
-        case let .backoff(until) where now() < until:
-            outbox[site] = nil
-            return
-        default: break
+    func dial(_ site: SiteID, host: String, port: Int, key: PublicKey, endpoint: TransportEndpoint?) {
+        guard let endpoint else {
+            return run(state.value.core.onDialFailed(site, reason: "not listening yet", now: now()))
         }
-        guard let endpoint, let member = roster.member(site), roster.isMember(site),
-              let target = splitAddress(member.addresses.first ?? address) else {
-            outbox[site] = nil
-            return
-        }
-        dialing[site] = .connecting
-        endpoint.dial(host: target.host, port: target.port, remoteKey: member.publicKey).hop(to: loop).whenFailure { [self] error in
-            count("dial_failed")
-            logger.debug("dial failed", metadata: ["peer": "\(site)", "error": "\(error)"])
-            dialing[site] = .backoff(until: now().advanced(byMillis: nextBackoff(site)))
-            outbox[site] = nil
+        endpoint.dial(host: host, port: port, remoteKey: key).hop(to: loop).whenFailure { [self] error in
+            guard !state.value.isStopped else { return }
+            run(state.value.core.onDialFailed(site, reason: "\(error)", now: now()))
         }
     }
 
-    func nextBackoff(_ site: SiteID) -> UInt64 {
-        var backoff = backoffs[site] ?? ReconnectBackoff(seed: random.next(), baseMillis: 100, capMillis: 10_000)
-        let delay = backoff.nextDelayMillis()
-        backoffs[site] = backoff
-        return delay
+    func schedule(_ timer: NodeTimer, at: Instant) {
+        let s = state.value
+        let delay = TimeAmount.milliseconds(Int64(at.millis) - Int64(now().instant.millis))
+        let task = loop.scheduleTask(in: max(delay, .zero)) { [self] in
+            guard !state.value.isStopped else { return }
+            run(state.value.core.onTimer(timer, now: now()))
+        }
+        if timer.supersedesEarlier {
+            s.supersedingTimers[timer]?.cancel()
+            s.supersedingTimers[timer] = task
+        }
     }
 
-    func count(_ reason: String) {
-        refusals[reason, default: 0] += 1
-        Counter(label: "meshdesk_node_events_total", dimensions: [("reason", reason)]).increment()
+    static func transportError(_ ending: SessionEnding) -> TransportError {
+        switch ending {
+        case let .protocolViolation(reason): .protocolViolation(reason)
+        case .revoked: .revoked
+        case let .notAllowed(key): .handshake(.remoteNotAllowed(key))
+        }
+    }
+
+    static func publish(_ event: NodeMetricEvent) {
+        switch event {
+        case let .event(reason):
+            Counter(label: "meshdesk_node_events_total", dimensions: [("reason", reason)]).increment()
+        case let .batchRefused(reason):
+            Counter(label: "meshdesk_batches_refused_total", dimensions: [("reason", reason)]).increment()
+        case .stateDivergence:
+            Counter(label: "meshdesk_state_divergence_total").increment()
+        case .snapshotNeeded:
+            Counter(label: "meshdesk_snapshot_needed_total").increment()
+        }
     }
 
     // MARK: - Local commits from other processes
 
-    /// Batches the CLI (another process) committed under this node's origin are pushed
-    /// like local commits: the core's vector catches up, and peers hear of them at once.
-    func pollLocalCommits() {
+    /// Batches the CLI (another process) committed under this node's origin: read from
+    /// the store after the last one announced, handed to the core in order.
+    func pollLocalCommits() -> [NodeDirective] {
+        let s = state.value
+        let from = s.core.lastLocalSeq
         do {
             let origin = try store.currentOrigin()
-            let held = try store.versionVector()[origin]
-            guard held > lastLocalSeq else { return }
-            let batches = try store.batches(of: origin, from: lastLocalSeq + 1,
+            guard try store.versionVector()[origin] > from else { return [] }
+            let batches = try store.batches(of: origin, from: from + 1,
                                             limit: ChunkLimit(batchesMax: Self.pollBatchesMax, bytesMax: 64 << 20))
-            for batch in batches {
-                perform(core.onLocalCommit(batch, now: now()))
-                lastLocalSeq = batch.header.seq
-            }
+            return s.core.onCommitPolled(batches, now: now())
         } catch let StorageError.compacted(_, through) {
-            // Peers pulled these from the log and compaction dropped them before the
-            // poll saw them: they are announced already.
-            lastLocalSeq = max(lastLocalSeq, through)
+            return s.core.onCommitsCompacted(through: through, now: now())
         } catch {
             logger.error("polling the replica failed", metadata: ["error": "\(error)"])
+            return []
         }
     }
 
-    // MARK: - Roster
+    // MARK: - Roster file
 
-    /// The update rule from `Security`: same pinned admin key, strictly newer epoch,
-    /// revocations kept. An accepted roster is saved, closes sessions of keys it no longer
-    /// allows, and is passed on to every other session (that is how it spreads).
-    func offerRoster(_ signed: SignedRoster, from peer: SiteID?) {
-        guard let adminKey else { return }
-        let outcome: RosterUpdate
-        if let current = roster.roster {
-            outcome = SignedRoster.update(current: current, offered: signed, adminKey: adminKey)
-        } else {
-            do { outcome = .accept(try signed.verify(adminKey: adminKey)) } catch { outcome = .reject(.invalid(error)) }
-        }
-        switch outcome {
-        case let .accept(newRoster):
-            roster.replace(signed: signed, roster: newRoster)
-            keyRing.update(newRoster)
-            saveRoster(signed)
-            logger.notice("roster accepted", metadata: ["epoch": "\(newRoster.epoch)", "from": "\(peer.map { "\($0)" } ?? "file")"])
-            let nowMillis = SystemClock().nowMillis()
-            for (site, list) in sessions {
-                if let key = sessionKeys[site], !newRoster.allowsSession(with: key, atMillis: nowMillis) {
-                    count("session_revoked")
-                    logger.warning("closing session of a peer the new roster no longer allows", metadata: ["peer": "\(site)"])
-                    list.forEach { $0.close(.revoked) }
-                } else if site != peer {
-                    list.first?.send(NodeEnvelope.roster(signed).encoded())
-                }
-            }
-        case let .reject(.staleEpoch(current, offered)):
-            // An older roster: send ours back so the peer catches up.
-            if offered < current, let peer, let mine = roster.signed {
-                sessions[peer]?.first?.send(NodeEnvelope.roster(mine).encoded())
-            }
-        case let .reject(reason):
-            count("roster_refused")
-            logger.warning("roster refused", metadata: ["reason": "\(reason)", "from": "\(peer.map { "\($0)" } ?? "file")"])
-        }
-    }
-
-
-    private var rosterFileBytes: [UInt8]?
-
-    /// Writes an accepted roster to `roster.signed`. A failure is an error in the log and
-    /// a counted event, and the write is retried every second (`reloadRosterFile`): the
-    /// roster stays in force in memory, but only the file survives a restart.
-    func saveRoster(_ signed: SignedRoster) {
+    /// Writes `signed` to `roster.signed`; the error's text, or nil once written.
+    func persist(_ signed: SignedRoster) -> String? {
         let path = config.path(config.roster)
         do {
             try ClusterFiles.write(signed.encoded(), to: path)
-            if rosterUnsaved != nil {
-                logger.notice("roster file saved after an earlier failure", metadata: ["path": "\(path)"])
-            }
-            rosterUnsaved = nil
+            return nil
         } catch {
-            if rosterUnsaved?.encoded() != signed.encoded() {
-                count("roster_write_failed")
-                logger.error("could not save the accepted roster; retrying every second (a restart now would start from the older roster)",
-                             metadata: ["path": "\(path)", "error": "\(error)"])
-            }
-            rosterUnsaved = signed
+            return "\(path): \(error)"
         }
     }
 
+    /// The once-a-second tick: a failed roster write retried, then the roster file read
+    /// (an operator may have placed a newer one).
     func reloadRosterFile() {
-        if let unsaved = rosterUnsaved { saveRoster(unsaved) }
-        let path = config.path(config.roster)
-        guard let data = FileManager.default.contents(atPath: path) else { return }
-        let bytes = Array(data)
-        guard bytes != rosterFileBytes else { return }
-        rosterFileBytes = bytes
-        guard bytes != roster.signed?.encoded() else { return }
-        do { offerRoster(try SignedRoster(decoding: bytes), from: nil) } catch {
-            count("roster_refused")
-            logger.warning("roster file unreadable", metadata: ["path": "\(path)", "error": "\(error)"])
-        }
+        let s = state.value
+        run(s.core.onTick(now: now()))
+        let data = FileManager.default.contents(atPath: config.path(config.roster))
+        run(s.core.onRosterFile(data.map { Array($0) }, now: now()))
     }
 }
-

@@ -23,7 +23,7 @@ public struct LengthPrefixedFrameDecoder: ByteToMessageDecoder {
 
     public init() {}
 
-    var currentMax: Int { framesDecoded < Self.openingFrames ? Self.openingFrameBytesMax : Self.frameBytesMax }
+    var currentMax: Int { WireFrames.frameBytesMax(afterFrames: framesDecoded) }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
