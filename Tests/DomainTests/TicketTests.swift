@@ -21,6 +21,24 @@ import Storage
         #expect(second.number.hasSuffix("-00002"))
     }
 
+    /// Found by the cluster test: a node restored from an older backup opened a ticket
+    /// before its peers caught it up and re-issued a number it had issued after the
+    /// backup. A restore begins a new epoch; numbers of a later epoch carry another tag.
+    @Test func aNodeRestoredFromAnOlderBackupNeverReissuesANumber() throws {
+        let f = try CampusReplicas()
+        let before = try f.main.openTicket(f.intake(), by: f.acting(CampusReplicas.requester)).number
+        // What was issued after the backup reached the peers only.
+        let afterBackup = try f.main.openTicket(f.intake("打印机卡纸"), by: f.acting(CampusReplicas.requester, 1)).number
+        #expect(before.hasSuffix("-00001") && afterBackup.hasSuffix("-00002"))
+        try f.main.store.beginNewEpoch()
+        let restored = try f.main.openTicket(f.intake("网络中断"), by: f.acting(CampusReplicas.requester, 2)).number
+        #expect(restored != afterBackup && restored != before)
+        #expect(restored.hasSuffix("-00001") && restored.prefix(7) == before.prefix(7), "a new sequence under a new tag: \(restored)")
+        #expect(TicketRows.looksLikeTicketNumber(restored), "still found by number")
+        try f.exchange()
+        #expect(try f.east.ticketProblems().isEmpty, "no duplicate number after the merge")
+    }
+
     @Test func aMajorIncidentIsPriorityOneAndNamesTheChiefAndTheGeneralDutyOfficer() throws {
         let f = try CampusReplicas()
         let opened = try f.main.openTicket(f.intake("HIS 全院无法登录", category: .application, urgency: .low, impact: .person, major: true),

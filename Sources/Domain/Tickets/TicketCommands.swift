@@ -24,7 +24,7 @@ extension Department {
     public func openTicket(_ intake: TicketIntake, by acting: Acting) throws(DomainError) -> OpenedTicket {
         try perform(acting, "ticket.open") { tx, actor in
             var batch = TicketBatch()
-            let opened = try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch).opened
+            let opened = try Self.writeTicket(intake, acting: acting, actor: actor, tx: tx, batch: &batch).opened
             return (opened, opened.number)
         }
     }
@@ -33,7 +33,7 @@ extension Department {
     public func openTickets(_ intakes: [TicketIntake], by acting: Acting) throws(DomainError) -> [OpenedTicket] {
         try perform(acting, "ticket.open-batch") { tx, actor in
             var batch = TicketBatch()
-            let opened = try intakes.map { try Self.writeTicket($0, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch).opened }
+            let opened = try intakes.map { try Self.writeTicket($0, acting: acting, actor: actor, tx: tx, batch: &batch).opened }
             return (opened, "\(opened.count) tickets")
         }
     }
@@ -48,7 +48,7 @@ extension Department {
             try Self.requireText(improvement, "improvement (改进措施)")
             var batch = TicketBatch()
             for intake in intakes {
-                let (_, row, events) = try Self.writeTicket(intake, acting: acting, actor: actor, site: store.site, tx: tx, batch: &batch)
+                let (_, row, events) = try Self.writeTicket(intake, acting: acting, actor: actor, tx: tx, batch: &batch)
                 var resolve = TicketEvent(.resolve, by: actor.id, at: acting.now.adding(minutes: minutesToResolve))
                 resolve.rootCause = rootCause
                 resolve.improvement = improvement
@@ -68,7 +68,7 @@ extension Department {
         var duty: [String: [PostOnDuty]] = [:]
     }
 
-    static func writeTicket(_ intake: TicketIntake, acting: Acting, actor: StaffMember, site: SiteID, tx: WriteTransaction,
+    static func writeTicket(_ intake: TicketIntake, acting: Acting, actor: StaffMember, tx: WriteTransaction,
                             batch: inout TicketBatch) throws -> (opened: OpenedTicket, row: RowID, events: [TicketEvent]) {
         let db = tx.db
         guard try Directory.campus(db, intake.campus) != nil else { throw DomainError.unknownCampus(intake.campus) }
@@ -83,7 +83,7 @@ extension Department {
         let post = try Self.ticketPost(intake, posts: onDuty.map(\.post))
         let policy = try TicketRows.policy(db)
         let priority = intake.major ? TicketPolicy.prioritiesRange.lowerBound : policy.priority(urgency: intake.urgency, impact: intake.impact)
-        let number = try TicketNumber.next(db, campus: intake.campus, year: acting.now.date.year, site: site, sequences: &batch.sequences)
+        let number = try TicketNumber.next(db, campus: intake.campus, year: acting.now.date.year, origin: Origin(site: tx.stamp.site, epoch: tx.stamp.epoch), sequences: &batch.sequences)
         let duty = onDuty.first { $0.post == post }
         let assignee = duty.flatMap { $0.onDuty.count == 1 && !$0.conflict && intake.assignOnDuty ? PersonID($0.onDuty[0].person) : nil }
         let row = tx.newRowID()

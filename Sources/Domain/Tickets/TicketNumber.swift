@@ -22,13 +22,32 @@ public struct TicketNumber: Hashable, Sendable {
     /// More tickets than this from one node, for one campus, in one year is refused.
     public static let seqMax = 99_999
 
-    public var tag: String { String(issuer.prefix(4)).uppercased() }
+    /// The first 16 bits of the site id; for an issuer of a later epoch (the node was
+    /// restored or rebuilt), 16 bits of a hash of site and epoch instead, so its numbers
+    /// never read like those its earlier epoch may have issued after the backup it was
+    /// restored from (it does not know them until its peers tell it).
+    public var tag: String {
+        guard issuer.contains(Self.epochMark) else { return String(issuer.prefix(4)).uppercased() }
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in issuer.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+        let tag = String((hash >> 16) ^ (hash & 0xFFFF), radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - tag.count) + tag
+    }
+
+    static let epochMark = "-e"
+
+    /// The issuer of `origin`: the site id, with the epoch once it is past the first —
+    /// a restored node's sequence starts again under a new issuer instead of re-issuing
+    /// numbers of the old one.
+    static func issuer(_ origin: Origin) -> String {
+        origin.epoch <= 1 ? origin.site.description : "\(origin.site.description)\(epochMark)\(origin.epoch)"
+    }
     public var text: String { "\(campus.rawValue)-\(year)-\(tag)-\(LocalDate.pad(seq, 5))" }
 
     /// The next number this node issues; `sequences` carries numbers handed out earlier in
     /// the same transaction (not yet materialised).
-    static func next(_ db: Database, campus: CampusCode, year: Int, site: SiteID, sequences: inout [String: Int]) throws -> TicketNumber {
-        let issuer = site.description
+    static func next(_ db: Database, campus: CampusCode, year: Int, origin: Origin, sequences: inout [String: Int]) throws -> TicketNumber {
+        let issuer = Self.issuer(origin)
         let key = "\(campus.rawValue)|\(year)"
         let last: Int
         if let cached = sequences[key] {
