@@ -16,7 +16,7 @@ import Testing
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
-                        "/tickets/search?priority=9"]
+                        "/tickets/search?priority=9", "/statistics", "/statistics?from=2026-03-10&to=2026-03-01"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -24,7 +24,7 @@ import Testing
     static let allowedOnChinesePage: Set<String> = [
         "MeshDesk", "HIS", "PACS", "LIS", "EMR", "SLA", "CSV", "xlsx", "iCal", "iCalendar", "QR", "API", "URL", "IP", "PDF", "SVG",
         "USB", "Wi", "Fi", "UPS", "PC", "ID", "OK", "HTTP", "HTTPS", "JSON", "SQLite", "WAL", "CPU", "LAN", "WAN", "VPN", "AP",
-        "YYYY", "MM", "DD", "HH", "ics", "min", "lang", "English", "Excel", "WPS",
+        "YYYY", "MM", "DD", "HH", "ics", "min", "lang", "English", "Excel", "WPS", "P90",
     ]
 
     static func rawKeys() -> Set<String> {

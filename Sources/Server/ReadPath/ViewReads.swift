@@ -21,4 +21,6 @@ enum ViewReads {
     static let attendance = duty
     /// The asset report: assets, and the approvals that move them.
     static let assets = directory + [DomainSchema.asset.id, DomainSchema.approval.id]
+    /// 信息统计: tickets, assets, rosters, overtime — nearly everything.
+    static let statistics = tickets + rostering + [DomainSchema.asset.id]
 }

@@ -85,6 +85,7 @@ struct Dashboard: Sendable {
         registerRequests(on: router)
         registerChief(on: router)
         registerAudit(on: router)
+        registerStatistics(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }
