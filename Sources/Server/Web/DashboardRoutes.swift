@@ -39,7 +39,7 @@ struct Dashboard: Sendable {
         } }
         router.get("/tickets/{number}") { request, context in
             let number = try context.parameters.require("number")
-            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout) }
+            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout, failure: nil) }
         }
         router.post("/tickets/{number}/{action}") { request, context in try await ticketActionFromForm(request, context) }
         router.get("/assets") { request, context in try await cachedPage(request, context, path: "/assets", view: "assets", reads: ViewReads.assets) { user, lang in
@@ -81,6 +81,7 @@ struct Dashboard: Sendable {
         registerRequests(on: router)
         registerChief(on: router)
         registerAudit(on: router)
+        registerAdmin(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }
