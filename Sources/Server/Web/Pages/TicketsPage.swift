@@ -262,7 +262,9 @@ extension Dashboard {
         }
         if canCancel { forms.append(form("cancel", .cancel, lang.pick("取消工单", "Cancel"), input("text", lang.pick("原因", "reason")))) }
         let shown = forms.compactMap { $0 }
-        return shown.isEmpty ? "<p class=\"muted\">\(lang.pick("当前无可执行的操作。", "No action available to you now."))</p>" : "<div>\(shown)</div>"
+        // A refused action whose form is no longer offered (the state moved): its message heads the actions.
+        let orphan: HTML = failure.map { f in shown.contains { $0.markup.contains("id=\"ticket-\(f.form)\"") } ? "" : "<p class=\"bad\" role=\"alert\">\(f.message)</p>" } ?? ""
+        return shown.isEmpty ? "\(orphan)<p class=\"muted\">\(lang.pick("当前无可执行的操作。", "No action available to you now."))</p>" : "\(orphan)<div>\(shown)</div>"
     }
 
     // MARK: - report a problem
@@ -339,6 +341,13 @@ extension Dashboard {
         return HTMLResponse.redirect("/tickets/\(opened.number)")
     }
 
+    /// A ticket form's refusal: a state that moved in the error catalogue's words, the rest
+    /// as the forms say them (with the tag or field typed).
+    static func ticketRefusal(_ error: any Error, _ lang: Language) -> String {
+        if case .wrongState? = error as? DomainError { return lang.message(of: APIError.from(error)) }
+        return lang.refusal(error)
+    }
+
     /// `POST /tickets/{number}/{action}` — one action form of the ticket page.
     func ticketActionFromForm(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
         let (user, acting) = try api.acting(context)
@@ -361,7 +370,7 @@ extension Dashboard {
             let status = APIError.from(error).status
             guard status.code < 500, status != .forbidden, (try? department.ticket(number)) != nil else { throw error }
             context.logger.notice("ticket form refused", metadata: ["action": "\(action)", "code": "\(APIError.from(error).code)", "ticket": "\(number)"])
-            let failure = DutyFormFailure(form: action, status: status, code: APIError.from(error).code, message: Language.of(request).refusal(error),
+            let failure = DutyFormFailure(form: action, status: status, code: APIError.from(error).code, message: Self.ticketRefusal(error, Language.of(request)),
                                           values: form)
             var response = try framed(request, user, path: "/tickets", version: try api.changes(session: user.session.token).version) { layout in
                 try ticketPage(number, user, layout, failure: failure)
