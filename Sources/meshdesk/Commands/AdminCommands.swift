@@ -81,3 +81,18 @@ struct TicketPolicyCommand: ParsableCommand {
         }
     }
 }
+
+/// `meshdesk ticket major NUMBER --reason …` — 重大故障 found after intake (the ticket
+/// page's 标记为重大故障): priority 1, a note on the timeline, audited `ticket.major`.
+struct TicketMajor: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "major", abstract: "Mark an open ticket a major incident (重大故障): priority 1.")
+    @OptionGroup var options: DomainOptions
+    @Argument(help: "Ticket number.") var number: String
+    @Option(help: "Why it is a major incident.") var reason: String
+
+    func run() throws {
+        let d = try options.department()
+        let ticket = try refusing { try d.markMajorIncident(number, reason: reason, by: try options.acting()) }
+        try options.emit(["ticket": number, "priority": "\(ticket.priority)"]) { "\(number) marked a major incident (P\(ticket.priority))" }
+    }
+}

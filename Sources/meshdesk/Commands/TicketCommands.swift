@@ -7,7 +7,7 @@ struct TicketCommand: ParsableCommand {
         commandName: "ticket", abstract: "Tickets (问题处理): open, assign, escalate, resolve, close, list, show, report.",
         subcommands: [TicketOpen.self, TicketAssign.self, TicketStep.self, TicketEscalate.self, TicketResolve.self, TicketClose.self,
                       TicketNote.self, TicketLink.self, TicketList.self, TicketShow.self, TicketReport.self, TicketProblemsCommand.self,
-                      TicketPolicyCommand.self])
+                      TicketPolicyCommand.self, TicketMajor.self])
 }
 
 /// A value of a string enum named on the command line, or an error listing the choices.

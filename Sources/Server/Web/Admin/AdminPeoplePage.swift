@@ -110,8 +110,8 @@ extension Dashboard {
             let postNames = person.posts.sorted().map { id in posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue }
             return """
                 <tr><td><a href="/admin/people/\(person.id.rawValue)">\(person.id.rawValue)</a></td><td>\(person.name)</td><td>\(names[person.campus] ?? person.campus.rawValue)</td>\
-                <td>\(person.phone)</td><td>\(person.active ? lang.pick("在职", "active") : lang.pick("停用", "inactive"))</td><td>\(postNames.joined(separator: "、"))</td>\
-                <td>\(person.skills.map(\.rawValue).sorted().joined(separator: "、"))</td><td>\(roleList(person, names, lang))</td></tr>
+                <td>\(person.phone)</td><td>\(person.active ? lang.pick("在职", "active") : lang.pick("停用", "inactive"))</td><td>\(postNames.joined(separator: lang.pick("、", ", ")))</td>\
+                <td>\(person.skills.map(\.rawValue).sorted().joined(separator: lang.pick("、", ", ")))</td><td>\(roleList(person, names, lang))</td></tr>
                 """
         }
         return layout.page(title: lang.pick("管理 · 人员与角色", "Administration · People and roles"), """
@@ -131,7 +131,7 @@ extension Dashboard {
             case .campus(let code): names[code] ?? code.rawValue
             }
             return "\(lang.name(of: grant.role))@\(scope)"
-        }.joined(separator: "、")
+        }.joined(separator: lang.pick("、", ", "))
     }
 
     /// The add / edit form, prefilled from `person` or from what was typed.

@@ -297,7 +297,7 @@ extension Dashboard {
             <label>\(lang.pick("位置", "Location"))<br><input name="location"></label><br>
             <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(user.staff.phone)"></label><br>
             <label>\(lang.pick("相关资产编号（可多个，用逗号或空格分隔）", "Asset tags concerned (several: separated by commas or spaces)"))<br><input class="wide" name="assets" maxlength="600"></label><br>
-            <label><input type="checkbox" name="major" value="1"> \(lang.pick("重大故障（立即通知科长和总值班，优先级 P1）", "Major incident (the chief and the general duty officer are told at once; P1)"))</label><br>
+            <label><input type="checkbox" name="major" value="1"> \(lang.pick("重大故障（优先级 P1）", "Major incident (priority P1)"))</label><br>
             <button id="submit-ticket" type="submit">\(lang.pick("提交", "Submit"))</button>
             </form>
             """)
