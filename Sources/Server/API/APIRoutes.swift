@@ -33,6 +33,7 @@ struct APIRoutes: Sendable {
         registerNode(on: router)
         registerEvents(on: router)
         registerAdmin(on: router)
+        registerDirectory(on: router)
     }
 
     /// The state a request reads: read once, first, so every view it builds agrees

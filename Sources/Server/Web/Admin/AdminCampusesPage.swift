@@ -17,8 +17,8 @@ extension Dashboard {
         }
         adminForm(router, "/admin/campuses", form: "campus", fields: { _ in Self.campusFields }) { fields, _, acting, _ in
             let code = (fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard code.range(of: "^[A-Z][A-Z0-9]{0,9}$", options: .regularExpression) != nil else {
-                throw AdminRefusal("code", "院区代码为 1–10 位大写字母或数字，以字母开头（如 EAST）。", "A campus code is 1–10 capitals or digits, starting with a letter (EAST).")
+            guard code.range(of: "^[A-Z][A-Z0-9]{0,7}$", options: .regularExpression) != nil else {
+                throw AdminRefusal("code", "院区代码为 1–8 位大写字母或数字，以字母开头（如 EAST）。", "A campus code is 1–8 capitals or digits, starting with a letter (EAST).")
             }
             let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 40 else { throw AdminRefusal("name", "请填写院区名称（最长 40 个字）。", "Give the campus name (at most 40 characters).") }
@@ -114,7 +114,7 @@ extension Dashboard {
                 """
             }
             let codeField: HTML = campus == nil ? """
-                <label>\(lang.pick("院区代码", "Campus code"))<br><input name="code" maxlength="10" value="\(typed("code", ""))" required></label><br>\(refused.alert("campus", "code"))
+                <label>\(lang.pick("院区代码", "Campus code"))<br><input name="code" maxlength="8" value="\(typed("code", ""))" required></label><br>\(refused.alert("campus", "code"))
                 """ : "<input type=\"hidden\" name=\"code\" value=\"\(code)\">"
             return """
                 <form class="card wide-card" method="post" action="/admin/campuses" id="campus-form-\(code.isEmpty ? "new" : code)"><input type="hidden" name="csrf" value="\(csrf)">
