@@ -135,7 +135,7 @@ import Testing
             try await refused("/admin/calendar/official", [("year", "1999"), ("text", "")], says: "没有该年的国务院节假日安排", field: "year")
             var policy = Self.policyFields(TicketPolicy.standard)
             policy = policy.map { $0.0 == "resolve.2" ? ("resolve.2", "100") : $0 }
-            try await refused("/admin/policy", policy, says: "P2 的时限短于 P1", field: "own.2", kept: "value=\"100\"")
+            try await refused("/admin/policy", policy, says: "P2 的时限短于 P1", field: "resolve.2", kept: "value=\"100\"")
             policy = Self.policyFields(TicketPolicy.standard).map { $0.0 == "own.1" ? ("own.1", "0") : $0 }
             try await refused("/admin/policy", policy, says: "应为 1 到", field: "own.1")
             try await refused("/admin/policy/hours", [("campus", "EAST"), ("hours", "13:00-12:00")], says: "工作时间应写成", field: "hours-EAST",
@@ -169,7 +169,7 @@ import Testing
                 ("csrf", admin.csrf), ("staffNo", "E140"), ("name", "李娜"), ("campus", "EAST"), ("phone", "13900000000"), ("active", "1"),
                 ("skills", "网络、服务器"), ("post.network-security", "1"), ("post.system-maintenance", "1"), ("day.5", "1"),
             ])
-            #expect(added.0 == .seeOther && added.1[.location] == "/admin/people/E140?done=person")
+            #expect(added.0 == .seeOther && added.1[.location] == "/admin/people/E140?done=person#done")
             var person = try #require(try d.person("E140"))
             #expect(person.posts == ["network-security", "system-maintenance"] && person.skills == ["网络", "服务器"])
             #expect(person.preferences.preferredDaysOff == [.saturday])
@@ -184,7 +184,7 @@ import Testing
             #expect(person.name == "李娜娜" && person.posts == ["network-security"] && person.skills == ["网络"] && person.preferences.preferredDaysOff.isEmpty)
 
             let granted = try await client.form("/admin/people/E140/grant", as: admin, [("csrf", admin.csrf), ("role", "engineer"), ("scope", "EAST")])
-            #expect(granted.1[.location] == "/admin/people/E140?done=grant")
+            #expect(granted.1[.location] == "/admin/people/E140?done=grant#done")
             #expect(try d.person("E140")?.holds(.engineer, at: "EAST") == true)
             #expect(try await client.page("/admin/people", as: admin).2.contains("工程师@东院区"))
             _ = try await client.form("/admin/people/E140/revoke", as: admin, [("csrf", admin.csrf), ("role", "engineer"), ("scope", "EAST")])
@@ -216,7 +216,7 @@ import Testing
             #expect(try d.holidayCalendar().dayType(of: LocalDate(iso: "2026-10-01")!) == .holiday)
             let saturday = LocalDate(iso: "2026-11-07")!
             let day = try await client.form("/admin/calendar/day", as: admin, [("csrf", admin.csrf), ("date", saturday.iso), ("kind", "workday"), ("name", "院庆调休")])
-            #expect(day.1[.location] == "/admin/calendar?year=2026&done=day")
+            #expect(day.1[.location] == "/admin/calendar?year=2026&done=day#done")
             #expect(try d.holidayCalendar().dayType(of: saturday) == .workday)
             #expect(try await client.page("/admin/calendar?year=2026", as: admin).2.contains("院庆调休"))
             _ = try await client.form("/admin/calendar/day", as: admin, [("csrf", admin.csrf), ("date", saturday.iso), ("kind", "normal"), ("name", "")])
@@ -225,7 +225,7 @@ import Testing
             var fields = Self.policyFields(TicketPolicy.standard).map { $0.0 == "m.person.low" ? ("m.person.low", "3") : $0 }
             fields = fields.map { $0.0 == "own.4" ? ("own.4", "300") : $0 }
             let set = try await client.form("/admin/policy", as: admin, [("csrf", admin.csrf)] + fields)
-            #expect(set.1[.location] == "/admin/policy?done=policy")
+            #expect(set.1[.location] == "/admin/policy?done=policy#done")
             var policy = try d.ticketPolicy()
             #expect(policy.priority(urgency: .low, impact: .person) == 3 && policy.target(4).ownMinutes == 300)
             _ = try await client.form("/admin/policy/hours", as: admin, [("csrf", admin.csrf), ("campus", "EAST"), ("hours", "09:00-12:00, 14:00-18:00")])

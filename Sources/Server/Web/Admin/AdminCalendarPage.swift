@@ -35,7 +35,7 @@ extension Dashboard {
                 throw AdminRefusal("name", "名称最长 \(Department.calendarDayNameMax) 个字。", "A name is at most \(Department.calendarDayNameMax) characters.")
             }
             try department.setCalendarDay(date, kind: kind, name: name, by: acting)
-            return .redirect("/admin/calendar?year=\(date.year)&done=day")
+            return .redirect("/admin/calendar?year=\(date.year)&done=day#done")
         } page: { request, context, layout, failure in
             try adminCalendarPage(request, try context.user(), layout, failure: failure)
         }
@@ -49,14 +49,14 @@ extension Dashboard {
                     if case .badCalendar = error { throw AdminRefusal("text", Language.zh.adminRefusal(error), Language.en.adminRefusal(error), code: "bad_calendar") }
                     throw error
                 }
-                return .redirect("/admin/calendar?done=official")
+                return .redirect("/admin/calendar?done=official#done")
             }
             guard let year = Int(fields["year"] ?? ""), let text = BundledCalendars.text(year: year) else {
                 throw AdminRefusal("year", "没有该年的国务院节假日安排（已附带：\(BundledCalendars.years.map(String.init).joined(separator: "、"))）。",
                                    "No official schedule of that year is shipped (shipped: \(BundledCalendars.years.map(String.init).joined(separator: ", "))).")
             }
             try department.loadHolidayCalendar(text, by: acting)
-            return .redirect("/admin/calendar?year=\(year)&done=official")
+            return .redirect("/admin/calendar?year=\(year)&done=official#done")
         } page: { request, context, layout, failure in
             try adminCalendarPage(request, try context.user(), layout, failure: failure)
         }
@@ -86,14 +86,14 @@ extension Dashboard {
                                           "\(year): \(holidays) holidays and \(entries.count - holidays) make-up working days; other days are Monday–Friday work, weekends off. Rosters, attendance and SLA clocks follow it."))</p>
             <table id="calendar"><tr><th>\(lang.pick("日期", "Date"))</th><th>\(lang.pick("星期", "Weekday"))</th><th>\(lang.pick("安排", "Kind"))</th><th>\(lang.pick("名称", "Name"))</th></tr>\(rows)</table>
             <h2>\(lang.pick("修改某一天", "Set one day"))</h2>
-            <form class="card" id="day-form" method="post" action="/admin/calendar/day"><input type="hidden" name="csrf" value="\(csrf)">
+            <form class="card" id="day-form" method="post" action="/admin/calendar/day#day-form"><input type="hidden" name="csrf" value="\(csrf)">
             \(failure.head("day", fields: ["date", "kind", "name"]))
             <label>\(lang.pick("日期", "Date"))<br><input type="date" name="date" value="\(failure.typed("day", "date") ?? "")" required></label><br>\(failure.alert("day", "date"))
             <label>\(lang.pick("安排", "Kind"))<br><select name="kind">\(kindOptions)</select></label><br>\(failure.alert("day", "kind"))
             <label>\(lang.pick("名称（如 国庆节）", "Name (National Day…)"))<br><input name="name" maxlength="\(Department.calendarDayNameMax)" value="\(failure.typed("day", "name") ?? "")"></label><br>\(failure.alert("day", "name"))
             <button id="submit-day">\(lang.pick("保存该日", "Save the day"))</button></form>
             <h2>\(lang.pick("导入节假日安排", "Import a schedule"))</h2>
-            <form class="card wide-card" id="official-form" method="post" action="/admin/calendar/official"><input type="hidden" name="csrf" value="\(csrf)">
+            <form class="card wide-card" id="official-form" method="post" action="/admin/calendar/official#official-form"><input type="hidden" name="csrf" value="\(csrf)">
             \(failure.head("official", fields: ["year", "text"]))
             <label>\(lang.pick("国务院办公厅公布的安排（随程序附带）", "The State Council's schedule (shipped with the program)"))<br><select name="year">\(years)</select></label><br>\(failure.alert("official", "year"))
             <label>\(lang == .zh ? HTML("或粘贴日历文件（每行：日期 <code>holiday</code> 或 <code>workday</code> 名称；有一行错误则不导入）") : HTML("Or paste a calendar file (each line: date <code>holiday</code> or <code>workday</code> name; one bad line and nothing is imported)"))<br>\

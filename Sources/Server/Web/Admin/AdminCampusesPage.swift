@@ -35,7 +35,7 @@ extension Dashboard {
                                 shiftSet: set, rest: rest,
                                 headcount: try Self.whole(fields, "headcount", in: 1...CampusRosterPolicy.headcountMax, field: "headcount"))
             try department.registerCampus(campus, by: acting)
-            return .redirect("/admin/campuses?done=campus#campus-\(code)")
+            return .redirect("/admin/campuses?done=campus#done")
         } page: { request, context, layout, failure in
             try adminCampusesPage(request, try context.user(), layout, failure: failure)
         }
@@ -57,7 +57,7 @@ extension Dashboard {
             }
             try department.registerPost(Post(id: PostID(id), nameChinese: zh, nameEnglish: en, requiredSkills: Set(skills.map { Skill($0) })),
                                         campus: campus, phone: String((fields["phone"] ?? "").prefix(30)), by: acting)
-            return .redirect("/admin/campuses?done=post#campus-\(campus.rawValue)")
+            return .redirect("/admin/campuses?done=post#done")
         } page: { request, context, layout, failure in
             try adminCampusesPage(request, try context.user(), layout, failure: failure)
         }
@@ -117,7 +117,7 @@ extension Dashboard {
                 <label>\(lang.pick("院区代码", "Campus code"))<br><input name="code" maxlength="8" value="\(typed("code", ""))" required></label><br>\(refused.alert("campus", "code"))
                 """ : "<input type=\"hidden\" name=\"code\" value=\"\(code)\">"
             return """
-                <form class="card wide-card" method="post" action="/admin/campuses" id="campus-form-\(code.isEmpty ? "new" : code)"><input type="hidden" name="csrf" value="\(csrf)">
+                <form class="card wide-card" method="post" action="/admin/campuses#campus-form-\(code.isEmpty ? "new" : code)" id="campus-form-\(code.isEmpty ? "new" : code)"><input type="hidden" name="csrf" value="\(csrf)">
                 \(refused.head("campus", fields: Self.campusFields))\(codeField)
                 <label>\(lang.pick("院区名称", "Name"))<br><input name="name" maxlength="40" value="\(typed("name", campus?.name ?? ""))" required></label><br>\(refused.alert("campus", "name"))
                 <label>\(lang.pick("总值班", "General duty officer"))<br><input name="generalDutyOfficer" maxlength="40" value="\(typed("generalDutyOfficer", campus?.generalDutyOfficer ?? ""))"></label>
@@ -150,7 +150,7 @@ extension Dashboard {
                 <h3>\(lang.pick("班次模板", "Shift templates"))</h3>\(templates(campus.shiftSet))
                 <h3>\(lang.pick("岗位", "Posts"))</h3>
                 <table><tr><th>\(lang.pick("岗位", "Post"))</th><th>\(lang.pick("代码", "Id"))</th><th>\(lang.pick("所需技能", "Required skills"))</th></tr>\(posts)</table>
-                <form class="card wide-card" method="post" action="/admin/posts" id="post-form-\(campus.code.rawValue)"><input type="hidden" name="csrf" value="\(csrf)">
+                <form class="card wide-card" method="post" action="/admin/posts#post-form-\(campus.code.rawValue)" id="post-form-\(campus.code.rawValue)"><input type="hidden" name="csrf" value="\(csrf)">
                 <input type="hidden" name="campus" value="\(campus.code.rawValue)">\(refusedPost.head("post", fields: Self.postFields))
                 <strong>\(lang.pick("新增或修改岗位（同一代码即修改）", "Add or change a post (the same id changes it)"))</strong><br>
                 <label>\(lang.pick("岗位代码", "Post id"))<br><input name="postId" maxlength="40" value="\(typed("postId"))" required></label><br>\(refusedPost.alert("post", "postId"))

@@ -31,7 +31,7 @@ extension Dashboard {
                 throw AdminRefusal("staffNo", "工号 \(person.id.rawValue) 已有人员档案，请在其页面修改。", "Staff number \(person.id.rawValue) exists: edit it on its page.")
             }
             try department.registerPerson(person, by: acting)
-            return .redirect("/admin/people/\(person.id.rawValue)?done=person")
+            return .redirect("/admin/people/\(person.id.rawValue)?done=person#done")
         } page: { request, context, layout, failure in
             try adminPeoplePage(request, try context.user(), layout, failure: failure)
         }
@@ -50,7 +50,7 @@ extension Dashboard {
             let id = try context.parameters.require("id")
             guard let existing = try department.person(PersonID(id)) else { throw DomainError.unknownPerson(PersonID(id)) }
             try department.editPerson(try personFromForm(fields, existing: existing), by: acting)
-            return .redirect("/admin/people/\(id)?done=person")
+            return .redirect("/admin/people/\(id)?done=person#done")
         } page: { request, context, layout, failure in
             try adminPersonPage(try context.parameters.require("id"), request, try context.user(), layout, failure: failure)
         }
@@ -65,7 +65,7 @@ extension Dashboard {
             guard !scopeText.isEmpty else { throw AdminRefusal("scope", "请选择院区或“全部院区”。", "Choose a campus or every campus.") }
             let grant = RoleGrant(role, scopeText == "*" ? .allCampuses : .campus(CampusCode(scopeText)))
             if action == "grant" { try department.grantRole(grant, to: id, by: acting) } else { try department.revokeRole(grant, from: id, by: acting) }
-            return .redirect("/admin/people/\(id.rawValue)?done=\(action)")
+            return .redirect("/admin/people/\(id.rawValue)?done=\(action)#done")
         } page: { request, context, layout, failure in
             try adminPersonPage(try context.parameters.require("id"), request, try context.user(), layout, failure: failure)
         }
@@ -163,7 +163,7 @@ extension Dashboard {
             """
         let fields: Set<String> = ["staffNo", "name", "campus", "phone", "skills", "posts"]
         return """
-            <form class="card wide-card" id="person-form" method="post" action="\(action)"><input type="hidden" name="csrf" value="\(csrf)">
+            <form class="card wide-card" id="person-form" method="post" action="\(action)#person-form"><input type="hidden" name="csrf" value="\(csrf)">
             \(refused.head("person", fields: fields))\(staffNo)
             <label>\(lang.pick("姓名", "Name"))<br><input name="name" maxlength="\(Self.personNameCharactersMax)" value="\(typed("name", person?.name ?? ""))" required></label><br>\(refused.alert("person", "name"))
             <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>\(refused.alert("person", "campus"))
@@ -207,7 +207,7 @@ extension Dashboard {
             \(try personForm(person, action: "/admin/people/\(id)", campuses: campuses, failure: failure, lang: lang, csrf: csrf))
             <h2>\(lang.pick("角色", "Roles"))</h2>\(failure.head("role", fields: ["role", "scope"]))
             <table id="roles"><tr><th>\(lang.pick("角色", "Role"))</th><th>\(lang.pick("范围", "Scope"))</th><th></th></tr>\(grants)</table>
-            <form class="card" id="grant-form" method="post" action="/admin/people/\(id)/grant"><input type="hidden" name="csrf" value="\(csrf)">
+            <form class="card" id="grant-form" method="post" action="/admin/people/\(id)/grant#grant-form"><input type="hidden" name="csrf" value="\(csrf)">
             <label>\(lang.pick("角色", "Role"))<br><select name="role">\(roleOptions)</select></label><br>\(failure.alert("role", "role"))
             <label>\(lang.pick("院区", "Campus"))<br><select name="scope">\(scopeOptions)</select></label><br>\(failure.alert("role", "scope"))
             <button id="submit-grant">\(lang.pick("授予", "Grant"))</button></form>

@@ -39,13 +39,17 @@ extension Dashboard {
             }
             policy.matrix = matrix
             policy.targets = targets
-            if let problem = policy.problem, problem.contains("shorter than") {
-                let priority = TicketPolicy.prioritiesRange.first { p in problem.hasPrefix("priority \(p)'s") } ?? 2
-                throw AdminRefusal("own.\(priority)", "P\(priority) 的时限短于 P\(priority - 1)：优先级越低，响应和解决时限不得越短。",
-                                   "P\(priority)'s targets are shorter than P\(priority - 1)'s: a lower priority may not be due sooner.")
+            // The domain refuses this too (`TicketPolicy.problem`); here the message goes beside the shorter field.
+            for priority in TicketPolicy.prioritiesRange.dropFirst() {
+                guard let target = targets[String(priority)], let higher = targets[String(priority - 1)] else { continue }
+                let field = target.ownMinutes < higher.ownMinutes ? "own.\(priority)" : target.resolveMinutes < higher.resolveMinutes ? "resolve.\(priority)" : nil
+                if let field {
+                    throw AdminRefusal(field, "P\(priority) 的时限短于 P\(priority - 1)：优先级越低，响应和解决时限不得越短。",
+                                       "P\(priority)'s target is shorter than P\(priority - 1)'s: a lower priority may not be due sooner.")
+                }
             }
             try department.setTicketPolicy(policy, by: acting)
-            return .redirect("/admin/policy?done=policy")
+            return .redirect("/admin/policy?done=policy#done")
         } page: { request, context, layout, failure in
             try adminPolicyPage(request, try context.user(), layout, failure: failure)
         }
@@ -58,7 +62,7 @@ extension Dashboard {
             hours[campus.rawValue] = text.isEmpty ? nil : try Self.businessHours(text, campus: campus)
             policy.businessHours = hours.isEmpty ? nil : hours
             try department.setTicketPolicy(policy, by: acting)
-            return .redirect("/admin/policy?done=hours#hours-\(campus.rawValue)")
+            return .redirect("/admin/policy?done=hours#done")
         } page: { request, context, layout, failure in
             try adminPolicyPage(request, try context.user(), layout, failure: failure)
         }
@@ -135,7 +139,7 @@ extension Dashboard {
             let field = "hours-\(campus.code.rawValue)"
             let typedHours = failure?.form == "hours" && failure?.values["campus"] == campus.code.rawValue ? failure?.values["hours"] ?? "" : stored
             return """
-                <tr id="\(field)"><td>\(campus.name)</td><td><form method="post" action="/admin/policy/hours"><input type="hidden" name="csrf" value="\(csrf)">\
+                <tr id="\(field)"><td>\(campus.name)</td><td><form method="post" action="/admin/policy/hours#hours-\(campus.code.rawValue)"><input type="hidden" name="csrf" value="\(csrf)">\
                 <input type="hidden" name="campus" value="\(campus.code.rawValue)"><input name="hours" value="\(typedHours)" placeholder="08:00-12:00, 13:00-17:00">\
                 <button>\(lang.pick("保存", "Save"))</button>\(failure.alert("hours", field))</form></td></tr>
                 """
@@ -144,7 +148,7 @@ extension Dashboard {
             \(adminDone(request, lang))
             <p class="muted">\(lang.pick("规则随数据同步到所有节点，各院区按同一规则计算优先级和时限；修改只影响之后的计算，已登记工单的优先级不变。",
                                           "The policy replicates to every node, so every campus computes priorities and SLAs alike; a change applies from now on, recorded priorities stay."))</p>
-            <form class="card wide-card" id="policy-form" method="post" action="/admin/policy"><input type="hidden" name="csrf" value="\(csrf)">
+            <form class="card wide-card" id="policy-form" method="post" action="/admin/policy#policy-form"><input type="hidden" name="csrf" value="\(csrf)">
             \(failure.head("policy", fields: Self.policyFields))
             <h2>\(lang.pick("紧急程度 × 影响范围 → 优先级", "Urgency × impact → priority"))</h2>
             <table id="matrix"><tr><th></th>\(header)</tr>\(matrixRows)</table>
