@@ -156,7 +156,8 @@ import Storage
         if case .missing? = try refusedWithoutWriting(f.main, { try f.main.markMajorIncident(n, reason: " ", by: f.acting(e[0])) }) {} else {
             Issue.record("a mark without a reason was accepted")
         }
-        try f.main.markMajorIncident(n, reason: "全院挂号停摆", by: f.acting(e[0], 5))
+        let answered = try f.main.markMajorIncident(n, reason: "全院挂号停摆", by: f.acting(e[0], 5))
+        #expect(answered.priority == 1 && answered.intake.major)
         let ticket = try f.main.ticket(n)
         #expect(ticket.intake.major && ticket.priority == 1 && ticket.intake.urgency == .low)
         #expect(ticket.timeline.last?.isMajorIncidentMark == true && ticket.timeline.last?.text == "全院挂号停摆" && ticket.state == .assigned)

@@ -38,7 +38,13 @@ extension TicketEvent {
 extension Department {
     @discardableResult
     public func markMajorIncident(_ number: String, reason: String, by acting: Acting) throws(DomainError) -> Ticket {
-        try ticketEvent(number, acting, "major", roles: Self.handlers) { ticket, actor, tx, id in
+        try markMajor(number, reason: reason, acting)
+        // Read back: `ticketEvent` answers the intake and priority as they were before the mark.
+        return try ticket(number)
+    }
+
+    private func markMajor(_ number: String, reason: String, _ acting: Acting) throws(DomainError) {
+        _ = try ticketEvent(number, acting, "major", roles: Self.handlers) { ticket, actor, tx, id in
             guard !ticket.intake.major else { throw DomainError.alreadyExists("ticket \(number) is marked a major incident") }
             guard ticket.state.isOpen else {
                 throw DomainError.wrongState(what: "ticket \(number)", state: ticket.state.rawValue, action: "mark a major incident")
