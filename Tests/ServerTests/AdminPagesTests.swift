@@ -249,6 +249,12 @@ import Testing
                                                                        ("campus", "EAST"), ("assets", "E-PC-09, E-PR-09")])
             #expect(reported.0 == .seeOther)
             let number = try #require(reported.1[.location]).replacingOccurrences(of: "/tickets/", with: "")
+            let before = try fixture.versionVector()
+            let unknownTag = try await client.form("/tickets", as: eng1, [("csrf", eng1.csrf), ("title", "挂号处无法打印"), ("priority", "3"),
+                                                                         ("campus", "EAST"), ("assets", "E-PC-09 E-NOPE-1")])
+            #expect(unknownTag.0 == .notFound && unknownTag.2.contains("data-field=\"assets\"") && unknownTag.2.contains("找不到资产编号“E-NOPE-1”"))
+            #expect(unknownTag.2.contains("value=\"挂号处无法打印\"") && unknownTag.2.contains("value=\"E-PC-09 E-NOPE-1\""))
+            #expect(try fixture.versionVector() == before, "a refused report writes nothing")
             #expect(try d.ticket(number).assets.sorted() == ["E-PC-09", "E-PR-09"])
             let page = try await client.page("/tickets/\(number)", as: eng1).2
             #expect(page.contains("href=\"/assets/E-PC-09\"") && page.contains("id=\"ticket-major\"") && page.contains("id=\"ticket-link\""))

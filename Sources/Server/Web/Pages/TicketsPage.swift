@@ -269,35 +269,41 @@ extension Dashboard {
 
     // MARK: - report a problem
 
-    func newTicketPage(_ user: SignedIn, _ layout: Layout) throws -> HTML {
+    func newTicketPage(_ user: SignedIn, _ layout: Layout, failure: DutyFormFailure? = nil) throws -> HTML {
         let lang = layout.lang
         let campuses = Access.reportingCampuses(user, among: try department.campuses().map(\.code))
         guard !campuses.isEmpty else {
             return layout.page(title: lang.pick("报修", "Report a problem"),
                                "<p class=\"muted\">\(lang.pick("您的角色不能报修（只读）。", "Your role cannot report problems (read-only)."))</p>")
         }
-        let campusOptions: [HTML] = campuses.enumerated().map { index, campus in
-            "<option value=\"\(campus.rawValue)\"\(index == 0 ? HTML(" selected") : "")>\(campus.rawValue)</option>"
+        // A refused report comes back with what was typed.
+        func typed(_ field: String, _ otherwise: String = "") -> String { failure?.values[field] ?? otherwise }
+        let campus = typed("campus", campuses[0].rawValue)
+        let campusOptions: [HTML] = campuses.map { code in
+            "<option value=\"\(code.rawValue)\"\(code.rawValue == campus ? HTML(" selected") : HTML(""))>\(code.rawValue)</option>"
         }
+        let priority = typed("priority", "3")
         let priorities: [HTML] = [(1, "紧急", "urgent"), (2, "高", "high"), (3, "中", "medium"), (4, "低", "low")].map { p in
-            "<option value=\"\(p.0)\"\(p.0 == 3 ? HTML(" selected") : "")>P\(p.0) \(lang.pick(p.1, p.2))</option>"
+            "<option value=\"\(p.0)\"\(String(p.0) == priority ? HTML(" selected") : HTML(""))>P\(p.0) \(lang.pick(p.1, p.2))</option>"
         }
+        let category = typed("category", TicketCategory.other.rawValue)
         let categories: [HTML] = TicketCategory.allCases.map {
-            "<option value=\"\($0.rawValue)\"\($0 == .other ? HTML(" selected") : "")>\(categoryName($0, lang))</option>"
+            "<option value=\"\($0.rawValue)\"\($0.rawValue == category ? HTML(" selected") : HTML(""))>\(categoryName($0, lang))</option>"
         }
+        let refused: HTML = failure.map { "<p class=\"bad\" role=\"alert\" data-field=\"\($0.form)\">\(lang.pick("未提交：", "Not submitted: "))\($0.message)</p>" } ?? ""
         return layout.page(title: lang.pick("报修", "Report a problem"), """
             <form class="card" method="post" action="/tickets" style="max-width:680px">
-            <input type="hidden" name="csrf" value="\(user.session.csrfToken)">
-            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" required></label><br>
-            <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description"></label><br>
+            <input type="hidden" name="csrf" value="\(user.session.csrfToken)">\(failure?.form == "assets" ? "" : refused)
+            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" value="\(typed("title"))" required></label><br>
+            <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description" value="\(typed("description"))"></label><br>
             <label>\(lang.pick("优先级", "Priority"))<br><select name="priority">\(priorities)</select></label><br>
             <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>
             <label>\(lang.pick("类别", "Category"))<br><select name="category">\(categories)</select></label><br>
-            <label>\(lang.pick("科室", "Department"))<br><input name="department"></label><br>
-            <label>\(lang.pick("位置", "Location"))<br><input name="location"></label><br>
-            <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(user.staff.phone)"></label><br>
-            <label>\(lang.pick("相关资产编号（可多个，用逗号或空格分隔）", "Asset tags concerned (several: separated by commas or spaces)"))<br><input class="wide" name="assets" maxlength="600"></label><br>
-            <label><input type="checkbox" name="major" value="1"> \(lang.pick("重大故障（优先级 P1）", "Major incident (priority P1)"))</label><br>
+            <label>\(lang.pick("科室", "Department"))<br><input name="department" value="\(typed("department"))"></label><br>
+            <label>\(lang.pick("位置", "Location"))<br><input name="location" value="\(typed("location"))"></label><br>
+            <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(typed("phone", user.staff.phone))"></label><br>
+            <label>\(lang.pick("相关资产编号（可多个，用逗号或空格分隔）", "Asset tags concerned (several: separated by commas or spaces)"))<br><input class="wide" name="assets" maxlength="600" value="\(typed("assets"))"></label><br>\(failure?.form == "assets" ? refused : "")
+            <label><input type="checkbox" name="major" value="1"\(typed("major") == "1" ? HTML(" checked") : "")> \(lang.pick("重大故障（优先级 P1）", "Major incident (priority P1)"))</label><br>
             <button id="submit-ticket" type="submit">\(lang.pick("提交", "Submit"))</button>
             </form>
             """)
@@ -337,8 +343,25 @@ extension Dashboard {
             department: value("department") ?? Self.unspecifiedDepartment, location: value("location"), category: value("category"),
             channel: IntakeChannel.web.rawValue, urgency: nil, impact: nil, priority: form["major"] == "1" ? nil : priority,
             major: form["major"] == "1" ? true : nil, post: nil, assets: assets.isEmpty ? nil : assets)
-        let opened = try department.openTicket(try api.ticketIntake(body, user: user), by: acting)
-        return HTMLResponse.redirect("/tickets/\(opened.number)")
+        do {
+            let opened = try department.openTicket(try api.ticketIntake(body, user: user), by: acting)
+            return HTMLResponse.redirect("/tickets/\(opened.number)")
+        } catch {
+            // A report the user can fix (an unknown asset tag, too many, a field missing):
+            // the form again with the message and what was typed; nothing was written.
+            let apiError = APIError.from(error)
+            guard apiError.status.code < 500, apiError.status != .forbidden else { throw error }
+            context.logger.notice("ticket report refused", metadata: ["code": "\(apiError.code)", "user": "\(user.username)"])
+            let onAssets: Bool = if case .unknownAsset? = error as? DomainError { true } else if case .ambiguousAssetTag? = error as? DomainError { true }
+                else { apiError.code == "too_many_assets" }
+            let failure = DutyFormFailure(form: onAssets ? "assets" : "report", status: apiError.status, code: apiError.code,
+                                          message: Language.of(request).refusal(error), values: form)
+            var response = try framed(request, user, path: "/tickets/new", version: try api.changes(session: user.session.token).version) { layout in
+                try newTicketPage(user, layout, failure: failure)
+            }
+            response.status = apiError.status
+            return response
+        }
     }
 
     /// A ticket form's refusal: a state that moved in the error catalogue's words, the rest
