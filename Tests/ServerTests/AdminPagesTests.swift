@@ -187,6 +187,8 @@ import Testing
             #expect(granted.1[.location] == "/admin/people/E140?done=grant#done")
             #expect(try d.person("E140")?.holds(.engineer, at: "EAST") == true)
             #expect(try await client.page("/admin/people", as: admin).2.contains("工程师@东院区"))
+            let main = try await client.page("/admin/people?campus=MAIN", as: admin).2
+            #expect(main.contains("M101") && !main.contains("E140") && main.contains("id=\"admin-nav\""))
             _ = try await client.form("/admin/people/E140/revoke", as: admin, [("csrf", admin.csrf), ("role", "engineer"), ("scope", "EAST")])
             #expect(try d.person("E140")?.holds(.engineer, at: "EAST") == false)
             for action in ["person.register", "person.edit", "role.grant", "role.revoke"] {

@@ -108,7 +108,7 @@ extension Dashboard {
             """
         } ?? ""
         return layout.page(title: lang.pick("管理 · 账号", "Administration · Accounts"), """
-            \(request.map { adminDone($0, lang) } ?? "")\(once)\(failure?.form == "create" ? HTML("<p class=\"bad\" role=\"alert\"><a href=\"#create-account\">\(lang.pick("未开户：", "Not created: "))\(failure?.message ?? "")</a></p>") : "")\(failure.head("account", fields: Set(accounts.map { "account-\($0.username)" })))
+            \(adminNav(lang))\(request.map { adminDone($0, lang) } ?? "")\(once)\(failure?.form == "create" ? HTML("<p class=\"bad\" role=\"alert\"><a href=\"#create-account\">\(lang.pick("未开户：", "Not created: "))\(failure?.message ?? "")</a></p>") : "")\(failure.head("account", fields: Set(accounts.map { "account-\($0.username)" })))
             <table id="accounts"><tr><th>\(lang.pick("用户名", "Username"))</th><th>\(lang.pick("人员", "Person"))</th><th>\(lang.pick("院区", "Campus"))</th>\
             <th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("密码修改于", "Password set"))</th><th>\(lang.pick("操作", "Actions"))</th></tr>\(rows)</table>
             <h2>\(lang.pick("开户", "Create an account"))</h2>

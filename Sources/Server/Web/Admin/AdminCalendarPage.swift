@@ -81,7 +81,7 @@ extension Dashboard {
         let years: [HTML] = BundledCalendars.years.map { "<option value=\"\($0)\"\($0 == year ? HTML(" selected") : "")>\($0)</option>" }
         let nav: HTML = "<a href=\"/admin/calendar?year=\(year - 1)\">← \(year - 1)</a> · <strong>\(year)</strong> · <a href=\"/admin/calendar?year=\(year + 1)\">\(year + 1) →</a>"
         return layout.page(title: lang.pick("管理 · 节假日（\(year) 年）", "Administration · Holiday calendar (\(year))"), """
-            \(adminDone(request, lang))<p>\(nav)</p>
+            \(adminNav(lang))\(adminDone(request, lang))<p>\(nav)</p>
             <p class="muted">\(lang.pick("\(year) 年放假 \(holidays) 天、调休上班 \(entries.count - holidays) 天；未列出的日子按周一至周五上班、周末休息。值班表、考勤和工单时限都按此日历计算。",
                                           "\(year): \(holidays) holidays and \(entries.count - holidays) make-up working days; other days are Monday–Friday work, weekends off. Rosters, attendance and SLA clocks follow it."))</p>
             <table id="calendar"><tr><th>\(lang.pick("日期", "Date"))</th><th>\(lang.pick("星期", "Weekday"))</th><th>\(lang.pick("安排", "Kind"))</th><th>\(lang.pick("名称", "Name"))</th></tr>\(rows)</table>

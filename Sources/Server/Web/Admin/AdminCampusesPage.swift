@@ -163,7 +163,7 @@ extension Dashboard {
         }
         let everywhere = user.staff.roles.contains(RoleGrant(.administrator, .allCampuses))
         return layout.page(title: lang.pick("管理 · 院区、岗位与班次", "Administration · Campuses, posts and shifts"), """
-            \(adminDone(request, lang))
+            \(adminNav(lang))\(adminDone(request, lang))
             <p class="muted">\(lang.pick("休息规则和班次模板用于生成与检查值班表；改动随院区记录同步到所有节点。", "Rest rules and the shift set drive roster generation and checks; they replicate with the campus."))</p>
             \(sections)
             \(everywhere ? "<h2>\(lang.pick("新增院区", "Add a campus"))</h2>\(campusForm(nil))" as HTML : "")

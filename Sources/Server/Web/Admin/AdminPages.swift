@@ -123,6 +123,12 @@ extension Dashboard {
         }
     }
 
+    /// The sections of 管理 as a line of links atop each of its pages.
+    func adminNav(_ lang: Language) -> HTML {
+        let links: [HTML] = Self.adminSections.map { "<a href=\"\($0.path)\">\(lang.pick($0.zh, $0.en))</a>" }
+        return "<p id=\"admin-nav\"><a href=\"/admin\">\(lang.pick("管理", "Administration"))</a>：\(links.joined(" · "))</p>"
+    }
+
     /// The confirmation of `?done=` on an admin page, or nothing.
     func adminDone(_ request: Request, _ lang: Language) -> HTML {
         guard let done = Parse.query(request, "done"), let text = Self.adminDoneTexts[done] else { return "" }

@@ -104,7 +104,11 @@ extension Dashboard {
         let lang = layout.lang
         let campuses = try administeredCampuses(user)
         let names = Dictionary(campuses.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let people = try department.people().filter { names[$0.campus] != nil }
+        // `?campus=` narrows the list to one of the administered campuses.
+        let only = Parse.query(request, "campus").map { CampusCode($0) }.flatMap { names[$0] == nil ? nil : $0 }
+        let people = try department.people().filter { names[$0.campus] != nil && (only == nil || $0.campus == only) }
+        let filter: [HTML] = [only == nil ? "<strong>\(lang.pick("全部院区", "Every campus"))</strong>" : "<a href=\"/admin/people\">\(lang.pick("全部院区", "Every campus"))</a>"]
+            + campuses.map { c in c.code == only ? "<strong>\(c.name)</strong>" : "<a href=\"/admin/people?campus=\(c.code.rawValue)\">\(c.name)</a>" }
         let rows: [HTML] = try people.map { person in
             let posts = try department.posts(campus: person.campus)
             let postNames = person.posts.sorted().map { id in posts.first { $0.id == id }.map { lang.pick($0.nameChinese, $0.nameEnglish) } ?? id.rawValue }
@@ -115,7 +119,7 @@ extension Dashboard {
                 """
         }
         return layout.page(title: lang.pick("管理 · 人员与角色", "Administration · People and roles"), """
-            \(adminDone(request, lang))
+            \(adminNav(lang))\(adminDone(request, lang))<p>\(filter.joined(" · ")) · \(lang.pick("共 \(people.count) 人", "\(people.count) people"))</p>
             <table id="people"><tr><th>\(lang.pick("工号", "Staff no."))</th><th>\(lang.pick("姓名", "Name"))</th><th>\(lang.pick("院区", "Campus"))</th>\
             <th>\(lang.pick("电话", "Phone"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("岗位", "Posts"))</th><th>\(lang.pick("技能", "Skills"))</th>\
             <th>\(lang.pick("角色", "Roles"))</th></tr>\(rows)</table>
@@ -203,7 +207,7 @@ extension Dashboard {
         let scopeOptions: [HTML] = campuses.map { "<option value=\"\($0.code.rawValue)\">\($0.name)</option>" }
             + (everywhere ? ["<option value=\"*\">\(lang.pick("全部院区", "every campus"))</option>"] : [])
         return layout.page(title: lang.pick("管理 · \(person.name)（\(person.id.rawValue)）", "Administration · \(person.name) (\(person.id.rawValue))"), """
-            \(adminDone(request, lang))<p><a href="/admin/people">\(lang.pick("← 人员列表", "← People"))</a></p>
+            \(adminNav(lang))\(adminDone(request, lang))<p><a href="/admin/people">\(lang.pick("← 人员列表", "← People"))</a></p>
             \(try personForm(person, action: "/admin/people/\(id)", campuses: campuses, failure: failure, lang: lang, csrf: csrf))
             <h2>\(lang.pick("角色", "Roles"))</h2>\(failure.head("role", fields: ["role", "scope"]))
             <table id="roles"><tr><th>\(lang.pick("角色", "Role"))</th><th>\(lang.pick("范围", "Scope"))</th><th></th></tr>\(grants)</table>

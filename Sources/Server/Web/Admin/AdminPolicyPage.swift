@@ -145,7 +145,7 @@ extension Dashboard {
                 """
         }
         return layout.page(title: lang.pick("管理 · 工单规则", "Administration · Ticket policy"), """
-            \(adminDone(request, lang))
+            \(adminNav(lang))\(adminDone(request, lang))
             <p class="muted">\(lang.pick("规则随数据同步到所有节点，各院区按同一规则计算优先级和时限；修改只影响之后的计算，已登记工单的优先级不变。",
                                           "The policy replicates to every node, so every campus computes priorities and SLAs alike; a change applies from now on, recorded priorities stay."))</p>
             <form class="card wide-card" id="policy-form" method="post" action="/admin/policy#policy-form"><input type="hidden" name="csrf" value="\(csrf)">
