@@ -131,4 +131,56 @@ import Storage
         // The same figure from the report, which reads the stored summary.
         #expect(try f.main.openTicketReport(at: CampusReplicas.start.adding(minutes: 150)).lines.map(\.sla) == [.onTrack])
     }
+    @Test func eachCampusCountsItsOwnBusinessHoursAndAPolicyWithoutThemReadsAsBefore() throws {
+        let f = try CampusReplicas()
+        // A policy stored before `businessHours` existed decodes with none: 08:00–12:00, 13:00–17:00.
+        let old = #"{"matrix":{"person":{"high":2,"medium":3,"low":4},"department":{"high":1,"medium":2,"low":3},"hospital":{"high":1,"medium":1,"low":2}},"targets":{"1":{"ownMinutes":15,"resolveMinutes":240,"clock":"24h"},"2":{"ownMinutes":30,"resolveMinutes":480,"clock":"24h"},"3":{"ownMinutes":120,"resolveMinutes":960,"clock":"business"},"4":{"ownMinutes":240,"resolveMinutes":2400,"clock":"business"}}}"#
+        let decoded = try #require(LogCoding.decode(TicketPolicy.self, old))
+        #expect(decoded == TicketPolicy.standard && decoded.businessHours(at: "E") == SLAMinutes.officeHours)
+        var policy = TicketPolicy.standard
+        policy.businessHours = ["E": [[9 * 60, 12 * 60], [14 * 60, 18 * 60]]]
+        try f.main.setTicketPolicy(policy, by: f.acting(CampusReplicas.admin))
+        let minutes = SLAMinutes(calendar: try f.main.holidayCalendar()).at("E", policy: try f.main.ticketPolicy())
+        // Tuesday 08:00 → 19:00 counts 09:00–12:00 and 14:00–18:00: 7 hours, not the default 8.
+        let day = CampusReplicas.start.date
+        let from = LocalDateTime(date: day, minuteOfDay: 8 * 60).minutesSinceEpoch
+        #expect(minutes.minutes(.businessHours, from: from, to: from + 11 * 60) == 7 * 60)
+        #expect(SLAMinutes(calendar: HolidayCalendar()).minutes(.businessHours, from: from, to: from + 11 * 60) == 8 * 60)
+
+        for bad in [[[13 * 60, 12 * 60]], [[8 * 60, 12 * 60], [11 * 60, 17 * 60]], [], [[0, 1441]]] {
+            var broken = TicketPolicy.standard
+            broken.businessHours = ["E": bad]
+            if case .invalid? = try refusedWithoutWriting(f.main, { try f.main.setTicketPolicy(broken, by: f.acting(CampusReplicas.admin)) }) {} else {
+                Issue.record("business hours \(bad) were accepted")
+            }
+        }
+        var unordered = TicketPolicy.standard
+        unordered.targets["2"] = SLATarget(ownMinutes: 10, resolveMinutes: 480, clock: .allDay)
+        if case .invalid? = try refusedWithoutWriting(f.main, { try f.main.setTicketPolicy(unordered, by: f.acting(CampusReplicas.admin)) }) {} else {
+            Issue.record("a P2 target shorter than P1's was accepted")
+        }
+        if case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.setTicketPolicy(policy, by: f.acting(CampusReplicas.chief)) }) {} else {
+            Issue.record("a chief set the policy")
+        }
+    }
+
+    @Test func aTicketIsMarkedAMajorIncidentOnceWhileOpen() throws {
+        let f = try CampusReplicas()
+        let n = try f.main.openTicket(f.intake(urgency: .low, impact: .person), by: f.acting(CampusReplicas.requester)).number
+        #expect(try f.main.ticket(n).priority == 4)
+        if case .notPermitted? = try refusedWithoutWriting(f.main, { try f.main.markMajorIncident(n, reason: "全院", by: f.acting(CampusReplicas.requester)) }) {} else {
+            Issue.record("a requester marked a major incident")
+        }
+        if case .missing? = try refusedWithoutWriting(f.main, { try f.main.markMajorIncident(n, reason: " ", by: f.acting(e[0])) }) {} else {
+            Issue.record("a mark without a reason was accepted")
+        }
+        let answered = try f.main.markMajorIncident(n, reason: "全院挂号停摆", by: f.acting(e[0], 5))
+        #expect(answered.priority == 1 && answered.intake.major)
+        let ticket = try f.main.ticket(n)
+        #expect(ticket.intake.major && ticket.priority == 1 && ticket.intake.urgency == .low)
+        #expect(ticket.timeline.last?.isMajorIncidentMark == true && ticket.timeline.last?.text == "全院挂号停摆" && ticket.state == .assigned)
+        if case .alreadyExists? = try refusedWithoutWriting(f.main, { try f.main.markMajorIncident(n, reason: "再次", by: f.acting(e[0])) }) {} else {
+            Issue.record("a second mark was accepted")
+        }
+    }
 }

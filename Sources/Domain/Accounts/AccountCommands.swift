@@ -63,8 +63,41 @@ extension Department {
             let account = try Self.requireAccount(username, db: tx.db)
             let campus = try Directory.person(tx.db, account.person)?.campus ?? CampusCode("")
             try Permissions.require(actor, .administrator, at: campus, to: "\(disabled ? "disable" : "enable") account \(username)")
+            if disabled { try Self.requireAnotherAdministrator(besides: username, db: tx.db) }
             try tx.assign(DomainSchema.account.name, Self.accountRow(username), ["disabled": disabled ? 1 : 0])
             return ((), username)
+        }
+    }
+
+    /// 解锁 — clears a lockout (and the failure count) before it runs out, for an
+    /// administrator of the person's campus. Refused when the account is not locked, so
+    /// the audit trail holds only unlocks that did something.
+    public func unlockAccount(username: String, by acting: Acting) throws(DomainError) {
+        try perform(acting, "account.unlock") { tx, actor in
+            let account = try Self.requireAccount(username, db: tx.db)
+            let campus = try Directory.person(tx.db, account.person)?.campus ?? CampusCode("")
+            try Permissions.require(actor, .administrator, at: campus, to: "unlock account \(username)")
+            guard account.isLocked(at: acting.now) || account.failedAttempts > 0 else {
+                throw DomainError.wrongState(what: "account \(username)", state: "not locked", action: "unlock")
+            }
+            try Self.writeLockout(username, failures: 0, lockedUntil: nil, tx: tx)
+            return ((), username)
+        }
+    }
+
+    /// The department must keep one way in: disabling the only enabled account of an
+    /// active administrator of every campus would leave nobody to manage the others.
+    private static func requireAnotherAdministrator(besides username: String, db: Database) throws {
+        func administers(_ account: Account) throws -> Bool {
+            guard !account.disabled, let person = try Directory.person(db, account.person), person.active else { return false }
+            return person.roles.contains(RoleGrant(.administrator, .allCampuses))
+        }
+        let accounts = try StoredRows.fetch(db, DomainSchema.account).map(account(from:))
+        guard let target = accounts.first(where: { $0.username == username }), try administers(target) else { return }
+        var others = false
+        for account in accounts where account.username != username { if try administers(account) { others = true; break } }
+        guard others else {
+            throw DomainError.invalid(field: "last administrator", reason: "\(username) is the only enabled account of an administrator of every campus")
         }
     }
 

@@ -86,6 +86,37 @@ extension Department {
         }
     }
 
+    /// 人员修改 — replaces a staff member's record as the administrator (or the chief of
+    /// the person's campus, old and new) typed it: name, campus, phone, active, posts,
+    /// skills and preferred days off. Unlike `registerPerson`, which only adds to the
+    /// sets, posts, skills and days off not in the new record are removed as seen here
+    /// (a concurrent add elsewhere survives: add-wins). Roles are not changed here.
+    public func editPerson(_ person: StaffMember, by acting: Acting) throws(DomainError) {
+        try perform(acting, "person.edit") { tx, actor in
+            guard let current = try Directory.person(tx.db, person.id) else { throw DomainError.unknownPerson(person.id) }
+            for campus in Set([current.campus, person.campus]) {
+                try Permissions.requireAny(actor, [.administrator, .sectionChief], at: campus, to: "edit staff \(person.id) at campus \(campus)")
+            }
+            guard !person.name.trimmingSpaces.isEmpty else { throw DomainError.missing(field: "name") }
+            guard try Directory.campus(tx.db, person.campus) != nil else { throw DomainError.unknownCampus(person.campus) }
+            let posts = Set(try Directory.posts(tx.db, campus: person.campus).map(\.id))
+            if let unknown = person.posts.sorted().first(where: { !posts.contains($0) }) {
+                throw DomainError.unknownPost(person.campus, unknown)
+            }
+            let entity = DomainSchema.person.name
+            let row = NaturalKey.rowID(DomainSchema.person, person.id.rawValue)
+            for post in current.posts.subtracting(person.posts).sorted() { try tx.remove(entity, row, "posts", .text(post.rawValue)) }
+            for skill in current.skills.subtracting(person.skills).sorted() { try tx.remove(entity, row, "skills", .text(skill.rawValue)) }
+            for day in current.preferences.preferredDaysOff.subtracting(person.preferences.preferredDaysOff).sorted(by: { $0.rawValue < $1.rawValue }) {
+                try tx.remove(entity, row, "days_off", .text(String(day.rawValue)))
+            }
+            var record = person
+            record.roles = []
+            try Self.writePerson(record, tx: tx)
+            return ((), person.id.rawValue)
+        }
+    }
+
     /// 授权 — grants a role in a scope (administrator of every campus the scope covers).
     public func grantRole(_ grant: RoleGrant, to person: PersonID, by acting: Acting) throws(DomainError) {
         try perform(acting, "role.grant") { tx, actor in
@@ -138,6 +169,34 @@ extension Department {
                 ])
             }
             return ((), "\(calendar.entries.count) days")
+        }
+    }
+
+    /// Longest name of a calendar day (国庆节调休上班).
+    public static let calendarDayNameMax = 40
+
+    /// 节假日调整 — sets one day of the holiday calendar: a holiday (放假), a make-up working
+    /// day (调休上班, only on a Saturday or Sunday, as in the file), or back to an
+    /// ordinary day (`kind` nil). Administrator or any chief, like a file load.
+    public func setCalendarDay(_ date: LocalDate, kind: HolidayCalendar.Kind?, name: String, by acting: Acting) throws(DomainError) {
+        try perform(acting, "calendar.day") { tx, actor in
+            guard actor.roles.contains(where: { $0.role == .administrator || $0.role == .sectionChief }) else {
+                throw DomainError.notPermitted(actor: actor.id, action: "change the holiday calendar",
+                                               needs: "\(Role.administrator) or \(Role.sectionChief)")
+            }
+            let name = name.trimmingSpaces
+            guard name.count <= Self.calendarDayNameMax else {
+                throw DomainError.invalid(field: "day name", reason: "at most \(Self.calendarDayNameMax) characters")
+            }
+            if kind == .workday && !date.weekday.isWeekend {
+                throw DomainError.invalid(field: "make-up workday", reason: "\(date.iso) is a \(date.weekday), not a Saturday or Sunday")
+            }
+            // An ordinary day is stored with an empty kind: every reader (`Directory.calendar`)
+            // skips a kind it does not know, older nodes included.
+            try tx.assign(DomainSchema.holiday.name, NaturalKey.rowID(DomainSchema.holiday, date.iso), [
+                "date": .text(date.iso), "kind": .text(kind?.rawValue ?? ""), "day_name": .text(kind == nil ? "" : name),
+            ])
+            return ((), date.iso)
         }
     }
 

@@ -181,7 +181,8 @@ enum StatisticsQuery {
             var summary = OpenTicketReportQuery.summary(row)
             if (row[10] as Bool?) == true { summary = TicketFlow.fold(try TicketRows.timeline(db, id)) }
             let priority = min(max((row[3] as Int?) ?? 4, TicketPolicy.prioritiesRange.lowerBound), TicketPolicy.prioritiesRange.upperBound)
-            let status = SLAStatus.evaluate(summary, target: policy.target(priority), now: now.minutesSinceEpoch, minutes: minutes)
+            let status = SLAStatus.evaluate(summary, target: policy.target(priority), now: now.minutesSinceEpoch,
+                                            minutes: minutes.at(CampusCode(campus), policy: policy))
             let done = summary.state == .resolved || summary.state == .closed
             facts.append(TicketFacts(number: (row[1] as String?) ?? "", category: (row[11] as String?) ?? "",
                                      department: (row[12] as String?) ?? "", assignee: (row[13] as String?) ?? "", priority: priority,

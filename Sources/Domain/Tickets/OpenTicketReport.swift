@@ -50,7 +50,8 @@ enum OpenTicketReportQuery {
         var total = 0
         func count(number: String, campus code: String, priority: Int, summary: TicketSummary) {
             guard summary.state.isOpen, campus == nil || campus?.rawValue == code else { return }
-            let status = SLAStatus.evaluate(summary, target: policy.target(priority), now: now.minutesSinceEpoch, minutes: minutes)
+            let status = SLAStatus.evaluate(summary, target: policy.target(priority), now: now.minutesSinceEpoch,
+                                            minutes: minutes.at(CampusCode(code), policy: policy))
             counts[Key(campus: code, priority: priority, sla: status.state), default: 0] += 1
             total += 1
             if let level = status.escalationDue { due.append(.init(number: number, campus: code, level: level, sla: status.state)) }

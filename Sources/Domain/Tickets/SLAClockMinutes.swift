@@ -8,8 +8,17 @@ public struct SLAMinutes: Sendable {
     /// capped — it has breached any target long before.
     public static let daysCountedMax = 3_660
 
-    public init(calendar: HolidayCalendar) {
+    /// The spans of a working day this count uses (a campus's from the ticket policy).
+    public let hours: [Range<Int>]
+
+    public init(calendar: HolidayCalendar, hours: [Range<Int>] = SLAMinutes.officeHours) {
         self.calendar = calendar
+        self.hours = hours
+    }
+
+    /// The same calendar with `campus`'s business hours from `policy`.
+    public func at(_ campus: CampusCode, policy: TicketPolicy) -> SLAMinutes {
+        SLAMinutes(calendar: calendar, hours: policy.businessHours(at: campus))
     }
 
     public func minutes(_ clock: SLAClock, from start: Int, to end: Int) -> Int {
@@ -28,7 +37,7 @@ public struct SLAMinutes: Sendable {
             let lastDay = min(LocalDateTime(minutesSinceEpoch: end - 1).date.daysSinceEpoch, firstDay + Self.daysCountedMax)
             for day in firstDay...lastDay where calendar.dayType(of: LocalDate(daysSinceEpoch: day)) == .workday {
                 let base = day * perDay
-                for hours in Self.officeHours {
+                for hours in self.hours {
                     let lower = max(start, base + hours.lowerBound), upper = min(end, base + hours.upperBound)
                     if upper > lower { total += upper - lower }
                 }

@@ -296,9 +296,7 @@ extension Department {
     public func setTicketPolicy(_ policy: TicketPolicy, by acting: Acting) throws(DomainError) {
         try perform(acting, "ticket.policy") { tx, actor in
             try Permissions.require(actor, .administrator, at: actor.campus, to: "set the ticket policy")
-            guard policy.isComplete else {
-                throw DomainError.invalid(field: "policy", reason: "every urgency × impact cell needs a priority 1…4 and every priority an SLA target")
-            }
+            if let problem = policy.problem { throw DomainError.invalid(field: "policy", reason: problem) }
             try tx.assign(DomainSchema.ticketPolicy.name, TicketRows.policyRow, ["policy": .text(LogCoding.encode(policy))])
             return ((), "ticket policy")
         }
@@ -321,8 +319,9 @@ extension Department {
     /// The SLA of one ticket at `now`.
     public func sla(of ticket: Ticket, at now: LocalDateTime) throws(DomainError) -> SLAStatus {
         try query { db in
-            SLAStatus.evaluate(ticket.summary, target: try TicketRows.policy(db).target(ticket.priority), now: now.minutesSinceEpoch,
-                               minutes: SLAMinutes(calendar: try Directory.calendar(db)))
+            let policy = try TicketRows.policy(db)
+            return SLAStatus.evaluate(ticket.summary, target: policy.target(ticket.priority), now: now.minutesSinceEpoch,
+                                      minutes: SLAMinutes(calendar: try Directory.calendar(db)).at(ticket.campus, policy: policy))
         }
     }
 }

@@ -57,7 +57,8 @@ extension Department {
             let policy = try TicketRows.policy(db)
             let minutes = SLAMinutes(calendar: try Directory.calendar(db))
             return tickets.map {
-                SLAStatus.evaluate($0.summary, target: policy.target($0.priority), now: now.minutesSinceEpoch, minutes: minutes)
+                SLAStatus.evaluate($0.summary, target: policy.target($0.priority), now: now.minutesSinceEpoch,
+                                   minutes: minutes.at($0.campus, policy: policy))
             }
         }
     }
@@ -108,7 +109,8 @@ extension Department {
                 }
                 guard summary.state == .resolved || summary.state == .closed else { continue }
                 let campus = (row[2] as String?) ?? ""
-                let status = SLAStatus.evaluate(summary, target: policy.target((row[3] as Int?) ?? 4), now: now.minutesSinceEpoch, minutes: minutes)
+                let status = SLAStatus.evaluate(summary, target: policy.target((row[3] as Int?) ?? 4), now: now.minutesSinceEpoch,
+                                                minutes: minutes.at(CampusCode(campus), policy: policy))
                 resolved[campus, default: 0] += 1
                 if status.state == .met { met[campus, default: 0] += 1 }
             }

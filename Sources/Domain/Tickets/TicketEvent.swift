@@ -39,6 +39,9 @@ public struct TicketEvent: Hashable, Codable, Sendable {
     public var workaround: String?
     public var rootCause: String?
     public var improvement: String?
+    /// Set on the note that marks the ticket a major incident (重大故障) after intake
+    /// (`markMajorIncident`); an older node decodes the entry as a plain 进展.
+    public var majorIncident: Bool?
 
     public init(_ kind: Kind, by: PersonID, at: LocalDateTime) {
         self.kind = kind

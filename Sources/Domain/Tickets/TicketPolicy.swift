@@ -9,6 +9,20 @@ public struct TicketPolicy: Hashable, Codable, Sendable {
     public var matrix: [String: [String: TicketPriority]]
     /// SLA per priority ("1" … "4").
     public var targets: [String: SLATarget]
+    /// 工作时间 per campus code: the spans of a working day, minutes of the day
+    /// `[[start, end], …]`, that a business-hours SLA clock counts. A campus without an
+    /// entry (and every campus while this is absent, as in a policy stored before it
+    /// existed) counts `SLAMinutes.officeHours`, 08:00–12:00 and 13:00–17:00.
+    public var businessHours: [String: [[Int]]]?
+
+    /// Spans one campus's working day may have (a morning, an afternoon, an evening clinic…).
+    public static let businessHoursSpansMax = 4
+
+    public init(matrix: [String: [String: TicketPriority]], targets: [String: SLATarget], businessHours: [String: [[Int]]]? = nil) {
+        self.matrix = matrix
+        self.targets = targets
+        self.businessHours = businessHours
+    }
 
     public static let prioritiesRange: ClosedRange<TicketPriority> = 1...4
 
@@ -34,11 +48,55 @@ public struct TicketPolicy: Hashable, Codable, Sendable {
         targets[String(priority)] ?? Self.standard.targets[String(priority)] ?? SLATarget(ownMinutes: 60, resolveMinutes: 480, clock: .businessHours)
     }
 
-    /// Every cell of the matrix filled with a priority in range, every priority with a target.
+    /// Every cell of the matrix filled with a priority in range, every priority with a
+    /// target, every campus's business hours well formed.
     public var isComplete: Bool {
         Impact.allCases.allSatisfy { impact in
             Urgency.allCases.allSatisfy { matrix[impact.rawValue]?[$0.rawValue].map(Self.prioritiesRange.contains) ?? false }
         } && Self.prioritiesRange.allSatisfy { targets[String($0)].map(\.isInBounds) ?? false }
+            && (businessHours ?? [:]).values.allSatisfy(Self.wellFormed)
+    }
+
+    /// The spans a business-hours clock counts at `campus`.
+    public func businessHours(at campus: CampusCode) -> [Range<Int>] {
+        guard let spans = businessHours?[campus.rawValue], Self.wellFormed(spans) else { return SLAMinutes.officeHours }
+        return spans.map { $0[0]..<$0[1] }
+    }
+
+    /// 1…`businessHoursSpansMax` spans inside the day, each `[start, end]` with start
+    /// before end, in order and not overlapping.
+    public static func wellFormed(_ spans: [[Int]]) -> Bool {
+        guard (1...businessHoursSpansMax).contains(spans.count) else { return false }
+        var previousEnd = 0
+        for span in spans {
+            guard span.count == 2, span[0] >= previousEnd, span[0] < span[1], span[1] <= LocalDateTime.minutesPerDay else { return false }
+            previousEnd = span[1]
+        }
+        return true
+    }
+
+    /// Why an administrator's policy is refused, or nil: besides `isComplete`, the SLA
+    /// targets must not shorten as the priority falls (P1 no longer than P2, …), or a
+    /// less urgent ticket would be due sooner.
+    public var problem: String? {
+        for impact in Impact.allCases {
+            for urgency in Urgency.allCases where !(matrix[impact.rawValue]?[urgency.rawValue].map(Self.prioritiesRange.contains) ?? false) {
+                return "the cell \(urgency.rawValue) × \(impact.rawValue) needs a priority 1…4"
+            }
+        }
+        for priority in Self.prioritiesRange {
+            guard let target = targets[String(priority)], target.isInBounds else {
+                return "priority \(priority) needs SLA minutes 1…\(SLATarget.minutesMax)"
+            }
+            if priority > Self.prioritiesRange.lowerBound, let higher = targets[String(priority - 1)],
+               target.ownMinutes < higher.ownMinutes || target.resolveMinutes < higher.resolveMinutes {
+                return "priority \(priority)'s targets are shorter than priority \(priority - 1)'s"
+            }
+        }
+        for (campus, spans) in (businessHours ?? [:]).sorted(by: { $0.key < $1.key }) where !Self.wellFormed(spans) {
+            return "business hours of \(campus): 1…\(Self.businessHoursSpansMax) spans in order within the day"
+        }
+        return nil
     }
 }
 

@@ -27,4 +27,42 @@ extension Department {
 extension TicketEvent {
     /// A 过渡方案 recorded on its own (not the one an escalation carries).
     public var isWorkaround: Bool { kind == .note && workaround != nil }
+    /// The entry that marked the ticket a 重大故障 after intake.
+    public var isMajorIncidentMark: Bool { kind == .note && majorIncident == true }
+}
+
+/// 重大故障 — a ticket found to be a major incident after it was reported. Like a
+/// workaround, the mark is a note (every node decodes it) carrying `majorIncident`, with
+/// the reason as its text; the ticket's `major` flag is set and its priority raised to
+/// 1, as a major incident reported as one gets at intake.
+extension Department {
+    @discardableResult
+    public func markMajorIncident(_ number: String, reason: String, by acting: Acting) throws(DomainError) -> Ticket {
+        try markMajor(number, reason: reason, acting)
+        // Read back: `ticketEvent` answers the intake and priority as they were before the mark.
+        return try ticket(number)
+    }
+
+    private func markMajor(_ number: String, reason: String, _ acting: Acting) throws(DomainError) {
+        _ = try ticketEvent(number, acting, "major", roles: Self.handlers) { ticket, actor, tx, id in
+            guard !ticket.intake.major else { throw DomainError.alreadyExists("ticket \(number) is marked a major incident") }
+            guard ticket.state.isOpen else {
+                throw DomainError.wrongState(what: "ticket \(number)", state: ticket.state.rawValue, action: "mark a major incident")
+            }
+            try Self.requireText(reason, "reason")
+            guard reason.count <= Self.workaroundCharactersMax else {
+                throw DomainError.invalid(field: "reason", reason: "at most \(Self.workaroundCharactersMax) characters (\(reason.count) given)")
+            }
+            try tx.assign(DomainSchema.ticket.name, id, ["major": 1])
+            // The priority group is written whole (urgency, impact and priority win together).
+            try tx.assign(DomainSchema.ticket.name, id, [
+                "urgency": .text(ticket.intake.urgency.rawValue), "impact": .text(ticket.intake.impact.rawValue),
+                "priority": .integer(Int64(TicketPolicy.prioritiesRange.lowerBound)),
+            ])
+            var event = TicketEvent(.note, by: actor.id, at: acting.now)
+            event.text = reason
+            event.majorIncident = true
+            return event
+        }
+    }
 }

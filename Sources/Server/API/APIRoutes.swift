@@ -33,6 +33,8 @@ struct APIRoutes: Sendable {
         registerApprovals(on: router)
         registerNode(on: router)
         registerEvents(on: router)
+        registerAdmin(on: router)
+        registerDirectory(on: router)
     }
 
     /// The state a request reads: read once, first, so every view it builds agrees

@@ -34,6 +34,17 @@ enum Access {
         }
     }
 
+    /// 管理: an administrator of some campus (the domain checks which campus each write needs).
+    static func administers(_ user: SignedIn) -> Bool {
+        user.staff.roles.contains { $0.role == .administrator }
+    }
+
+    static func requireAdministrator(_ user: SignedIn) throws {
+        guard administers(user) else {
+            throw APIError(.forbidden, "admin_only", "\(user.person) may not use the administration pages: that needs 管理员 (administrator)")
+        }
+    }
+
     static func overseesCampus(_ user: SignedIn, _ campus: CampusCode) -> Bool {
         overseeingRoles.contains { user.staff.holds($0, at: campus) }
     }

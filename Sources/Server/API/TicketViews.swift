@@ -49,10 +49,13 @@ struct SLAView: Codable, Sendable {
 struct TicketEventView: Codable, Sendable {
     let kind, by, at: String
     let assignee, text, expectedAt, reason, level, workaround, rootCause, improvement: String?
+    /// The note that marked the ticket a major incident after intake.
+    let majorIncident: Bool?
     /// Not legal where the merged timeline folds it (kept, shown, not applied).
     let ignored: Bool
 
     init(_ e: TicketEvent, ignored: Bool) {
+        majorIncident = e.majorIncident
         kind = e.kind.rawValue; by = e.by; at = e.time.description; assignee = e.assignee; text = e.text
         expectedAt = e.expectedAt.map { LocalDateTime(minutesSinceEpoch: $0).description }; reason = e.reason?.rawValue
         level = e.level?.rawValue; workaround = e.workaround; rootCause = e.rootCause; improvement = e.improvement

@@ -52,7 +52,7 @@ extension APIRoutes {
     static let ticketActionFields: [String: Set<String>] = [
         "assign": ["to"], "start": [], "note": ["text", "expected"], "comment": ["text", "expected"], "pend": ["reason", "text"],
         "resume": [], "escalate": ["level", "workaround"], "resolve": ["rootCause", "improvement", "solution"], "close": [],
-        "reopen": ["text"], "cancel": ["text"], "link": ["asset"], "workaround": ["workaround"],
+        "reopen": ["text"], "cancel": ["text"], "link": ["asset"], "workaround": ["workaround"], "major": ["text"],
     ]
 
     func registerTickets(on router: Router<MeshDeskRequestContext>) {
@@ -152,8 +152,11 @@ extension APIRoutes {
         case "reopen": return try department.reopenTicket(number, reason: try required(body.text, "text"), by: acting)
         case "cancel": return try department.cancelTicket(number, reason: try required(body.text, "text"), by: acting)
         case "link":
-            try department.linkTicket(number, asset: try required(body.asset, "asset"), by: acting)
+            let asset = try required(body.asset, "asset").trimmingCharacters(in: .whitespaces)
+            guard !asset.isEmpty else { throw DomainError.missing(field: "asset tag") }
+            try department.linkTicket(number, asset: asset, by: acting)
             return try department.ticket(number)
+        case "major": return try department.markMajorIncident(number, reason: try required(body.text, "text"), by: acting)
         default: throw APIError(.notFound, "not_found", "no ticket action \(action)")
         }
     }

@@ -40,7 +40,7 @@ struct Dashboard: Sendable {
         router.get("/tickets/{number}") { request, context in
             let number = try context.parameters.require("number")
             let notice: AttachmentNotice? = request.uri.queryParameters.get("done") == "attach" ? .done : nil
-            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout, attachmentNotice: notice) }
+            return try page(request, context, path: "/tickets") { user, layout in try ticketPage(number, user, layout, failure: nil, attachmentNotice: notice) }
         }
         // 附件, before the action forms' `{action}`.
         router.post("/tickets/{number}/attachments") { request, context in try await attachFromForm(request, context) }
@@ -86,6 +86,7 @@ struct Dashboard: Sendable {
         registerChief(on: router)
         registerAudit(on: router)
         registerStatistics(on: router)
+        registerAdmin(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }

@@ -6,6 +6,7 @@ import Foundation
 /// the server can answer).
 extension Language {
     static let chineseErrorMessages: [String: String] = [
+        "admin_only": "管理页面仅限管理员使用：您的账号没有管理员角色（或不管理该院区）。如需修改账号、人员或规则，请联系信息科管理员。",
         "already_exists": "该记录已存在。",
         "annual_leave_exceeded": "年假余额不足：已批准和待批的年假加上本次申请超过了全年年假天数。",
         "already_published": "该月排班表已发布，不能再生成草稿；请在排班表上逐项修改。",

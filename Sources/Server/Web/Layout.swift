@@ -34,7 +34,7 @@ struct Layout {
         let nav: [(String, String, String)] = [
             ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
             ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
-            ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/statistics", "统计", "Statistics"), ("/status", "节点状态", "Node status"),
+            ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/statistics", "统计", "Statistics"), ("/admin", "管理", "Administration"), ("/status", "节点状态", "Node status"),
         ]
         // Role-aware: the report link only for those who may report a problem somewhere
         // (a central viewer or a clerk would only meet a read-only notice).
@@ -48,9 +48,12 @@ struct Layout {
         // 审计 for those who read the audit trail (管理员, 中心查看, 科长).
         let audit = user.map(Dashboard.readsAudit) ?? false
         let statistics = user.map(Dashboard.readsStatistics) ?? false
+        // 管理 only for an administrator (of any campus).
+        let admin = user.map(Dashboard.administers) ?? false
         let links: [HTML] = user == nil ? [] : nav.filter {
             ($0.0 != "/tickets/new" || reports) && ($0.0 != "/duty" || staff) && ($0.0 != "/chief/roster" || chief)
                 && ($0.0 != "/attendance" || attendance) && ($0.0 != "/audit" || audit) && ($0.0 != "/statistics" || statistics)
+                && ($0.0 != "/admin" || admin)
         }.map { item in
             "<a href=\"\(item.0)\"\(path == item.0 ? HTML(" class=\"on\"") : HTML(""))>\(lang.pick(item.1, item.2))</a>"
         }

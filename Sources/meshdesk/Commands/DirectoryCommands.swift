@@ -8,7 +8,8 @@ import Foundation
 struct DirectoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory", abstract: "Campuses, posts, staff, roles and the holiday calendar.",
-        subcommands: [CampusGroup.self, PostGroup.self, PersonGroup.self, RoleGroup.self, CalendarLoad.self])
+        subcommands: [CampusGroup.self, PostGroup.self, PersonGroup.self, RoleGroup.self, CalendarLoad.self, CalendarDay.self,
+                      CalendarOfficial.self])
 
     struct CampusGroup: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "campus", abstract: "院区: add or update, list.",

@@ -7,7 +7,8 @@ struct TicketCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticket", abstract: "Tickets (问题处理): open, assign, escalate, resolve, close, list, show, report.",
         subcommands: [TicketOpen.self, TicketAssign.self, TicketStep.self, TicketEscalate.self, TicketResolve.self, TicketClose.self,
-                      TicketNote.self, TicketLink.self, TicketAttach.self, TicketList.self, TicketShow.self, TicketReport.self, TicketProblemsCommand.self])
+                      TicketNote.self, TicketLink.self, TicketAttach.self, TicketList.self, TicketShow.self, TicketReport.self,
+                      TicketProblemsCommand.self, TicketPolicyCommand.self, TicketMajor.self])
 }
 
 /// A value of a string enum named on the command line, or an error listing the choices.

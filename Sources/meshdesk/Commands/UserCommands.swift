@@ -6,8 +6,8 @@ import Server
 
 /// `meshdesk user …` — 账号管理: accounts of the dashboard and API, bound to staff.
 struct UserCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Web accounts: add, change password, disable.",
-                                                    subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Web accounts: add, change password, disable, unlock.",
+                                                    subcommands: [UserAdd.self, UserPasswd.self, UserDisable.self, UserUnlock.self])
 }
 
 /// The password from `--password-stdin` (one line) — never from an argument, which

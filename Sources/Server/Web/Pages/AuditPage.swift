@@ -168,7 +168,8 @@ enum AuditNames {
         "assess": ("评估", "assessed"), "implement": ("实施", "implemented"), "checkout": ("领用", "checked out"),
         "checkin": ("归还", "checked in"), "inspect": ("巡检", "inspected"), "repair": ("送修", "sent to repair"),
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
-        "cancelled": ("撤销", "cancelled"), "transfer": ("院区调拨", "sent to another campus"), "edit": ("修改资料", "details edited"),
+        "cancelled": ("撤销", "cancelled"), "unlock": ("解锁", "unlocked"), "edit": ("修改", "edited"), "day": ("调整某日", "day set"),
+        "major": ("标记重大故障", "marked a major incident"), "transfer": ("院区调拨", "sent to another campus"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {

@@ -87,7 +87,7 @@ extension Dashboard {
             context.logger.notice("attachment refused: \((error as? DutyRefusal)?.en ?? api.message)",
                                   metadata: metadata.merging(["status": "\(status.code)"]) { a, _ in a })
             var response = try page(request, context, path: "/tickets") { user, layout in
-                try ticketPage(ticket.number, user, layout, attachmentNotice: .refused(message))
+                try ticketPage(ticket.number, user, layout, failure: nil, attachmentNotice: .refused(message))
             }
             response.status = status
             return response

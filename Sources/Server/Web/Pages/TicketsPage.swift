@@ -145,7 +145,7 @@ extension Dashboard {
 
     // MARK: - one ticket
 
-    func ticketPage(_ number: String, _ user: SignedIn, _ layout: Layout, attachmentNotice: AttachmentNotice? = nil) throws -> HTML {
+    func ticketPage(_ number: String, _ user: SignedIn, _ layout: Layout, failure: DutyFormFailure?, attachmentNotice: AttachmentNotice? = nil) throws -> HTML {
         let lang = layout.lang
         let ticket = try department.ticket(number)
         try Access.requireTicketRead(user, ticket)
@@ -168,11 +168,13 @@ extension Dashboard {
                           e.expectedAt.map { "\(lang.pick("预计完成", "Expected")) \(LocalDateTime(minutesSinceEpoch: $0))" }]
                 .compactMap { $0 }.joined(separator: " ")
             let mark: HTML = ignored ? " <span class=\"bad\">[\(lang.pick("未生效", "ignored"))]</span>" : ""
-            return "<tr><td>\(e.time.description)</td><td>\(who(e.by))</td><td>\(e.isWorkaround ? lang.pick("过渡方案", "workaround") : eventName(e.kind, lang))\(mark)</td><td class=\"desc\">\(detail)</td></tr>"
+            let name = e.isMajorIncidentMark ? lang.pick("标记为重大故障", "marked a major incident")
+                : e.isWorkaround ? lang.pick("过渡方案", "workaround") : eventName(e.kind, lang)
+            return "<tr\(e.isMajorIncidentMark ? HTML(" class=\"major-mark\"") : "")><td>\(e.time.description)</td><td>\(who(e.by))</td><td\(e.isMajorIncidentMark ? HTML(" class=\"bad\"") : "")>\(name)\(mark)</td><td class=\"desc\">\(detail)</td></tr>"
         }
         return layout.page(title: "\(ticket.number) \(TicketText.title(of: i.description))", """
             <table>
-            <tr><th>\(lang.pick("状态", "State"))</th><td>\(stateName(ticket.state, lang)) · P\(ticket.priority)\(i.major ? " · \(lang.pick("重大事件", "major incident"))" : "") · \(lang.pick("级别", "Level")) \(lang.name(of: ticket.summary.level))</td></tr>
+            <tr><th>\(lang.pick("状态", "State"))</th><td>\(stateName(ticket.state, lang)) · P\(ticket.priority)\(i.major ? HTML(" · <strong class=\"bad\" id=\"major\">\(lang.pick("重大故障", "major incident"))</strong>") : "") · \(lang.pick("级别", "Level")) \(lang.name(of: ticket.summary.level))</td></tr>
             <tr><th>SLA</th><td>\(slaBadge(sla, lang)) \(lang.pick("响应", "own")) \(sla.ownMinutes)/\(sla.target.ownMinutes) \(lang.pick("分", "min")), \(lang.pick("解决", "resolve")) \(sla.resolveMinutes)/\(sla.target.resolveMinutes) \(lang.pick("分", "min")) (\(lang.name(of: sla.target.clock)))\(sla.escalationDue.map { " · \(lang.pick("应升级至", "escalation due to")) \(lang.name(of: $0))" } ?? "")</td></tr>
             <tr><th>\(lang.pick("处理人", "Assignee"))</th><td>\(assignee)</td></tr>
             <tr><th>\(lang.pick("院区 / 科室 / 位置", "Campus / department / location"))</th><td>\(try department.campus(ticket.campus)?.name ?? ticket.campus.rawValue) / \(i.department) / \(i.location)</td></tr>
@@ -184,7 +186,7 @@ extension Dashboard {
             <h2>\(lang.pick("处理过程", "Timeline"))</h2>
             <table><tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("操作人", "By"))</th><th>\(lang.pick("操作", "Action"))</th><th>\(lang.pick("内容", "Detail"))</th></tr>\(timeline)</table>
             \(try ticketAttachmentsSection(ticket, user, lang, notice: attachmentNotice))
-            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang))
+            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang, failure: failure))
             """)
     }
 
@@ -207,20 +209,22 @@ extension Dashboard {
 
     /// The forms of the actions this user may take now: the state machine allows the
     /// step, and the user's role does (the server checks both again on the post).
-    func ticketActions(_ ticket: Ticket, _ user: SignedIn, _ lang: Language) -> HTML {
+    func ticketActions(_ ticket: Ticket, _ user: SignedIn, _ lang: Language, failure: DutyFormFailure? = nil) -> HTML {
         let handler = Access.handlesTickets(user, ticket.campus)
         let own = user.staff.holds(.requester, at: ticket.campus) && Access.opened(user, ticket)
         let canCancel = [Role.sectionChief, .dutyEngineer].contains { user.staff.holds($0, at: ticket.campus) } || own
         let csrf = user.session.csrfToken
         func form(_ action: String, _ kind: TicketEvent.Kind, _ label: String, _ fields: HTML = "") -> HTML? {
             guard TicketFlow.next(ticket.state, kind) != nil else { return nil }
+            // A refused action: its message beside the form, what was typed kept.
+            let refused: HTML = failure?.form == action ? "<span class=\"bad\" role=\"alert\">\(failure?.message ?? "")</span><br>" : ""
             return """
-                <form class="act" method="post" action="/tickets/\(ticket.number)/\(action)"><input type="hidden" name="csrf" value="\(csrf)">\
-                \(fields)<button>\(label)</button></form>
+                <form class="act" id="ticket-\(action)" method="post" action="/tickets/\(ticket.number)/\(action)"><input type="hidden" name="csrf" value="\(csrf)">\
+                \(refused)\(fields)<button>\(label)</button></form>
                 """
         }
         func input(_ name: String, _ placeholder: String, required: Bool = true) -> HTML {
-            "<input name=\"\(name)\" placeholder=\"\(placeholder)\"\(required ? HTML(" required") : "")><br>"
+            "<input name=\"\(name)\" placeholder=\"\(placeholder)\" value=\"\(failure?.values[name] ?? "")\"\(required ? HTML(" required") : "")><br>"
         }
         var forms: [HTML?] = []
         if handler {
@@ -245,6 +249,10 @@ extension Dashboard {
                         "<option value=\"\(level.rawValue)\">\(lang.pick("直接升至", "straight to")) \(lang.name(of: level))</option>"
                     })</select><br>\(input("workaround", lang.pick("过渡方案", "workaround")))
                     """),
+                // 重大故障 found after intake: priority 1, marked on the timeline.
+                ticket.intake.major || !ticket.state.isOpen ? nil : form("major", .note, lang.pick("标记为重大故障", "Mark a major incident"),
+                                                 input("text", lang.pick("原因（如 全院 HIS 无法登录）", "why (the whole hospital cannot sign in to HIS)"))),
+                form("link", .note, lang.pick("关联资产", "Link an asset"), input("asset", lang.pick("资产编号", "asset tag"))),
                 form("resolve", .resolve, lang.pick("解决", "Resolve"),
                      "\(input("rootCause", lang.pick("原因", "root cause")))\(input("improvement", lang.pick("改进措施", "improvement")))\(input("solution", lang.pick("处理方法", "solution"), required: false))"),
             ]
@@ -255,38 +263,48 @@ extension Dashboard {
         }
         if canCancel { forms.append(form("cancel", .cancel, lang.pick("取消工单", "Cancel"), input("text", lang.pick("原因", "reason")))) }
         let shown = forms.compactMap { $0 }
-        return shown.isEmpty ? "<p class=\"muted\">\(lang.pick("当前无可执行的操作。", "No action available to you now."))</p>" : "<div>\(shown)</div>"
+        // A refused action whose form is no longer offered (the state moved): its message heads the actions.
+        let orphan: HTML = failure.map { f in shown.contains { $0.markup.contains("id=\"ticket-\(f.form)\"") } ? "" : "<p class=\"bad\" role=\"alert\">\(f.message)</p>" } ?? ""
+        return shown.isEmpty ? "\(orphan)<p class=\"muted\">\(lang.pick("当前无可执行的操作。", "No action available to you now."))</p>" : "\(orphan)<div>\(shown)</div>"
     }
 
     // MARK: - report a problem
 
-    func newTicketPage(_ user: SignedIn, _ layout: Layout) throws -> HTML {
+    func newTicketPage(_ user: SignedIn, _ layout: Layout, failure: DutyFormFailure? = nil) throws -> HTML {
         let lang = layout.lang
         let campuses = Access.reportingCampuses(user, among: try department.campuses().map(\.code))
         guard !campuses.isEmpty else {
             return layout.page(title: lang.pick("报修", "Report a problem"),
                                "<p class=\"muted\">\(lang.pick("您的角色不能报修（只读）。", "Your role cannot report problems (read-only)."))</p>")
         }
-        let campusOptions: [HTML] = campuses.enumerated().map { index, campus in
-            "<option value=\"\(campus.rawValue)\"\(index == 0 ? HTML(" selected") : "")>\(campus.rawValue)</option>"
+        // A refused report comes back with what was typed.
+        func typed(_ field: String, _ otherwise: String = "") -> String { failure?.values[field] ?? otherwise }
+        let campus = typed("campus", campuses[0].rawValue)
+        let campusOptions: [HTML] = campuses.map { code in
+            "<option value=\"\(code.rawValue)\"\(code.rawValue == campus ? HTML(" selected") : HTML(""))>\(code.rawValue)</option>"
         }
+        let priority = typed("priority", "3")
         let priorities: [HTML] = [(1, "紧急", "urgent"), (2, "高", "high"), (3, "中", "medium"), (4, "低", "low")].map { p in
-            "<option value=\"\(p.0)\"\(p.0 == 3 ? HTML(" selected") : "")>P\(p.0) \(lang.pick(p.1, p.2))</option>"
+            "<option value=\"\(p.0)\"\(String(p.0) == priority ? HTML(" selected") : HTML(""))>P\(p.0) \(lang.pick(p.1, p.2))</option>"
         }
+        let category = typed("category", TicketCategory.other.rawValue)
         let categories: [HTML] = TicketCategory.allCases.map {
-            "<option value=\"\($0.rawValue)\"\($0 == .other ? HTML(" selected") : "")>\(categoryName($0, lang))</option>"
+            "<option value=\"\($0.rawValue)\"\($0.rawValue == category ? HTML(" selected") : HTML(""))>\(categoryName($0, lang))</option>"
         }
+        let refused: HTML = failure.map { "<p class=\"bad\" role=\"alert\" data-field=\"\($0.form)\">\(lang.pick("未提交：", "Not submitted: "))\($0.message)</p>" } ?? ""
         return layout.page(title: lang.pick("报修", "Report a problem"), """
             <form class="card" method="post" action="/tickets" style="max-width:680px">
-            <input type="hidden" name="csrf" value="\(user.session.csrfToken)">
-            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" required></label><br>
-            <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description"></label><br>
+            <input type="hidden" name="csrf" value="\(user.session.csrfToken)">\(failure?.form == "assets" ? "" : refused)
+            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" value="\(typed("title"))" required></label><br>
+            <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description" value="\(typed("description"))"></label><br>
             <label>\(lang.pick("优先级", "Priority"))<br><select name="priority">\(priorities)</select></label><br>
             <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>
             <label>\(lang.pick("类别", "Category"))<br><select name="category">\(categories)</select></label><br>
-            <label>\(lang.pick("科室", "Department"))<br><input name="department"></label><br>
-            <label>\(lang.pick("位置", "Location"))<br><input name="location"></label><br>
-            <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(user.staff.phone)"></label><br>
+            <label>\(lang.pick("科室", "Department"))<br><input name="department" value="\(typed("department"))"></label><br>
+            <label>\(lang.pick("位置", "Location"))<br><input name="location" value="\(typed("location"))"></label><br>
+            <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(typed("phone", user.staff.phone))"></label><br>
+            <label>\(lang.pick("相关资产编号（可多个，用逗号或空格分隔）", "Asset tags concerned (several: separated by commas or spaces)"))<br><input class="wide" name="assets" maxlength="600" value="\(typed("assets"))"></label><br>\(failure?.form == "assets" ? refused : "")
+            <label><input type="checkbox" name="major" value="1"\(typed("major") == "1" ? HTML(" checked") : "")> \(lang.pick("重大故障（优先级 P1）", "Major incident (priority P1)"))</label><br>
             <button id="submit-ticket" type="submit">\(lang.pick("提交", "Submit"))</button>
             </form>
             """)
@@ -313,7 +331,9 @@ extension Dashboard {
     func openTicketFromForm(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
         let (user, acting) = try api.acting(context)
         let form = try await FormPost.read(request, fields: ["title", "description", "priority", "campus", "category", "department",
-                                                             "location", "phone"], csrfOf: user)
+                                                             "location", "phone", "assets", "major"], csrfOf: user)
+        let assets = (form["assets"] ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" || $0 == " " || $0.isNewline })
+            .map(String.init)
         func value(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         let priority = try value("priority").map { text -> Int in
             guard let number = Int(text) else { throw APIError.badRequest("bad_value", "priority: expected 1…4") }
@@ -322,9 +342,34 @@ extension Dashboard {
         let body = APIRoutes.OpenTicketBody(
             campus: form["campus"] ?? "", title: value("title"), description: value("description"), reporter: nil, phone: form["phone"],
             department: value("department") ?? Self.unspecifiedDepartment, location: value("location"), category: value("category"),
-            channel: IntakeChannel.web.rawValue, urgency: nil, impact: nil, priority: priority, major: nil, post: nil, assets: nil)
-        let opened = try department.openTicket(try api.ticketIntake(body, user: user), by: acting)
-        return HTMLResponse.redirect("/tickets/\(opened.number)")
+            channel: IntakeChannel.web.rawValue, urgency: nil, impact: nil, priority: form["major"] == "1" ? nil : priority,
+            major: form["major"] == "1" ? true : nil, post: nil, assets: assets.isEmpty ? nil : assets)
+        do {
+            let opened = try department.openTicket(try api.ticketIntake(body, user: user), by: acting)
+            return HTMLResponse.redirect("/tickets/\(opened.number)")
+        } catch {
+            // A report the user can fix (an unknown asset tag, too many, a field missing):
+            // the form again with the message and what was typed; nothing was written.
+            let apiError = APIError.from(error)
+            guard apiError.status.code < 500, apiError.status != .forbidden else { throw error }
+            context.logger.notice("ticket report refused", metadata: ["code": "\(apiError.code)", "user": "\(user.username)"])
+            let onAssets: Bool = if case .unknownAsset? = error as? DomainError { true } else if case .ambiguousAssetTag? = error as? DomainError { true }
+                else { apiError.code == "too_many_assets" }
+            let failure = DutyFormFailure(form: onAssets ? "assets" : "report", status: apiError.status, code: apiError.code,
+                                          message: Language.of(request).refusal(error), values: form)
+            var response = try framed(request, user, path: "/tickets/new", version: try api.changes(session: user.session.token).version) { layout in
+                try newTicketPage(user, layout, failure: failure)
+            }
+            response.status = apiError.status
+            return response
+        }
+    }
+
+    /// A ticket form's refusal: a state that moved in the error catalogue's words, the rest
+    /// as the forms say them (with the tag or field typed).
+    static func ticketRefusal(_ error: any Error, _ lang: Language) -> String {
+        if case .wrongState? = error as? DomainError { return lang.message(of: APIError.from(error)) }
+        return lang.refusal(error)
     }
 
     /// `POST /tickets/{number}/{action}` — one action form of the ticket page.
@@ -339,7 +384,23 @@ extension Dashboard {
             to: value("to"), text: form["text"], expected: value("expected"), reason: value("reason"), level: value("level"),
             workaround: form["workaround"], rootCause: form["rootCause"], improvement: form["improvement"], solution: value("solution"),
             asset: value("asset"))
-        let ticket = try api.ticketAction(number, action, body, user: user, acting: acting)
-        return HTMLResponse.redirect("/tickets/\(ticket.number)")
+        do {
+            let ticket = try api.ticketAction(number, action, body, user: user, acting: acting)
+            return HTMLResponse.redirect("/tickets/\(ticket.number)")
+        } catch {
+            // A refusal the user can fix (a tag not found, a reason missing, a state that
+            // moved): the ticket page again with the message beside the form; a ticket
+            // that does not exist or may not be read stays the error page.
+            let status = APIError.from(error).status
+            guard status.code < 500, status != .forbidden, (try? department.ticket(number)) != nil else { throw error }
+            context.logger.notice("ticket form refused", metadata: ["action": "\(action)", "code": "\(APIError.from(error).code)", "ticket": "\(number)"])
+            let failure = DutyFormFailure(form: action, status: status, code: APIError.from(error).code, message: Self.ticketRefusal(error, Language.of(request)),
+                                          values: form)
+            var response = try framed(request, user, path: "/tickets", version: try api.changes(session: user.session.token).version) { layout in
+                try ticketPage(number, user, layout, failure: failure)
+            }
+            response.status = status
+            return response
+        }
     }
 }
