@@ -159,7 +159,7 @@ enum AuditNames {
         "annual_leave": ("年假天数", "annual leave days"), "grant": ("授予", "granted"), "override": ("调整班位", "seat changed"),
         "publish": ("发布", "published"), "accept": ("同意", "accepted"), "decline": ("拒绝", "declined"), "arrange": ("代为换班", "arranged"),
         "take_over": ("顶班", "taken over"), "history": ("历史导入", "history imported"), "open": ("登记", "opened"),
-        "open-batch": ("批量登记", "opened in a batch"), "policy": ("策略", "policy set"), "link-asset": ("关联资产", "asset linked"),
+        "open-batch": ("批量登记", "opened in a batch"), "policy": ("策略", "policy set"), "link-asset": ("关联资产", "asset linked"), "attach": ("上传附件", "file attached"),
         "assign": ("派单", "assigned"), "escalate": ("升级", "escalated"), "resolve": ("解决", "resolved"), "close": ("关闭", "closed"),
         "reopen": ("重新打开", "reopened"), "pend": ("挂起", "put on hold"), "resume": ("恢复处理", "resumed"), "note": ("进展", "note added"),
         "workaround": ("过渡方案", "workaround recorded"), "sign_in": ("签到", "checked in"), "sign_out": ("签退", "checked out"),
