@@ -177,4 +177,21 @@ import Storage
         let licence = AssetRecord(tag: "T", campus: "E", type: .software, name: "Licence", purchasedOn: Fixture.date("2025-01-01"), purchaseCostFen: 100_000)
         #expect(AssetCost.bookValueFen(licence, today: Fixture.date("2026-01-01")) == nil)
     }
+
+    /// Replicated data is input: a peer's asset row with only a type, a campus and a
+    /// negative stock (no tag, no name) is listed by the reports, never a trap.
+    @Test func aPeersAssetRowWithoutTagOrNameIsReadWithoutTrap() throws {
+        let f = try CampusReplicas()
+        try f.east.store.write { tx in
+            let row = tx.newRowID()
+            try tx.assign(DomainSchema.asset.name, row, ["campus": .text("E"), "type": .text("consumable"),
+                                                         "warranty_until": .text(CampusReplicas.start.date.adding(days: 5).iso)])
+            try tx.increment(DomainSchema.asset.name, row, "stock", by: -3)
+        }
+        try f.exchange()
+        #expect(try f.main.assetProblems() == [.negativeStock(tag: "", campus: "E", stock: -3)])
+        let report = try f.main.assetReport(on: CampusReplicas.start.date)
+        #expect(report.lowStock.count == 1 && report.warrantyEnding.count == 1)
+        #expect(try f.main.assets().count == 1)
+    }
 }

@@ -31,14 +31,16 @@ enum AssetProblemsQuery {
         var problems: [AssetProblem] = try Row.fetchAll(db, sql: """
             SELECT tag, group_concat(campus, ',') AS campuses FROM (SELECT tag, campus FROM \(table) ORDER BY tag, campus)
             GROUP BY tag HAVING count(*) > 1 ORDER BY tag
-            """).map { .duplicateTag(tag: $0["tag"], campuses: (($0["campuses"] as String?) ?? "").split(separator: ",").map(String.init)) }
+            """).map { .duplicateTag(tag: ($0["tag"] as String?) ?? "", campuses: (($0["campuses"] as String?) ?? "").split(separator: ",").map(String.init)) }
+        // Optional reads: a row a peer wrote without a tag or campus is input, not a trap.
         problems += try Row.fetchAll(db, sql: "SELECT tag, campus, stock FROM \(table) WHERE stock < 0 ORDER BY tag, campus").map {
-            .negativeStock(tag: $0["tag"], campus: $0["campus"], stock: StoredRows.counter($0, "stock") ?? 0)
+            .negativeStock(tag: ($0["tag"] as String?) ?? "", campus: ($0["campus"] as String?) ?? "", stock: StoredRows.counter($0, "stock") ?? 0)
         }
         for row in try Row.fetchAll(db, sql: "SELECT tag, campus, scrap_approval FROM \(table) WHERE scrapped_at IS NOT NULL ORDER BY tag, campus") {
             let id: String = (row["scrap_approval"] as String?) ?? ""
             guard let approval = try ApprovalRows.load(db, id), approval.state != .approved else { continue }
-            problems.append(.scrappedWithoutApproval(tag: row["tag"], campus: row["campus"], approval: id, state: approval.state))
+            problems.append(.scrappedWithoutApproval(tag: (row["tag"] as String?) ?? "", campus: (row["campus"] as String?) ?? "", approval: id,
+                                                     state: approval.state))
         }
         return problems
     }

@@ -40,7 +40,7 @@ extension Department {
                 SELECT tag, campus, name, stock, stock_min, unit FROM \(table) WHERE \(filter) AND type = 'consumable'
                 AND coalesce(stock, 0) < coalesce(stock_min, 0) ORDER BY tag, campus
                 """, arguments: StatementArguments(arguments)).map {
-                AssetReport.Line(tag: $0["tag"], campus: $0["campus"], name: $0["name"],
+                AssetReport.Line(tag: ($0["tag"] as String?) ?? "", campus: ($0["campus"] as String?) ?? "", name: ($0["name"] as String?) ?? "",
                                  detail: "\(StoredRows.counter($0, "stock") ?? 0)/\(($0["stock_min"] as Int?) ?? 0) \(($0["unit"] as String?) ?? "")")
             }
             let horizon = date.adding(days: AssetReport.warrantyNoticeDays).iso
@@ -48,7 +48,9 @@ extension Department {
                 SELECT tag, campus, name, warranty_until FROM \(table) WHERE \(filter) AND warranty_until >= ? AND warranty_until <= ?
                 ORDER BY warranty_until, tag
                 """, arguments: StatementArguments(arguments + [date.iso, horizon])).map {
-                AssetReport.Line(tag: $0["tag"], campus: $0["campus"], name: $0["name"], detail: $0["warranty_until"])
+                // Optional reads: a peer's row without a name or tag is listed, not a trap.
+                AssetReport.Line(tag: ($0["tag"] as String?) ?? "", campus: ($0["campus"] as String?) ?? "", name: ($0["name"] as String?) ?? "",
+                                 detail: ($0["warranty_until"] as String?) ?? "")
             }
             return AssetReport(date: date.iso, inspectionsDue: due, lowStock: low, warrantyEnding: warranty)
         }
