@@ -282,6 +282,34 @@ import Testing
         }
     }
 
+    /// A tag registered at two campuses while cut off: /problems says so in the user's
+    /// words and leads to each campus's asset, whose page retags it.
+    @Test func aDuplicateTagIsResolvedFromTheProblemsPageByRetagging() async throws {
+        let fixture = try Self.stocked()
+        let d = fixture.department
+        // What a merge brings: MAIN's own E-PC-01 (a peer wrote it while cut off).
+        try d.store.write { tx in
+            try tx.assign(DomainSchema.asset.name, tx.newRowID(), ["tag": .text("E-PC-01"), "campus": .text("MAIN"), "type": .text("pc"),
+                                                                  "name": .text("总院电脑"), "state": .text("in_stock")])
+        }
+        try await fixture.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let problems = try await client.page("/problems", as: chief)
+            #expect(problems.2.contains("资产编号 E-PC-01 在本院区与 MAIN 同时登记") && problems.2.contains("href=\"/assets/E-PC-01@EAST\""))
+            let eng1 = try await client.signIn("eng1")
+            let page = try await client.page("/assets/E-PC-01@EAST", as: eng1)
+            #expect(try await client.page("/assets/E-PC-01%40EAST", as: eng1).0 == .ok, "an encoded @ reads the same")
+            #expect(page.0 == .ok && page.2.contains("action=\"/assets/E-PC-01%40EAST/retag\""))
+            let before = try fixture.versionVector()
+            let taken = try await client.form("/assets/E-PC-01%40EAST/retag", as: eng1, [("csrf", eng1.csrf), ("tag", "E-SW-01")])
+            try DutyFormsTests.expectRefused(taken, .conflict, says: "资产编号 E-SW-01 已在院区 EAST 登记", fixture, before: before)
+            let done = try await client.form("/assets/E-PC-01%40EAST/retag", as: eng1, [("csrf", eng1.csrf), ("tag", "E-PC-01A")])
+            #expect(done.0 == .seeOther && done.1[.location] == "/assets/E-PC-01A?done=retag", "\(done.0) \(done.2.prefix(300))")
+            #expect(try d.asset("E-PC-01A").campus == "EAST" && d.asset("E-PC-01").campus == "MAIN" && d.assetProblems().isEmpty)
+            #expect(try await client.page("/assets/E-PC-01A?done=retag", as: eng1).2.contains("资产编号已更改"))
+        }
+    }
+
     @Test func theInventoryExportsTheReadersCampusesAsCSV() async throws {
         let fixture = try Self.stocked()
         try await fixture.application().test(.router) { client in

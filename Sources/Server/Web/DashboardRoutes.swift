@@ -59,7 +59,7 @@ struct Dashboard: Sendable {
         }
         router.get("/assets/export.csv") { request, context in try await assetExportResponse(request, context) }
         router.get("/assets/{tag}") { request, context in
-            try await assetPageResponse(request, context, tag: try context.parameters.require("tag"))
+            try await assetPageResponse(request, context, tag: try Self.assetReference(context))
         }
         router.post("/assets/{tag}/{form}") { request, context in try await assetForm(request, context) }
         router.get("/roster") { request, context in try await cachedPage(request, context, path: "/roster", view: "roster", reads: ViewReads.duty) { user, lang in

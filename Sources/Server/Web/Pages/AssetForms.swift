@@ -28,6 +28,7 @@ extension Dashboard {
         "details": ["name", "model", "serial", "manufacturer", "supplier", "notes", "purchaseCost", "purchasedOn", "warrantyUntil",
                     "warrantyMonths", "contractUntil", "inspectionDays"],
         "transfer": ["campus", "location"],
+        "retag": ["tag"],
     ]
 
     static let registerFields: Set<String> = ["tag", "campus", "type", "name", "model", "serial", "department", "location", "holder",
@@ -36,7 +37,8 @@ extension Dashboard {
 
     // MARK: - rendering
 
-    func assetForms(_ asset: Asset, _ user: SignedIn, _ lang: Language, failure: DutyFormFailure?) throws -> HTML {
+    /// `reference`: the tag as the page was asked for (`TAG@CAMPUS` while two campuses hold it).
+    func assetForms(_ asset: Asset, reference: String, _ user: SignedIn, _ lang: Language, failure: DutyFormFailure?) throws -> HTML {
         // A refusal of a form the page no longer offers (the asset was scrapped, the
         // role does not keep assets here) is still said, above the notice.
         let refusedAlone: HTML = failure.map { "<p class=\"bad\" role=\"alert\">\($0.message)</p>" } ?? ""
@@ -47,7 +49,7 @@ extension Dashboard {
             return "\(refusedAlone)<p class=\"muted\">\(lang.pick("该资产已报废，不再操作。", "This asset is scrapped; nothing more is done to it."))</p>"
         }
         let csrf = user.session.csrfToken
-        let path = "/assets/\(AssetQuery.encode(asset.tag))"
+        let path = "/assets/\(AssetQuery.encode(reference))"
         func kept(_ form: String, _ field: String, _ fallback: String = "") -> String {
             failure?.form == form ? failure?.value(field) ?? fallback : fallback
         }
@@ -133,6 +135,10 @@ extension Dashboard {
             """, lang.pick("提交报废申请", "File")))
         // The refused form may not be offered in the asset's present state (送修 of an
         // asset already under repair): then the refusal stands above the forms.
+        // 改编号 — how a tag registered at two campuses while cut off is resolved.
+        forms.append(form("retag", lang.pick("改编号", "Retag"), """
+            \(input("retag", "tag", lang.pick("新的资产编号", "new tag"), required: true))<span class="muted">\(lang.pick("编号全院唯一", "unique hospital-wide"))</span><br>
+            """, lang.pick("改编号", "Retag")))
         let details = detailsForm(asset, path: path, csrf: csrf, lang, failure: failure?.form == "details" ? failure : nil)
         let offered = Set((forms + [details]).compactMap { Self.formName(of: $0) })
         let above: HTML = failure.map { offered.contains($0.form) ? "" : refusedAlone } ?? ""
@@ -171,6 +177,13 @@ extension Dashboard {
             """
     }
 
+    /// The `{tag}` of an asset path as typed: `TAG` or `TAG@CAMPUS`, percent-decoded (a
+    /// link may encode the `@`).
+    static func assetReference(_ context: MeshDeskRequestContext) throws -> String {
+        let raw = try context.parameters.require("tag")
+        return raw.removingPercentEncoding ?? raw
+    }
+
     /// The form's name in `id="form-…"` of its markup.
     static func formName(of form: HTML) -> String? {
         guard let start = form.markup.range(of: "id=\"form-") else { return nil }
@@ -181,7 +194,7 @@ extension Dashboard {
 
     func assetForm(_ request: Request, _ context: MeshDeskRequestContext) async throws -> Response {
         let (user, acting) = try api.acting(context)
-        let tag = try context.parameters.require("tag")
+        let tag = try Self.assetReference(context)
         let form = try context.parameters.require("form")
         guard let allowed = Self.assetFormFields[form] else { throw APIError(.notFound, "not_found", "no asset form \(form)") }
         let fields = try await FormPost.read(request, fields: allowed, csrfOf: user)
@@ -192,15 +205,23 @@ extension Dashboard {
             try Access.requireCampus(user, asset.campus, to: "\(form) asset \(asset.tag)")
             let done = try performAssetForm(form, fields, asset, acting)
             context.logger.info("asset form done", metadata: metadata)
-            // Sent to a campus the sender does not read: the confirmation is on the inventory.
-            let now = try department.asset(asset.tag)
-            guard Access.canRead(user, now.campus) else {
-                return HTMLResponse.redirect("/assets?sent=\(AssetQuery.encode(asset.tag))&to=\(AssetQuery.encode(now.campus.rawValue))")
+            switch form {
+            case "retag":
+                // The asset now answers to its new tag (and the duplicate is gone).
+                return HTMLResponse.redirect("/assets/\(AssetQuery.encode((fields["tag"] ?? "").trimmingCharacters(in: .whitespaces)))?done=retag")
+            case "transfer":
+                // Sent to a campus the sender does not read: the confirmation is on the inventory.
+                let campus = CampusCode(fields["campus"] ?? "")
+                guard Access.canRead(user, campus) else {
+                    return HTMLResponse.redirect("/assets?sent=\(AssetQuery.encode(asset.tag))&to=\(AssetQuery.encode(campus.rawValue))")
+                }
+                return HTMLResponse.redirect("/assets/\(AssetQuery.encode("\(asset.tag)@\(campus.rawValue)"))?done=transfer")
+            default:
+                return HTMLResponse.redirect("/assets/\(AssetQuery.encode(tag))?done=\(done)")
             }
-            return HTMLResponse.redirect("/assets/\(AssetQuery.encode(asset.tag))?done=\(done)")
         } catch {
             let failure = try refusedForm(error, form: form, fields: fields, request, context, metadata, asset: asset)
-            var response = try await assetPageResponse(request, context, tag: asset.tag, failure: failure)
+            var response = try await assetPageResponse(request, context, tag: tag, failure: failure)
             response.status = failure.status
             return response
         }
@@ -220,7 +241,8 @@ extension Dashboard {
     }
 
     private func performAssetForm(_ form: String, _ fields: [String: String], _ asset: Asset, _ acting: Acting) throws -> String {
-        let tag = asset.tag
+        // TAG@CAMPUS names this row even while another campus holds the same tag.
+        let tag = "\(asset.tag)@\(asset.campus.rawValue)"
         func text(_ name: String) throws -> String {
             let value = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
             try Self.requireLength(value, name, max: Self.assetTextCharactersMax)
@@ -294,6 +316,11 @@ extension Dashboard {
             guard !location.isEmpty else { throw DutyRefusal("missing_field", "请填写到达后的存放位置。", "Please say where it is kept there.") }
             try department.transferAsset(tag, to: CampusCode(fields["campus"] ?? ""), location: location, by: acting)
             return "transfer"
+        case "retag":
+            let newTag = try text("tag")
+            guard !newTag.isEmpty else { throw DutyRefusal("missing_field", "请填写新的资产编号。", "Please fill in the new tag.") }
+            try department.retagAsset(tag, newTag: newTag, by: acting)
+            return "retag"
         case "scrap":
             let reason = try text("reason")
             var scrap = ApprovalRequest(kind: .scrap, campus: asset.campus, title: "报废 \(asset.tag) \(asset.record.name)", reason: reason)

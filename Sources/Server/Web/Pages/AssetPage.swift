@@ -50,6 +50,7 @@ extension Dashboard {
         "scrap": ("报废申请已提交，等待科长审批（见“审批”）。", "Scrap request filed; the section chief decides (see Approvals)."),
         "details": ("资产资料已保存。", "Details saved."),
         "transfer": ("已调拨到其他院区：资产现由该院区管理，状态为库存。", "Sent to the other campus: its staff keep it now, in stock."),
+        "retag": ("资产编号已更改。", "The asset has its new tag."),
     ]
 
     func assetPage(_ tag: String, _ user: SignedIn, _ lang: Language, done: String?, failure: DutyFormFailure?) throws -> PageContent {
@@ -109,7 +110,7 @@ extension Dashboard {
             <h2>\(lang.pick("履历", "History"))</h2>
             \(try assetHistoryTable(asset, events, lang, who: who))
             <h2>\(lang.pick("操作", "Actions"))</h2>
-            \(try assetForms(asset, user, lang, failure: failure))
+            \(try assetForms(asset, reference: tag, user, lang, failure: failure))
             """)
     }
 

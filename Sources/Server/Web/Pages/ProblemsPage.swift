@@ -27,9 +27,7 @@ extension Dashboard {
             "<tr><td>\($0.campus)</td><td><a href=\"/tickets/\($0.number)\">\($0.number)</a></td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
         }
         let everyCampus = Access.seesEveryCampus(user)
-        let assets: [HTML] = try api.problems(campuses: campuses, everyCampus: everyCampus).filter { $0.kind.hasPrefix("asset_") && codes.contains($0.campus) }.map {
-            "<tr><td>\($0.campus)</td><td>\(lang.problemKindName($0.kind))</td><td>\($0.description)</td></tr>"
-        }
+        let assets: [HTML] = try department.assetProblems().flatMap { problem in assetProblemRows(problem, codes: Set(codes), lang) }
         let bounds: [HTML] = try api.outOfBounds(campuses: campuses, everyCampus: everyCampus).map {
             "<tr><td>\($0.campus)</td><td>\(lang.entityName($0.entity))</td><td><code>\(String($0.row.prefix(12)))</code></td><td>\(lang.fieldName($0.entity, $0.field))</td><td><code>\($0.value)</code></td><td>\($0.bound)</td></tr>"
         }
@@ -50,5 +48,36 @@ extension Dashboard {
             <h2>\(lang.pick("副本冲突", "Replica conflicts"))</h2>
             \(conflicts.isEmpty ? none : "<table><tr><th>\(lang.pick("实体", "Entity"))</th><th>\(lang.pick("字段", "Field"))</th><th>\(lang.pick("并存版本", "Versions"))</th></tr>\(conflicts)</table>")
             """)
+    }
+
+    /// One asset problem as the page says it, in the user's words, with the way to fix it:
+    /// a duplicate tag leads to each campus's asset (its page offers 改编号), low stock
+    /// and a scrap without approval to the asset itself.
+    func assetProblemRows(_ problem: AssetProblem, codes: Set<String>, _ lang: Language) -> [HTML] {
+        func link(_ tag: String, _ campus: String, _ label: String) -> HTML {
+            "<a href=\"/assets/\(AssetQuery.encode(tag))@\(AssetQuery.encode(campus))\">\(label)</a>"
+        }
+        switch problem {
+        case let .duplicateTag(tag, campuses):
+            return campuses.filter(codes.contains).map { campus in
+                let others = campuses.filter { $0 != campus }.joined(separator: lang.pick("、", ", "))
+                return """
+                    <tr><td>\(campus)</td><td>\(lang.problemKindName("asset_duplicate_tag"))</td><td>\(lang.pick("资产编号 \(tag) 在本院区与 \(others) 同时登记（断网期间各自登记，合并后发现）。", "Tag \(tag) was registered here and at \(others) while cut off."))\
+                     \(link(tag, campus, lang.pick("给本院区这台改编号", "Retag this campus's one")))</td></tr>
+                    """
+            }
+        case let .negativeStock(tag, campus, stock):
+            guard codes.contains(campus) else { return [] }
+            return ["""
+                <tr><td>\(campus)</td><td>\(lang.problemKindName("asset_negative_stock"))</td><td>\(lang.pick("耗材 \(tag) 库存为 \(stock)：两院区同时出库，请盘点后入库补正。", "Consumable \(tag) stands at \(stock) after concurrent draws: count it and restock."))\
+                 \(link(tag, campus, lang.pick("去出入库", "Adjust stock")))</td></tr>
+                """]
+        case let .scrappedWithoutApproval(tag, campus, _, state):
+            guard codes.contains(campus) else { return [] }
+            return ["""
+                <tr><td>\(campus)</td><td>\(lang.problemKindName("asset_scrapped_without_approval"))</td><td>\(lang.pick("资产 \(tag) 已按报废处理，但合并后其报废申请为“\(lang.name(of: state))”：请确认该设备是否确已报废。", "\(tag) reads as scrapped, but its scrap request is \(lang.name(of: state)) after the merge: confirm whether the device is gone."))\
+                 \(link(tag, campus, lang.pick("查看资产", "Open the asset")))</td></tr>
+                """]
+        }
     }
 }
