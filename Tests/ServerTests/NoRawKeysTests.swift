@@ -16,7 +16,7 @@ import Testing
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
-                        "/tickets/search?priority=9"]
+                        "/tickets/search?priority=9", "/notifications", "/notifications/settings", "/admin/escalation"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses

@@ -71,9 +71,10 @@ extension Dashboard {
         let noChannel: HTML = settings.hasChannel ? "" : "<p class=\"card warn\">\(lang.pick("您还没有设置通知方式：值班时的紧急工单只会出现在本页。", "You have set no channel: urgent tickets on your shift will only appear on this page.")) <a href=\"/notifications/settings\">\(lang.pick("设置通知方式", "Set your channels"))</a></p>"
         let admin: HTML = user.staff.roles.contains { $0.role == .administrator } ? " · <a href=\"/admin/escalation\">\(lang.pick("升级策略", "Escalation policy"))</a>" : ""
         let head: HTML = "<tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("工单号", "Number"))</th><th>\(lang.pick("内容", "Message"))</th><th>\(lang.pick("级别", "Level"))</th><th>\(lang.pick("已送达", "Delivered by"))</th><th>\(lang.pick("状态", "State"))</th><th>\(lang.pick("操作", "Action"))</th></tr>"
+        let list: HTML = rows.isEmpty ? "<p class=\"ok\">\(lang.pick("暂无通知", "No notifications"))</p>" : "<table>\(head)\(rows)</table>"
         return layout.page(title: lang.pick("我的通知", "My notifications"), """
             \(done)\(noChannel)<p><a href="/notifications/settings">\(lang.pick("通知设置", "Notification settings"))</a>\(admin)</p>
-            <div data-live="notifications">\(rows.isEmpty ? "<p class=\"ok\">\(lang.pick("暂无通知", "No notifications"))</p>" : "<table>\(head)\(rows)</table>")</div>
+            <div data-live="notifications">\(list)</div>
             """)
     }
 }
@@ -87,7 +88,7 @@ extension Language {
         case "wecom": pick("企业微信", "WeCom")
         case "dingtalk": pick("钉钉", "DingTalk")
         case "feishu": pick("飞书", "Feishu")
-        case "generic": pick("通用 webhook（短信网关）", "generic webhook (SMS gateway)")
+        case "generic": pick("通用回调接口（短信网关）", "generic webhook (SMS gateway)")
         default: pick("其他", "other")
         }
     }
@@ -100,12 +101,12 @@ extension Language {
         case .emailTooLong: pick("电子邮件地址过长。", problem.description)
         case .emailCharacters: pick("电子邮件地址只能包含英文字母、数字和常用符号，不能有空格或换行。", problem.description)
         case .emailShape: pick("电子邮件地址格式应为 名字@医院域名，如 zhang@hospital.example。", problem.description)
-        case .tooManyWebhooks: pick("最多设置 \(NotificationSettings.webhooksMax) 个机器人或 webhook。", problem.description)
-        case .urlTooLong: pick("webhook 地址过长。", problem.description)
-        case .urlShape: pick("webhook 地址应以 http:// 或 https:// 开头并包含主机名。", problem.description)
+        case .tooManyWebhooks: pick("最多设置 \(NotificationSettings.webhooksMax) 个群机器人或回调接口。", problem.description)
+        case .urlTooLong: pick("回调地址过长。", problem.description)
+        case .urlShape: pick("回调地址应以 HTTP:// 或 HTTPS:// 开头并包含主机名。", problem.description)
         case .secretShape: pick("签名密钥不能有空格或换行，且不能过长。", problem.description)
         case .dingTalkSecret: pick("钉钉加签密钥应以 SEC 开头（在机器人安全设置中复制）。", problem.description)
-        case .genericSecretShort: pick("通用 webhook 需要至少 \(NotificationSettings.genericSecretBytesMin) 个字符的签名密钥。", problem.description)
+        case .genericSecretShort: pick("通用回调接口需要至少 \(NotificationSettings.genericSecretBytesMin) 个字符的签名密钥。", problem.description)
         case .quietHoursRange: pick("免打扰时间应为 00:00 至 23:59 之间的时刻。", problem.description)
         case .quietHoursEmpty: pick("免打扰的开始和结束时间不能相同。", problem.description)
         }

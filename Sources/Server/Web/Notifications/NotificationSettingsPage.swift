@@ -30,7 +30,7 @@ extension Dashboard {
                 }
             return """
                 <tr><td><select name="kind\(n)">\(options)</select></td>\
-                <td><input class="wide" name="url\(n)" value="\(value("url\(n)"))" placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"></td>\
+                <td><input class="wide" name="url\(n)" value="\(value("url\(n)"))"></td>\
                 <td><input name="secret\(n)" value="\(value("secret\(n)"))" autocomplete="off"></td></tr>
                 """
         }
@@ -40,8 +40,8 @@ extension Dashboard {
             \(message)
             <form method="post" action="/notifications/settings" class="card wide-card">
             <input type="hidden" name="csrf" value="\(user.session.csrfToken)">
-            <p><label>\(lang.pick("电子邮件", "E-mail"))<br><input class="wide" name="email" value="\(value("email"))" placeholder="zhang@hospital.example"></label></p>
-            <p>\(lang.pick("群机器人与 webhook（钉钉加签密钥以 SEC 开头；通用 webhook 必须有签名密钥）", "Group robots and webhooks (a DingTalk signing secret starts with SEC; a generic webhook needs a secret)"))</p>
+            <p><label>\(lang.pick("电子邮件", "E-mail"))<br><input class="wide" name="email" value="\(value("email"))"></label></p>
+            <p>\(lang.pick("群机器人与回调接口（钉钉加签密钥以 SEC 开头；通用回调接口必须有签名密钥）", "Group robots and webhooks (a DingTalk signing secret starts with SEC; a generic webhook needs a secret)"))</p>
             <table><tr><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("地址", "URL"))</th><th>\(lang.pick("签名密钥", "Secret"))</th></tr>\(hooks)</table>
             <p><label>\(lang.pick("免打扰", "Quiet hours")) <input name="quietStart" value="\(value("quietStart"))" placeholder="22:00" size="6"></label>
             – <input name="quietEnd" value="\(value("quietEnd"))" placeholder="07:00" size="6" aria-label="\(lang.pick("免打扰结束", "Quiet hours end"))"></p>
