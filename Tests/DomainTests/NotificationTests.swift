@@ -31,6 +31,9 @@ import Storage
         // Reminders every 15 minutes tell everyone reached so far, at most `repeatsMax` times.
         #expect(due(t, at: 1_045).filter { $0.step == 3 }.map(\.recipient.id) == ["E101", "E001", "officer:E"])
         #expect(due(t, at: 100_000).map(\.step).max() == 2 + EscalationPlan.repeatsMax)
+        // Only the newest reminder is due: a node catching up sends one, not eight.
+        #expect(Set(due(t, at: 100_000).map(\.step)) == [0, 1, 2, 2 + EscalationPlan.repeatsMax])
+        #expect(Set(due(t, at: 1_060).map(\.step)) == [0, 1, 2, 4])
     }
 
     @Test func anAcknowledgementStopsTheEscalationAndAClosedTicketNotifiesNobody() {

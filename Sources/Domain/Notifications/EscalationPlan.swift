@@ -57,6 +57,8 @@ public enum EscalationPlan {
         public let dueAt: Int
         /// The levels told at this step (all three at once for a major incident).
         public let levels: [EscalationLevel]
+        /// A reminder after the last level (not a level of its own).
+        public var reminder = false
     }
 
     public static func steps(_ t: TicketFacts, rule: EscalationRule) -> [Step] {
@@ -76,7 +78,7 @@ public enum EscalationPlan {
 
     private static func reminders(after last: Int, from index: Int, levels: [EscalationLevel], rule: EscalationRule) -> [Step] {
         guard let every = rule.repeatMinutes else { return [] }
-        return (1...repeatsMax).map { Step(index: index + $0 - 1, dueAt: last + $0 * every, levels: levels) }
+        return (1...repeatsMax).map { Step(index: index + $0 - 1, dueAt: last + $0 * every, levels: levels, reminder: true) }
     }
 
     /// Notifications due at `now`: steps whose time has come before any acknowledgement,
@@ -87,8 +89,12 @@ public enum EscalationPlan {
                            policy: EscalationPolicy, now: Int) -> [DueNotification] {
         tickets.filter(\.isOpen).flatMap { t -> [DueNotification] in
             let chain = recipients(t)
-            return steps(t, rule: policy.rule(t.priority))
+            let passed = steps(t, rule: policy.rule(t.priority))
                 .filter { step in step.dueAt <= now && t.acknowledgedAt.map { ack in step.dueAt < ack } ?? true }
+            // Of the reminders only the newest is due: a node that comes back after hours (or
+            // starts on old tickets) sends one reminder, not every one it missed.
+            let newestReminder = passed.last(where: \.reminder)?.index
+            return passed.filter { !$0.reminder || $0.index == newestReminder }
                 .flatMap { step in
                     let told = step.levels.flatMap { level in reachable(level, chain).map { (level: $0.level, recipient: $0.recipient) } }
                     var seen = Set<String>()

@@ -75,6 +75,7 @@ public struct NotificationDelivery: Service {
         do {
             let policy = try department.escalationPolicy()
             var taken = 0
+            var withoutChannel = Set<String>()
             for (due, delivered) in try department.notificationsDue(at: now) where taken < configuration.takenPerTickMax {
                 guard SenderRule.decide(due, localCampus: configuration.localCampus ?? due.campus, delivered: delivered,
                                         takeoverMinutes: policy.takeoverMinutes, now: now.minutesSinceEpoch) == .send else { continue }
@@ -90,9 +91,13 @@ public struct NotificationDelivery: Service {
                 await outbox.change { box in
                     for address in addresses { box.enqueue(key: due.key, address: address, recipientName: due.recipient.name, item: item, notBefore: start) }
                 }
-                if addresses.isEmpty { logger.notice("notification \(due.key): \(due.recipient.id) has no channel beyond the browser") }
+                if addresses.isEmpty { withoutChannel.insert(due.recipient.id) }
                 try department.recordDelivery(due, channels: ["browser"], at: now)
                 taken += 1
+            }
+            // One line a tick, not one per notification: who is reached only in the browser.
+            if !withoutChannel.isEmpty {
+                logger.notice("notifications to \(withoutChannel.sorted().prefix(20).joined(separator: ", ")) reach only the browser: no channel set")
             }
             return taken
         } catch {
