@@ -112,3 +112,22 @@ extension Language {
         }
     }
 }
+
+extension Dashboard {
+    /// 无通知方式 — for the chief on 待处理: engineers and chiefs of the campuses the chief
+    /// leads whom nothing beyond the browser reaches (a page at night finds nobody).
+    func unreachableStaffSection(_ user: SignedIn, campuses: [CampusCode], lang: Language) throws -> HTML {
+        let led = campuses.filter { user.staff.holds(.sectionChief, at: $0) }
+        guard !led.isEmpty else { return "" }
+        let rows: [HTML] = try led.flatMap { campus in
+            try department.peopleWithoutChannel(campus: campus).map { person in
+                "<tr><td>\(campus.rawValue)</td><td>\(person.name)</td><td>\(person.id.rawValue)</td><td>\(person.phone)</td></tr>"
+            }
+        }
+        let table: HTML = rows.isEmpty ? "<p class=\"ok\">\(lang.pick("无", "None"))</p>"
+            : "<table><tr><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("姓名", "Name"))</th><th>\(lang.pick("工号", "Staff no."))</th><th>\(lang.pick("电话", "Phone"))</th></tr>\(rows)</table>"
+        return """
+            <h2>\(lang.pick("未设置通知方式的人员（升级通知只能显示在网页上）", "Staff with no notification channel (escalations reach them only in the browser)"))</h2>\(table)
+            """
+    }
+}
