@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Node
 import Testing
 @testable import Domain
 @testable import Server
@@ -86,6 +87,27 @@ import Testing
             let (saved, _, _) = try await client.form("/admin/escalation", as: admin, fields)
             #expect(saved == .seeOther)
             #expect(try f.department.escalationPolicy().rule(2).officerAfterMinutes == 80 && f.department.escalationPolicy().takeoverMinutes == 5)
+        }
+    }
+
+    @Test func theStatusPageListsDeadLettersWithTheRobotsHostButNotItsToken() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-outbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let f = try ServerFixture(directory: DataDirectory(path: path.path))
+        var box = Outbox()
+        let address = ChannelAddress.webhook(WebhookTarget(kind: .wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET-TOKEN"))
+        box.enqueue(key: "k", address: address, recipientName: "赵科长", item: OutgoingItem(key: "k", number: "EAST-2026-0001-00001", title: "t", urgent: true, link: nil), notBefore: 0)
+        for attempt in 0..<Outbox.attemptsMax {
+            let taken = box.take(channel: "wecom", now: Int64(attempt) * 600_000, messagesMax: 1)
+            box.failed(taken[0], error: "webhook answered 503: busy", now: Int64(attempt) * 600_000)
+        }
+        try JSONEncoder().encode(box).write(to: path.appendingPathComponent("notification-outbox.json"))
+        try await f.application().test(.router) { client in
+            let chief = try await client.signIn("chief")
+            let (_, _, page) = try await client.page("/status", as: chief)
+            #expect(page.contains("通知发件箱") && page.contains("qyapi.weixin.qq.com") && page.contains("webhook answered 503"))
+            #expect(!page.contains("SECRET-TOKEN"))
         }
     }
 }
