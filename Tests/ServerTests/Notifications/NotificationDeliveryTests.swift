@@ -81,10 +81,11 @@ final class TestMillis: Sendable {
                                     by: Acting("R001", at: ServerFixture.start)).number
     }
 
-    func delivery(_ f: ServerFixture, smtpPort: Int, millis: TestMillis, campus: CampusCode = "EAST") -> NotificationDelivery {
+    func delivery(_ f: ServerFixture, smtpPort: Int, millis: TestMillis, campus: CampusCode = "EAST",
+                  timeout: Duration = .seconds(5)) -> NotificationDelivery {
         var configuration = NotificationDelivery.Configuration(localCampus: campus,
                                                                smtp: SMTPRelay(host: "127.0.0.1", port: smtpPort, from: "meshdesk@hospital.example"))
-        configuration.sendTimeout = .milliseconds(1_000)
+        configuration.sendTimeout = timeout
         configuration.linkBase = "http://east:8080"
         return NotificationDelivery(department: f.department, outbox: OutboxFile(url: nil), configuration: configuration, clock: f.clock,
                                     wallMillis: { millis.now() }, logger: Logger(label: "notification-test"))
@@ -137,7 +138,8 @@ final class TestMillis: Sendable {
             ], quietHours: nil), for: "E001", by: Acting("A001", at: ServerFixture.start))
             _ = try openPriorityOne(f)
             let millis = TestMillis()
-            let loop = delivery(f, smtpPort: sink.port, millis: millis)
+            // A 1 s timeout cuts the receiver that answers after 3 s.
+            let loop = delivery(f, smtpPort: sink.port, millis: millis, timeout: .seconds(1))
             await loop.planOnce()
             let started = ContinuousClock.now
             async let slow: Int = loop.drainOnce("wecom")

@@ -147,6 +147,7 @@ enum AuditNames {
         "directory": ("名录", "directory"), "dutylog": ("值班记录", "duty log"), "handover": ("交接班", "handover"), "leave": ("请假", "leave"),
         "overtime": ("加班", "overtime"), "person": ("人员", "person"), "post": ("岗位", "post"), "role": ("角色", "role"),
         "roster": ("值班表", "roster"), "swap": ("换班", "swap"), "ticket": ("工单", "ticket"),
+        "notification": ("通知", "notification"),
     ]
 
     static let verbs: [String: (String, String)] = [
@@ -168,7 +169,7 @@ enum AuditNames {
         "assess": ("评估", "assessed"), "implement": ("实施", "implemented"), "checkout": ("领用", "checked out"),
         "checkin": ("归还", "checked in"), "inspect": ("巡检", "inspected"), "repair": ("送修", "sent to repair"),
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
-        "cancelled": ("撤销", "cancelled"),
+        "cancelled": ("撤销", "cancelled"), "read": ("标为已读", "marked read"), "settings": ("设置", "settings changed"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {
