@@ -3,7 +3,8 @@
 writes each message to OUTDIR/N.eml (envelope lines first, then the DATA as received).
 
 usage: smtp-sink.py OUTDIR [--mode ok|reject|slow]
-Prints "PORT <n>" once listening (port chosen by the OS), then serves until killed.
+Prints "PORT <n>" once listening (port chosen by the OS) and writes it to OUTDIR/port,
+then serves until killed.
   ok     accept everything
   reject answer 451 to RCPT TO (a relay that is down for maintenance)
   slow   wait 30 s before the greeting (a relay that hangs)
@@ -65,7 +66,12 @@ async def session(reader, writer):
 
 async def main():
     server = await asyncio.start_server(session, "127.0.0.1", 0)
-    print("PORT", server.sockets[0].getsockname()[1], flush=True)
+    port = server.sockets[0].getsockname()[1]
+    # Also OUTDIR/port (written whole), for a caller that must not block reading stdout.
+    with open(os.path.join(outdir, "port.tmp"), "w") as f:
+        f.write(str(port))
+    os.rename(os.path.join(outdir, "port.tmp"), os.path.join(outdir, "port"))
+    print("PORT", port, flush=True)
     async with server:
         await server.serve_forever()
 

@@ -93,7 +93,7 @@ final class TestMillis: Sendable {
 
     @Test func aPriorityOneTicketReachesTheChiefByMailAndEveryRobotKindWithValidSignatures() async throws {
         let f = try ServerFixture()
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink.start()
         defer { sink.stop() }
         let received = Received()
         try await Self.receiver(received).test(.live) { client in
@@ -126,7 +126,7 @@ final class TestMillis: Sendable {
 
     @Test func aSlowAndAFailingReceiverAreRetriedWithBackoffThenDeadLetteredWhileMailStillGoes() async throws {
         let f = try ServerFixture()
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink.start()
         defer { sink.stop() }
         let received = Received()
         try await Self.receiver(received).test(.live) { client in
@@ -163,7 +163,7 @@ final class TestMillis: Sendable {
 
     @Test func anotherCampusNodeWaitsForTheTakeoverDelayAndAQuietHourHoldsBackALowPriorityMail() async throws {
         let f = try ServerFixture()
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink.start()
         defer { sink.stop() }
         try f.department.setNotificationSettings(NotificationSettings(email: "zhao@hospital.example", webhooks: [],
                                                                       quietHours: QuietHours(startMinute: 8 * 60, endMinute: 10 * 60)),

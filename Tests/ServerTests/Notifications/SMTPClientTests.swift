@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func aMailReachesTheSinkWithItsChineseSubjectNameBodyAndIdempotencyKeyIntact() async throws {
-        let sink = try SMTPSink()
+        let sink = try await SMTPSink.start()
         defer { sink.stop() }
         let relay = SMTPRelay(host: "127.0.0.1", port: sink.port, from: "meshdesk@hospital.example")
         try await SMTPClient.send(try mail(), via: relay, date: Date(timeIntervalSince1970: 1_700_000_000), messageID: "1@meshdesk")
@@ -39,7 +39,7 @@ import Testing
             try await SMTPClient.send(try mail(), via: SMTPRelay(host: "127.0.0.1", port: 1, from: "meshdesk@hospital.example"),
                                       date: Date(), messageID: "x@y")
         }
-        let sink = try SMTPSink(mode: "reject")
+        let sink = try await SMTPSink.start(mode: "reject")
         defer { sink.stop() }
         await #expect(throws: SMTPError.self) {
             try await SMTPClient.send(try mail(), via: SMTPRelay(host: "127.0.0.1", port: sink.port, from: "meshdesk@hospital.example"),

@@ -7,23 +7,32 @@ final class SMTPSink: @unchecked Sendable {
     let directory: URL
     private let process: Process
 
-    init(mode: String = "ok") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-smtp-\(UUID().uuidString)")
+    /// Starts the sink and waits for its port without blocking a thread of the test's
+    /// concurrency pool (several tests start sinks at once on a two-core machine).
+    static func start(mode: String = "ok") async throws -> SMTPSink {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meshdesk-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/notifications/smtp-sink.py")
-        process = Process()
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script.path, directory.path, "--mode", mode]
-        let out = Pipe()
-        process.standardOutput = out
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let line = String(decoding: out.fileHandleForReading.availableLine(), as: UTF8.self)
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw TestFailure("smtp sink did not start: \(line)")
+        for _ in 0..<1_000 {
+            if let text = try? String(contentsOf: directory.appendingPathComponent("port"), encoding: .utf8), let port = Int(text) {
+                return SMTPSink(port: port, directory: directory, process: process)
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
+        kill(process.processIdentifier, SIGKILL)
+        throw TestFailure("smtp sink did not start within 20 s")
+    }
+
+    private init(port: Int, directory: URL, process: Process) {
         self.port = port
+        self.directory = directory
+        self.process = process
     }
 
     /// Messages received so far, in order.
@@ -36,20 +45,7 @@ final class SMTPSink: @unchecked Sendable {
     func stop() {
         // SIGKILL: a signal mask inherited from the test runner may block SIGTERM.
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
-    }
-}
-
-extension FileHandle {
-    /// Bytes up to the first newline (blocking).
-    func availableLine() -> [UInt8] {
-        var bytes: [UInt8] = []
-        while true {
-            let data = readData(ofLength: 1)
-            guard let byte = data.first, byte != UInt8(ascii: "\n") else { return bytes }
-            bytes.append(byte)
-        }
     }
 }
 
