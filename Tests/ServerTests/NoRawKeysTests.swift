@@ -17,7 +17,8 @@ import Testing
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
                         "/tickets/search?priority=9", "/statistics", "/statistics?from=2026-03-10&to=2026-03-01", "/admin", "/admin/accounts",
-                        "/admin/people", "/admin/people?campus=EAST", "/admin/people/E101", "/admin/campuses", "/admin/calendar?year=2026", "/admin/policy"]
+                        "/admin/people", "/admin/people?campus=EAST", "/admin/people/E101", "/admin/campuses", "/admin/calendar?year=2026", "/admin/policy",
+                        "/notifications", "/notifications/settings", "/admin/escalation"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses

@@ -13,7 +13,7 @@ public struct Department: Sendable {
         self.store = store
         // Local read aids for ticket and asset queries; a store without them (another
         // schema, a read-only file) only answers more slowly.
-        for (entity, columns) in Self.indexes + Self.inventoryIndexes { try? store.ensureIndex(entity: entity.name, columns: columns) }
+        for (entity, columns) in Self.indexes + Self.inventoryIndexes + Self.notificationIndexes { try? store.ensureIndex(entity: entity.name, columns: columns) }
     }
 
     /// Indexes the domain's queries rely on for speed: ticket numbers and their

@@ -5,8 +5,8 @@ import Replica
 ///
 /// Id ranges, so the modules that follow never collide:
 /// 1–9 people and organisation, 10–19 rosters, 20–29 attendance, 30–39 handover
-/// and duty log, 40–49 audit, 50–59 accounts of the web server; tickets take 100–199
-/// and assets 200–299.
+/// and duty log, 40–49 audit, 50–59 accounts of the web server; tickets take 100–199,
+/// assets 200–299 and notifications 300–319.
 ///
 /// The merge kind of each field, and why, is in docs/rosters.md.
 public enum DomainSchema {
@@ -186,10 +186,12 @@ public enum DomainSchema {
     /// assets and approvals (additive: a version-1 node keeps their batches deferred
     /// until it is upgraded). Version 3 adds the leave request's kind (假别) and the overtime
     /// request's compensation (调休 or 加班费). Version 4 adds an asset's purchase cost,
-    /// manufacturer, supplier and notes, and tickets' attachments.
+    /// manufacturer, supplier and notes, tickets' attachments, and notifications
+    /// (escalation policy, delivery records, personal channels).
     public static let schema = Schema(version: 4, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
         ticket, ticketPolicy, ticketAttachment, asset, approval,
+        notificationPolicy, notificationDelivery, notificationSettings,
     ])
 }

@@ -87,6 +87,7 @@ struct Dashboard: Sendable {
         registerAudit(on: router)
         registerStatistics(on: router)
         registerAdmin(on: router)
+        registerNotifications(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }
@@ -111,8 +112,9 @@ struct Dashboard: Sendable {
     func framed(_ request: Request, _ user: SignedIn, path: String, version: String, current: Bool = true,
                 _ body: (Layout) throws -> HTML) rethrows -> Response {
         let nonce = RandomToken.hex(bytes: 16)
-        let layout = Layout(lang: Language.of(request), user: user, path: path, nonce: nonce, version: version,
+        var layout = Layout(lang: Language.of(request), user: user, path: path, nonce: nonce, version: version,
                             pollSeconds: configuration.pollSeconds, current: current)
+        layout.unread = (try? department.unreadNotificationCount(for: user.person.rawValue)) ?? 0
         return withLanguage(HTMLResponse.make(try body(layout), nonce: nonce), request)
     }
 

@@ -12,6 +12,8 @@ struct Layout {
     /// False when a part of the page is the view of the state just before `version`
     /// (served while the newest is computed): the page's script fetches it again soon.
     var current = true
+    /// 未读通知 of the signed-in user, shown by 通知 in the navigation.
+    var unread = 0
 
     static let style: HTML = """
         <style>
@@ -35,6 +37,7 @@ struct Layout {
             ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
             ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
             ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/statistics", "统计", "Statistics"), ("/admin", "管理", "Administration"), ("/status", "节点状态", "Node status"),
+            ("/notifications", "通知", "Notifications"),
         ]
         // Role-aware: the report link only for those who may report a problem somewhere
         // (a central viewer or a clerk would only meet a read-only notice).
@@ -55,7 +58,9 @@ struct Layout {
                 && ($0.0 != "/attendance" || attendance) && ($0.0 != "/audit" || audit) && ($0.0 != "/statistics" || statistics)
                 && ($0.0 != "/admin" || admin)
         }.map { item in
-            "<a href=\"\(item.0)\"\(path == item.0 ? HTML(" class=\"on\"") : HTML(""))>\(lang.pick(item.1, item.2))</a>"
+            // The unread count is a live part: the page's event stream refreshes it.
+            let badge: HTML = item.0 == "/notifications" ? "<span data-live=\"unread\">\(unread > 0 ? HTML(" (\(unread))") : HTML(""))</span>" : ""
+            return "<a href=\"\(item.0)\"\(path == item.0 ? HTML(" class=\"on\"") : HTML(""))>\(lang.pick(item.1, item.2))\(badge)</a>"
         }
         let other: Language = lang == .zh ? .en : .zh
         let who: HTML = user.map { u in
@@ -83,7 +88,7 @@ struct Layout {
             var tries=0;function refresh(nv){if(busy||nv===v)return;busy=true;fetch(location.href,{credentials:"same-origin"})
             .then(function(r){if(!r.ok)throw r;return r.text()}).then(function(t){var doc=new DOMParser().parseFromString(t,"text/html");
             var again=doc.documentElement.getAttribute("data-version")==="previous"&&tries<10;
-            var parts=document.querySelectorAll("[data-live]");if(parts.length===0){notice()}
+            var parts=document.querySelectorAll("[data-live]");if(document.querySelectorAll("main [data-live]").length===0){notice()}
             parts.forEach(function(p){var n=doc.querySelector('[data-live="'+p.getAttribute("data-live")+'"]');
             if(!n||n.innerHTML===p.innerHTML)return;if(dirty(p)){notice()}else{p.innerHTML=n.innerHTML}});
             if(again){tries++;setTimeout(function(){refresh(nv)},400)}else{tries=0;v=nv}})

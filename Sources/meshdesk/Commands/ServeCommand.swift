@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     var httpListen: String?
     @Flag(name: .customLong("no-http"), help: "Serve no dashboard/API, whatever the config says.") var noHTTP = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @OptionGroup var notifications: NotificationOptions
 
     func run() async throws {
         let nodeConfig = try resolveConfig(config: config, dataDir: dataDir)
@@ -37,16 +38,25 @@ struct ServeCommand: AsyncParsableCommand {
         if let address = effective.httpAddress {
             let directory = DataDirectory(path: effective.dataDirectory)
             let configuration = Self.serverConfiguration(effective)
+            let notifications = self.notifications
+            let campus = CampusCode(effective.campusCode)
             web = { runtime in
                 // The web server reads and writes the very store the node syncs into:
                 // one GRDB pool, each read a fresh snapshot, so a batch applied from a
                 // peer is on the next page load.
-                let app = try WebApplication.make(department: Department(store: runtime.store), directory: directory,
+                let department = Department(store: runtime.store)
+                let app = try WebApplication.make(department: department, directory: directory,
                                                   configuration: configuration, host: address.host, port: address.port,
                                                   logger: logger) { port in
                     logger.notice("dashboard on http://\(address.host):\(port)/ (sign in at /sign-in)")
                 }
-                try await app.run()
+                // Notification delivery runs beside the dashboard over the same replica, as its own service.
+                let delivery = try notifications.delivery(department: department, directory: directory, localCampus: campus, logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await app.run() }
+                    if let delivery { group.addTask { try await delivery.run() } }
+                    try await group.waitForAll()
+                }
             }
         } else {
             logger.notice("http is off for this node: no dashboard or API")

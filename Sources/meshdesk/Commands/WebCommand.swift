@@ -5,6 +5,7 @@ import Hummingbird
 import Node
 import Security
 import Server
+import ServiceLifecycle
 
 /// `meshdesk web` — the dashboard and API of one data directory on 127.0.0.1, without
 /// peer sync (`meshdesk serve` runs the whole node and calls the same `MeshDeskServer`).
@@ -13,6 +14,7 @@ struct WebCommand: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
     @Option(help: "TCP port on 127.0.0.1.") var port = 8080
     @Option(help: "Days after which a password must be changed (0: never).") var passwordDays = 90
+    @OptionGroup var notifications: NotificationOptions
 
     func run() async throws {
         let logger = makeLogger("meshdesk.web")
@@ -22,9 +24,13 @@ struct WebCommand: AsyncParsableCommand {
                                               clock: SystemClock(), logger: logger)
         var configuration = ServerConfiguration()
         configuration.passwordChangePeriodDays = passwordDays > 0 ? passwordDays : nil
-        let app = try MeshDeskServer.makeApplication(department: Department(store: store), directory: directory,
+        let department = Department(store: store)
+        let app = try MeshDeskServer.makeApplication(department: department, directory: directory,
                                                      configuration: configuration, host: "127.0.0.1", port: port, logger: logger)
         logger.notice("dashboard on http://127.0.0.1:\(port)/ (data \(directory.url.path))")
-        try await app.runService()
+        // A node alone: it sends every campus's notifications.
+        let delivery = try notifications.delivery(department: department, directory: directory, localCampus: nil, logger: logger)
+        let services: [any Service] = [app] + (delivery.map { [$0] } ?? [])
+        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
 }

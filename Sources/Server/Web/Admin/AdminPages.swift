@@ -18,6 +18,7 @@ extension Dashboard {
         ("/admin/campuses", "院区、岗位与班次", "Campuses, posts and shifts", "院区、岗位、班次模板与休息规则", "campuses, posts, shift templates and rest rules"),
         ("/admin/calendar", "节假日", "Holiday calendar", "一年的放假与调休上班，逐日修改，导入国务院安排", "a year's holidays and make-up working days, edit a day, import the official year"),
         ("/admin/policy", "工单规则", "Ticket policy", "紧急程度 × 影响范围 → 优先级、各优先级时限、各院区工作时间", "urgency × impact → priority, SLA targets, business hours per campus"),
+        ("/admin/escalation", "升级与通知", "Escalation and notices", "各优先级逐级通知的时间与重复间隔", "per priority, when each level is notified and how often it repeats"),
     ]
 
     static func administers(_ user: SignedIn) -> Bool { Access.administers(user) }

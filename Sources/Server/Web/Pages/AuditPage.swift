@@ -147,6 +147,7 @@ enum AuditNames {
         "directory": ("名录", "directory"), "dutylog": ("值班记录", "duty log"), "handover": ("交接班", "handover"), "leave": ("请假", "leave"),
         "overtime": ("加班", "overtime"), "person": ("人员", "person"), "post": ("岗位", "post"), "role": ("角色", "role"),
         "roster": ("值班表", "roster"), "swap": ("换班", "swap"), "ticket": ("工单", "ticket"),
+        "notification": ("通知", "notification"),
     ]
 
     static let verbs: [String: (String, String)] = [
@@ -169,7 +170,7 @@ enum AuditNames {
         "checkin": ("归还", "checked in"), "inspect": ("巡检", "inspected"), "repair": ("送修", "sent to repair"),
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
         "cancelled": ("撤销", "cancelled"), "unlock": ("解锁", "unlocked"), "edit": ("修改", "edited"), "day": ("调整某日", "day set"),
-        "major": ("标记重大故障", "marked a major incident"), "transfer": ("院区调拨", "sent to another campus"),
+        "major": ("标记重大故障", "marked a major incident"), "transfer": ("院区调拨", "sent to another campus"), "read": ("标为已读", "marked read"), "settings": ("设置", "settings changed"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {

@@ -35,6 +35,7 @@ extension Dashboard {
             "<tr><td>\($0.entity)</td><td>\($0.field)</td><td>\($0.versions.joined(separator: " / "))</td></tr>"
         } : []
         let none: HTML = "<p class=\"ok\">\(lang.pick("无", "None"))</p>"
+        let unreachable = try unreachableStaffSection(user, campuses: campuses, lang: lang)
         let head: HTML = "<tr><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("类型", "Kind"))</th><th>\(lang.pick("说明", "Description"))</th></tr>"
         return layout.page(title: lang.pick("待处理", "To resolve"), """
             <h2>\(lang.pick("排班问题（合并后检查）", "Roster problems (post-merge checks)"))</h2>
@@ -45,6 +46,7 @@ extension Dashboard {
             \(assets.isEmpty ? none : "<table>\(head)\(assets)</table>")
             <h2>\(lang.pick("存储值越界（来自副本，读取时已按范围截断）", "Stored values out of bounds (from the replica; clamped when read)"))</h2>
             \(bounds.isEmpty ? none : "<table><tr><th>\(lang.pick("院区", "Campus"))</th><th>\(lang.pick("实体", "Entity"))</th><th>\(lang.pick("行", "Row"))</th><th>\(lang.pick("字段", "Field"))</th><th>\(lang.pick("存储值", "Stored value"))</th><th>\(lang.pick("允许范围", "Allowed range"))</th></tr>\(bounds)</table>")
+            \(unreachable)
             <h2>\(lang.pick("副本冲突", "Replica conflicts"))</h2>
             \(conflicts.isEmpty ? none : "<table><tr><th>\(lang.pick("实体", "Entity"))</th><th>\(lang.pick("字段", "Field"))</th><th>\(lang.pick("并存版本", "Versions"))</th></tr>\(conflicts)</table>")
             """)

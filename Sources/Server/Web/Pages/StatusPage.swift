@@ -11,6 +11,7 @@ extension Dashboard {
         let quarantined = status.quarantinedOrigins.isEmpty ? lang.pick("无", "none") : status.quarantinedOrigins.joined(separator: ", ")
         return layout.page(title: lang.pick("节点状态", "Node status"), """
             <h2>\(lang.pick("集群", "Cluster"))</h2>\(clusterSection(try api.clusterHealth(), lang, detailed: true))
+            <h2>\(lang.pick("通知发件箱", "Notification outbox"))</h2>\(outboxSection(lang))
             <h2>\(lang.pick("本地副本", "Local replica"))</h2>
             <table>
             <tr><th>\(lang.pick("站点", "Site"))</th><td>\(status.site) (\(lang.pick("名册版本", "roster epoch")) \(Int(status.epoch)))</td></tr>
