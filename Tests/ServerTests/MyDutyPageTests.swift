@@ -52,6 +52,36 @@ import Security
         }
     }
 
+    /// Found by the browser test run after midnight: the log of a night shift is kept under
+    /// the shift's date, and the page read today's, so what the engineer wrote vanished.
+    @Test func aNightShiftsLogWrittenAfterMidnightIsOnThePage() async throws {
+        let fixture = try ServerFixture()
+        let chief = Acting("E001", at: ServerFixture.start)
+        _ = try fixture.department.publishRoster(campus: "EAST", month: LocalMonth(containing: ServerFixture.start.date), seed: 7, by: chief)
+        // 02:00 the next morning: someone is on a night seat that began the evening before.
+        fixture.clock.advance(minutes: 24 * 60 - ServerFixture.start.minuteOfDay + 2 * 60)
+        let now = fixture.clock.now()
+        let night = try #require(try fixture.department.onDuty(campus: "EAST", at: now).first {
+            $0.onDuty.count == 1 && ($0.slot?.date ?? now.date) < now.date
+        }, "a night seat of the evening before")
+        let holder = PersonID(night.onDuty[0].person)
+        var username = ServerFixture.people.first { $0.1 == holder }?.0 ?? ""
+        if username.isEmpty {
+            username = "nightowl"
+            let hash = try PasswordHasher(limits: .testingOnly).hash(ServerFixture.password)
+            try fixture.department.createAccount(username: username, person: holder, passwordHash: hash, mustChangePassword: false,
+                                                 by: Acting("A001", at: now))
+        }
+        let account = username
+        try await fixture.application().test(.router) { client in
+            let duty = try await client.signIn(account)
+            let logged = try await client.form("/duty/log", as: duty, [("csrf", duty.csrf), ("post", night.post.rawValue), ("text", "凌晨巡检机房正常")])
+            #expect(logged.1[.location] == "/duty?done=log")
+            let page = try await client.page("/duty?done=log", as: duty)
+            #expect(page.2.contains("凌晨巡检机房正常") && !page.2.contains("本班次尚无值班记录"))
+        }
+    }
+
     @Test func aFormWithoutItsTokenOrWithABadKindIsRefusedAndStoresNothing() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

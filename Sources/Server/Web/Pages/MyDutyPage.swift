@@ -82,14 +82,17 @@ extension Dashboard {
 
         // 值班记录 of the post I hold now: only the engineer on duty (or the 科长) writes it.
         var log: HTML = "<p class=\"muted\">\(lang.pick("值班记录由当班工程师在班时填写；此刻不在班。", "The duty log is written by the engineer on duty, during the shift; you are not on duty now."))</p>"
-        if let logPost = holding.first?.post {
+        if let held = holding.first {
+            let logPost = held.post
             let names = try staffNames()
-            let entries = try department.dutyLog(campus: campus, post: logPost, date: now.date)
+            // The log belongs to the shift's date (what `writeDutyLog` keys it by): a night
+            // shift read after midnight is still the evening's.
+            let entries = try department.dutyLog(campus: campus, post: logPost, date: held.slot?.date ?? now.date)
             let entryRows: [HTML] = entries.map { e in
                 "<tr><td>\(e.time.description)</td><td>\(names[e.by] ?? e.by)</td><td class=\"desc\">\(e.text)</td></tr>"
             }
             let entryHeader: HTML = "<tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("记录人", "By"))</th><th>\(lang.pick("内容", "Entry"))</th></tr>"
-            let list: HTML = entries.isEmpty ? "<p class=\"muted\">\(lang.pick("今天尚无值班记录。", "No entries today."))</p>"
+            let list: HTML = entries.isEmpty ? "<p class=\"muted\">\(lang.pick("本班次尚无值班记录。", "No entries this shift yet."))</p>"
                 : "<table>\(entryHeader)\(entryRows)</table>"
             let options: [HTML] = holding.map { "<option value=\"\($0.post.rawValue)\">\(view.postName($0.post))</option>" }
             log = """
