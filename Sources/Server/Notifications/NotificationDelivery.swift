@@ -13,7 +13,11 @@ public struct NotificationDelivery: Service {
         /// This node's campus; nil (a node alone, `meshdesk web`): every campus is this node's.
         public var localCampus: CampusCode?
         public var smtp: SMTPRelay?
+        /// Planning at least this often: escalation steps fall due with time alone.
         public var tick: Duration = .seconds(5)
+        /// How often the planner looks whether a batch landed (a commit here or a peer's):
+        /// a new ticket is planned within this, not a whole tick later.
+        public var commitPoll: Duration = .milliseconds(200)
         public var workerPoll: Duration = .milliseconds(250)
         public var sendTimeout: Duration = .seconds(10)
         /// Messages a channel sends at once.
@@ -60,10 +64,20 @@ public struct NotificationDelivery: Service {
         }
     }
 
+    /// Plans on every change of the replica (polled cheaply: the version vector) and at
+    /// least every `tick` (steps that fall due with time alone).
     func planLoop() async {
+        var seen = try? department.store.versionVector()
+        var sinceTick: Duration = .zero
+        await planOnce()
         while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.commitPoll)
+            sinceTick += configuration.commitPoll
+            let now = try? department.store.versionVector()
+            guard now != seen || sinceTick >= configuration.tick else { continue }
+            seen = now
+            sinceTick = .zero
             await planOnce()
-            try? await Task.sleep(for: configuration.tick)
         }
     }
 
