@@ -128,6 +128,14 @@ import Storage
         _ = try d.assetProblems()
         _ = try d.exportAssets()
         for approval in try d.approvals() { _ = try d.approval(approval.id) }
+        for article in try d.articles(includingArchived: true) {
+            _ = try d.article(article.id)
+            _ = try d.articleHistory(article.id)
+            _ = article.reviewDue(on: now.date)
+        }
+        _ = try d.searchArticles("poison")
+        _ = try d.searchArticles("po")
+        _ = try d.suggestArticles(for: "poison")
     }
 
     @Test(arguments: 0..<5)

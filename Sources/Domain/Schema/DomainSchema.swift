@@ -186,10 +186,11 @@ public enum DomainSchema {
     /// assets and approvals (additive: a version-1 node keeps their batches deferred
     /// until it is upgraded). Version 3 adds the leave request's kind (假别) and the overtime
     /// request's compensation (调休 or 加班费). Version 4 adds an asset's purchase cost,
-    /// manufacturer, supplier and notes, and tickets' attachments.
+    /// manufacturer, supplier and notes, tickets' attachments, and the knowledge base.
     public static let schema = Schema(version: 4, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
         ticket, ticketPolicy, ticketAttachment, asset, approval,
+        article,
     ])
 }

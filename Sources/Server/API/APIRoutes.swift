@@ -31,6 +31,7 @@ struct APIRoutes: Sendable {
         registerTicketAttachments(on: router)
         registerAssets(on: router)
         registerApprovals(on: router)
+        registerKnowledge(on: router)
         registerNode(on: router)
         registerEvents(on: router)
     }

@@ -21,4 +21,6 @@ enum ViewReads {
     static let attendance = duty
     /// The asset report: assets, and the approvals that move them.
     static let assets = directory + [DomainSchema.asset.id, DomainSchema.approval.id]
+    /// 知识库: the articles, and who is who (authors' names).
+    static let knowledge = directory + [DomainSchema.article.id]
 }

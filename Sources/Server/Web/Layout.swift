@@ -33,7 +33,7 @@ struct Layout {
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
             ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
-            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
+            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"), ("/kb", "知识库", "Knowledge base"),
             ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/status", "节点状态", "Node status"),
         ]
         // Role-aware: the report link only for those who may report a problem somewhere

@@ -11,7 +11,7 @@ extension Language {
         "overtime_request": ("加班申请", "overtime request"), "attendance_day": ("考勤记录", "attendance record"),
         "handover": ("交接班", "handover"), "duty_log": ("值班记录", "duty log"), "audit": ("审计记录", "audit entry"),
         "account": ("账户", "account"), "ticket": ("工单", "ticket"), "asset": ("资产", "asset"), "approval": ("申请单", "request"),
-        "ticket_policy": ("工单规则", "ticket policy"),
+        "ticket_policy": ("工单规则", "ticket policy"), "kb_article": ("知识库文章", "knowledge base article"),
     ]
 
     static let fieldNames: [String: (String, String)] = [
@@ -48,6 +48,8 @@ extension Language {
         "ticket_policy.policy": ("优先级矩阵与时限", "priority matrix and SLA targets"),
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),
+        "kb_article.created_at": ("创建时间", "created at"), "kb_article.revisions": ("版本数", "revisions"),
+        "kb_article.review_on": ("复审日期", "review date"), "kb_article.archived_on": ("归档日期", "archived on"),
     ]
 
     /// Problem kinds as `GET /api/problems` spells them.

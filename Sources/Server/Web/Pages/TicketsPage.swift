@@ -184,7 +184,7 @@ extension Dashboard {
             <h2>\(lang.pick("处理过程", "Timeline"))</h2>
             <table><tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("操作人", "By"))</th><th>\(lang.pick("操作", "Action"))</th><th>\(lang.pick("内容", "Detail"))</th></tr>\(timeline)</table>
             \(try ticketAttachmentsSection(ticket, user, lang, notice: attachmentNotice))
-            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang))
+            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang))\(faultRecordLink(ticket, user, lang))
             """)
     }
 
@@ -260,7 +260,7 @@ extension Dashboard {
 
     // MARK: - report a problem
 
-    func newTicketPage(_ user: SignedIn, _ layout: Layout) throws -> HTML {
+    func newTicketPage(_ user: SignedIn, _ layout: Layout, suggest: String? = nil) throws -> HTML {
         let lang = layout.lang
         let campuses = Access.reportingCampuses(user, among: try department.campuses().map(\.code))
         guard !campuses.isEmpty else {
@@ -279,7 +279,7 @@ extension Dashboard {
         return layout.page(title: lang.pick("报修", "Report a problem"), """
             <form class="card" method="post" action="/tickets" style="max-width:680px">
             <input type="hidden" name="csrf" value="\(user.session.csrfToken)">
-            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" required></label><br>
+            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" required value="\(suggest ?? "")"></label><br>
             <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description"></label><br>
             <label>\(lang.pick("优先级", "Priority"))<br><select name="priority">\(priorities)</select></label><br>
             <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>
@@ -289,6 +289,7 @@ extension Dashboard {
             <label>\(lang.pick("联系电话", "Phone"))<br><input name="phone" value="\(user.staff.phone)"></label><br>
             <button id="submit-ticket" type="submit">\(lang.pick("提交", "Submit"))</button>
             </form>
+            \(try articleSuggestions(user, lang, typed: suggest))
             """)
     }
 
