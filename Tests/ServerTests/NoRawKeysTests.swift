@@ -16,7 +16,7 @@ import Testing
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
-                        "/tickets/search?priority=9"]
+                        "/tickets/search?priority=9", "/kb", "/kb/new", "/kb?q=打印", "/kb?q=打印机&archived=1", "/tickets/new?q=打印机卡纸"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -90,6 +90,11 @@ import Testing
         var purchase = ApprovalRequest(kind: .purchase, campus: "EAST", title: "打印机", reason: "旧的坏了")
         purchase.department = "门诊"; purchase.quantity = 2; purchase.estimatedCost = 3000
         _ = try d.requestApproval(purchase, by: Acting("R001", at: now))
+        let jam = try d.writeArticle(ArticleDraft(title: "打印机卡纸处理", kind: .fault, category: "打印机", body: "打开后盖取纸。"),
+                                     reviewOn: LocalDate(iso: "2026-03-01"), by: Acting("E101", at: now))
+        try d.editArticle(jam, ArticleDraft(title: "打印机卡纸处理", kind: .fault, category: "打印机", body: "先断电，再打开后盖取纸。"), seen: 1,
+                          by: Acting("E102", at: now))
+        _ = try d.writeArticle(ArticleDraft(title: "HIS 挂号操作手册", kind: .manual, category: "HIS", body: "先选科室，再刷医保卡。"), by: Acting("E101", at: now))
         return fixture
     }
 
@@ -101,6 +106,7 @@ import Testing
         let names = Set(ServerFixture.people.map(\.0))
         let tickets = try fixture.department.tickets(campus: "EAST", openOnly: false).map { "/tickets/\($0.number)" }
             + (try fixture.department.approvals()).map { "/requests/\($0.id)" }
+            + (try fixture.department.articles()).map { "/kb/\($0.id)" }
         try await fixture.application().test(.router) { client in
             let session = try await client.signIn(username)
             for path in Self.pages + tickets {

@@ -12,6 +12,7 @@ extension Language {
         "handover": ("交接班", "handover"), "duty_log": ("值班记录", "duty log"), "audit": ("审计记录", "audit entry"),
         "account": ("账户", "account"), "ticket": ("工单", "ticket"), "asset": ("资产", "asset"), "approval": ("申请单", "request"),
         "ticket_policy": ("工单规则", "ticket policy"), "kb_article": ("知识库文章", "knowledge base article"),
+        "ticket_attachment": ("工单附件", "ticket attachment"),
     ]
 
     static let fieldNames: [String: (String, String)] = [
@@ -48,6 +49,7 @@ extension Language {
         "ticket_policy.policy": ("优先级矩阵与时限", "priority matrix and SLA targets"),
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),
+        "ticket_attachment.size": ("附件大小（字节）", "attachment size (bytes)"), "ticket_attachment.at": ("上传时间", "uploaded at"),
         "kb_article.created_at": ("创建时间", "created at"), "kb_article.revisions": ("版本数", "revisions"),
         "kb_article.review_on": ("复审日期", "review date"), "kb_article.archived_on": ("归档日期", "archived on"),
     ]

@@ -102,7 +102,7 @@ extension Dashboard {
         let by = names[a.current.by] ?? a.current.by
         return """
             <tr><td><a href="/kb/\(a.id)">\(a.current.title)</a></td><td>\(lang.name(of: a.current.kind))</td><td>\(a.current.category)</td>\
-            <td>v\(a.current.version)</td><td>\(by) · \(a.current.when.description)</td><td>\(a.reviewOn?.description ?? "—")</td><td>\(state)</td></tr>
+            <td>\(lang.versionName(a.current.version))</td><td>\(by) · \(a.current.when.description)</td><td>\(a.reviewOn?.description ?? "—")</td><td>\(state)</td></tr>
             """
     }
 
@@ -138,7 +138,7 @@ extension Dashboard {
         let meta: HTML = """
             <table>
             <tr><th>\(lang.pick("类别 / 分类", "Kind / category"))</th><td>\(lang.name(of: r.kind)) / \(r.category.isEmpty ? "—" : r.category)</td></tr>
-            <tr><th>\(lang.pick("版本", "Version"))</th><td>v\(r.version) · \(who(r.by)) · \(campus(r.campus)) · \(r.when.description)</td></tr>
+            <tr><th>\(lang.pick("版本", "Version"))</th><td>\(lang.versionName(r.version)) · \(who(r.by)) · \(campus(r.campus)) · \(r.when.description)</td></tr>
             <tr><th>\(lang.pick("创建", "Created"))</th><td>\(who(article.createdBy)) · \(campus(article.campus.rawValue)) · \(article.createdAt.description)</td></tr>
             <tr><th>\(lang.pick("来源工单", "From ticket"))</th><td>\(article.sourceTicket.map { "<a href=\"/tickets/\(AssetQuery.encode($0))\">\($0)</a>" as HTML } ?? "—")</td></tr>
             <tr><th>\(lang.pick("复审日期", "Review date"))</th><td>\(article.reviewOn?.description ?? "—")\(article.reviewDue(on: configuration.clock.now().date) ? HTML(" <span class=\"warn\">\(lang.pick("待复审", "review due"))</span>") : "")</td></tr>
@@ -153,7 +153,7 @@ extension Dashboard {
                     <input type="hidden" name="of" value="\(article.conflict.count)"><button>\(lang.pick("采用此版本", "Keep this one"))</button></form>
                     """ : ""
                 return """
-                    <div class="act wide-card"><strong>\(c.title)</strong><br><span class="muted">v\(c.version) · \(who(c.by)) · \(campus(c.campus)) · \(c.when.description)</span>\
+                    <div class="act wide-card"><strong>\(c.title)</strong><br><span class="muted">\(lang.versionName(c.version)) · \(who(c.by)) · \(campus(c.campus)) · \(c.when.description)</span>\
                     <div class="desc">\(c.body)</div>\(keep)</div>
                     """
             }
@@ -167,7 +167,7 @@ extension Dashboard {
         let history = try department.articleHistory(article.id)
         let historyRows: [HTML] = history.reversed().map { h in
             """
-            <tr><td>v\(h.version)</td><td>\(h.title)</td><td>\(who(h.by))</td><td>\(campus(h.campus))</td><td>\(h.when.description)</td>\
+            <tr><td>\(lang.versionName(h.version))</td><td>\(h.title)</td><td>\(who(h.by))</td><td>\(campus(h.campus))</td><td>\(h.when.description)</td>\
             <td><details><summary>\(lang.pick("正文", "Text"))</summary><div class="desc">\(h.body)</div></details></td></tr>
             """
         }
@@ -392,6 +392,9 @@ extension Dashboard {
 }
 
 extension Language {
+    /// 第 3 版 / v3
+    func versionName(_ n: Int) -> String { pick("第 \(n) 版", "v\(n)") }
+
     func name(of kind: ArticleKind) -> String {
         switch kind {
         case .manual: pick(kind.chineseName, "operation manual")
