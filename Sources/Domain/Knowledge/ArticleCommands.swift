@@ -53,8 +53,8 @@ extension Department {
             try Self.requireAuthor(actor, to: "edit knowledge base articles")
             let (row, article) = try Self.stored(tx.db, id)
             guard article.revisions == seen else {
-                throw DomainError.wrongState(what: "article \(id)", state: "edited since (\(article.revisions) revisions, the form saw \(seen))",
-                                             action: "save this edit")
+                throw DomainError.wrongState(what: "article \(id)", state: "edited since: \(article.revisions) revisions, the edit was made from \(seen)",
+                                             action: "save an edit of")
             }
             try Self.requireRoom(article)
             try Self.recordRevision(draft, base: article.revisions, row: row, actor: actor, acting: acting, tx: tx)
