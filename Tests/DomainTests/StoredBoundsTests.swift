@@ -40,6 +40,8 @@ import Storage
         case "kind": return entity.name == "approval" ? "purchase" : "x"
         case "username": return .text("poison\(round)")
         case "urgency", "impact": return "high"
+        case "system": return "his"
+        case "start_level": return "duty_engineer"
         default: return .text("poison")
         }
     }
@@ -136,6 +138,8 @@ import Storage
         _ = try d.searchArticles("poison")
         _ = try d.searchArticles("po")
         _ = try d.suggestArticles(for: "poison")
+        for plan in try d.emergencyPlans() { _ = try d.emergencyPlan(plan.id); _ = try d.drills(plan: plan.id) }
+        _ = try d.drillsDue(on: now.date)
     }
 
     @Test(arguments: 0..<5)

@@ -13,6 +13,7 @@ extension Language {
         "account": ("账户", "account"), "ticket": ("工单", "ticket"), "asset": ("资产", "asset"), "approval": ("申请单", "request"),
         "ticket_policy": ("工单规则", "ticket policy"), "kb_article": ("知识库文章", "knowledge base article"),
         "ticket_attachment": ("工单附件", "ticket attachment"),
+        "emergency_plan": ("应急预案", "emergency plan"), "drill": ("演练", "drill"),
     ]
 
     static let fieldNames: [String: (String, String)] = [
@@ -50,6 +51,8 @@ extension Language {
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),
         "ticket_attachment.size": ("附件大小（字节）", "attachment size (bytes)"), "ticket_attachment.at": ("上传时间", "uploaded at"),
+        "emergency_plan.updated_at": ("修改时间", "updated at"), "drill.scheduled_on": ("计划日期", "scheduled on"),
+        "drill.done_on": ("演练日期", "held on"), "drill.recorded_at": ("记录时间", "recorded at"),
         "kb_article.created_at": ("创建时间", "created at"), "kb_article.revisions": ("版本数", "revisions"),
         "kb_article.review_on": ("复审日期", "review date"), "kb_article.archived_on": ("归档日期", "archived on"),
     ]
