@@ -16,7 +16,8 @@ import Testing
     static let pages = ["/", "/duty", "/tickets", "/tickets/new", "/roster", "/handover", "/assets", "/approvals", "/problems",
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
-                        "/tickets/search?priority=9", "/kb", "/kb/new", "/kb?q=打印", "/kb?q=打印机&archived=1", "/tickets/new?q=打印机卡纸"]
+                        "/tickets/search?priority=9", "/kb", "/kb/new", "/kb?q=打印", "/kb?q=打印机&archived=1", "/tickets/new?q=打印机卡纸",
+                        "/plans", "/plans/new", "/plans/new?campus=EAST&system=machine_room"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -95,6 +96,12 @@ import Testing
         try d.editArticle(jam, ArticleDraft(title: "打印机卡纸处理", kind: .fault, category: "打印机", body: "先断电，再打开后盖取纸。"), seen: 1,
                           by: Acting("E102", at: now))
         _ = try d.writeArticle(ArticleDraft(title: "HIS 挂号操作手册", kind: .manual, category: "HIS", body: "先选科室，再刷医保卡。"), by: Acting("E101", at: now))
+        let plan = try d.writePlan(PlanDraft(campus: "EAST", system: .machineRoom, title: "机房断电应急预案", steps: "1. 确认 UPS 供电\n2. 通知总值班",
+                                             startLevel: .generalDutyOfficer), by: Acting("E001", at: now))
+        try d.setPlanContact(plan, "E101", by: Acting("E001", at: now))
+        let drill = try d.scheduleDrill(plan, on: now.date, scenario: "机房断电", by: Acting("E001", at: now))
+        _ = try d.scheduleDrill(plan, on: now.date.adding(days: 3), scenario: "空调故障", by: Acting("E001", at: now))
+        try d.recordDrill(drill, doneOn: now.date, findings: "切换正常", actions: "补充备用电池", by: Acting("E101", at: now))
         return fixture
     }
 
@@ -107,6 +114,7 @@ import Testing
         let tickets = try fixture.department.tickets(campus: "EAST", openOnly: false).map { "/tickets/\($0.number)" }
             + (try fixture.department.approvals()).map { "/requests/\($0.id)" }
             + (try fixture.department.articles()).map { "/kb/\($0.id)" }
+            + (try fixture.department.emergencyPlans()).map { "/plans/\($0.id)" }
         try await fixture.application().test(.router) { client in
             let session = try await client.signIn(username)
             for path in Self.pages + tickets {

@@ -32,6 +32,7 @@ struct APIRoutes: Sendable {
         registerAssets(on: router)
         registerApprovals(on: router)
         registerKnowledge(on: router)
+        registerEmergency(on: router)
         registerNode(on: router)
         registerEvents(on: router)
     }

@@ -86,6 +86,7 @@ struct Dashboard: Sendable {
         registerChief(on: router)
         registerAudit(on: router)
         registerKnowledgeBase(on: router)
+        registerEmergency(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }
