@@ -140,6 +140,9 @@ import Storage
         _ = try d.suggestArticles(for: "poison")
         for plan in try d.emergencyPlans() { _ = try d.emergencyPlan(plan.id); _ = try d.drills(plan: plan.id) }
         _ = try d.drillsDue(on: now.date)
+        _ = try d.machineRoomEntries()
+        _ = try d.securityChecks()
+        _ = try d.securityChecksDue(on: now.date)
     }
 
     @Test(arguments: 0..<5)

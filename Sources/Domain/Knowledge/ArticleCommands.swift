@@ -68,7 +68,7 @@ extension Department {
     /// that overwrites them all. Refused when the article is not in conflict or its
     /// siblings changed since the page was built.
     public func keepArticleRevision(_ id: String, index: Int, of count: Int, by acting: Acting) throws(DomainError) {
-        try perform(acting, "kb.resolve") { tx, actor in
+        try perform(acting, "kb.keep") { tx, actor in
             try Self.requireAuthor(actor, to: "resolve knowledge base conflicts")
             let (row, article) = try Self.stored(tx.db, id)
             guard article.conflict.count >= 2 else {

@@ -191,6 +191,6 @@ public enum DomainSchema {
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
         ticket, ticketPolicy, ticketAttachment, asset, approval,
-        article, emergencyPlan, drill,
+        article, emergencyPlan, drill, machineRoomEntry, securityCheck,
     ])
 }

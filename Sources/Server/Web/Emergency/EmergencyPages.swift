@@ -138,7 +138,8 @@ extension Dashboard {
         case "record"?: "<p class=\"card ok\">\(lang.pick("演练记录已保存。", "Drill recorded."))</p>"
         default: ""
         }
-        let steps: [HTML] = plan.steps.map { "<li>\($0)</li>" }
+        // The list numbers the steps; a number the chief typed ("1.", "2、") is not shown twice.
+        let steps: [HTML] = plan.steps.map { "<li>\($0.replacingOccurrences(of: #"^\s*[0-9]+\s*[.、．)）]\s*"#, with: "", options: .regularExpression))</li>" }
         let contacts: [HTML] = plan.contacts.map { id in
             let person = byID[id]
             let remove: HTML = chief ? """

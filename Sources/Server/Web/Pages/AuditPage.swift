@@ -147,6 +147,8 @@ enum AuditNames {
         "directory": ("名录", "directory"), "dutylog": ("值班记录", "duty log"), "handover": ("交接班", "handover"), "leave": ("请假", "leave"),
         "overtime": ("加班", "overtime"), "person": ("人员", "person"), "post": ("岗位", "post"), "role": ("角色", "role"),
         "roster": ("值班表", "roster"), "swap": ("换班", "swap"), "ticket": ("工单", "ticket"),
+        "kb": ("知识库", "knowledge base"), "plan": ("应急预案", "emergency plan"), "drill": ("演练", "drill"),
+        "machine_room": ("机房", "machine room"), "security_check": ("安全检查", "security check"),
     ]
 
     static let verbs: [String: (String, String)] = [
@@ -169,6 +171,9 @@ enum AuditNames {
         "checkin": ("归还", "checked in"), "inspect": ("巡检", "inspected"), "repair": ("送修", "sent to repair"),
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
         "cancelled": ("撤销", "cancelled"), "transfer": ("院区调拨", "sent to another campus"), "edit": ("修改资料", "details edited"),
+        "attach": ("上传附件", "file attached"), "write": ("编写", "written"), "keep": ("保留版本", "revision kept"),
+        "dates": ("设定复审归档日期", "dates set"), "contact_add": ("添加联系人", "contact added"), "contact_remove": ("移除联系人", "contact removed"),
+        "schedule": ("安排", "scheduled"), "record": ("记录结果", "recorded"), "enter": ("进入登记", "went in"), "leave": ("离开登记", "came out"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {
