@@ -17,7 +17,7 @@ import Testing
                         "/status", "/chief/roster", "/password", "/attendance", "/audit", "/requests", "/requests/new?kind=purchase",
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
                         "/tickets/search?priority=9", "/kb", "/kb/new", "/kb?q=打印", "/kb?q=打印机&archived=1", "/tickets/new?q=打印机卡纸",
-                        "/plans", "/plans/new", "/plans/new?campus=EAST&system=machine_room"]
+                        "/plans", "/plans/new", "/plans/new?campus=EAST&system=machine_room", "/machine-room"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -102,6 +102,12 @@ import Testing
         let drill = try d.scheduleDrill(plan, on: now.date, scenario: "机房断电", by: Acting("E001", at: now))
         _ = try d.scheduleDrill(plan, on: now.date.adding(days: 3), scenario: "空调故障", by: Acting("E001", at: now))
         try d.recordDrill(drill, doneOn: now.date, findings: "切换正常", actions: "补充备用电池", by: Acting("E101", at: now))
+        let entry = try d.enterMachineRoom(campus: "EAST", person: nil, visitor: "华为 王工", reason: "更换电源", escort: "E101", by: Acting("E101", at: now))
+        _ = try d.enterMachineRoom(campus: "EAST", person: "E102", reason: "巡检", escort: nil, by: Acting("E101", at: now))
+        try d.leaveMachineRoom(entry, by: Acting("E101", at: now))
+        let check = try d.scheduleSecurityCheck(campus: "EAST", kind: .patch, target: "HIS 服务器", dueOn: now.date, by: Acting("E101", at: now))
+        _ = try d.scheduleSecurityCheck(campus: "EAST", kind: .vulnerability, target: "门户网站", dueOn: now.date.adding(days: 5), by: Acting("E101", at: now))
+        try d.recordSecurityCheck(check, doneOn: now.date, result: "已安装补丁", by: Acting("E101", at: now))
         return fixture
     }
 

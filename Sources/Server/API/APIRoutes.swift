@@ -33,6 +33,7 @@ struct APIRoutes: Sendable {
         registerApprovals(on: router)
         registerKnowledge(on: router)
         registerEmergency(on: router)
+        registerMachineRoom(on: router)
         registerNode(on: router)
         registerEvents(on: router)
     }

@@ -87,6 +87,7 @@ struct Dashboard: Sendable {
         registerAudit(on: router)
         registerKnowledgeBase(on: router)
         registerEmergency(on: router)
+        registerMachineRoom(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }

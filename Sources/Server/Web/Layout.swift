@@ -33,7 +33,7 @@ struct Layout {
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
             ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
-            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"), ("/kb", "知识库", "Knowledge base"), ("/plans", "应急预案", "Emergency plans"),
+            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"), ("/kb", "知识库", "Knowledge base"), ("/plans", "应急预案", "Emergency plans"), ("/machine-room", "机房与安全", "Machine room"),
             ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/status", "节点状态", "Node status"),
         ]
         // Role-aware: the report link only for those who may report a problem somewhere
@@ -51,7 +51,7 @@ struct Layout {
         let records = user.map(Access.readsRecords) ?? false
         let links: [HTML] = user == nil ? [] : nav.filter {
             ($0.0 != "/tickets/new" || reports) && ($0.0 != "/duty" || staff) && ($0.0 != "/chief/roster" || chief)
-                && ($0.0 != "/attendance" || attendance) && ($0.0 != "/audit" || audit) && ($0.0 != "/plans" || records)
+                && ($0.0 != "/attendance" || attendance) && ($0.0 != "/audit" || audit) && (($0.0 != "/plans" && $0.0 != "/machine-room") || records)
         }.map { item in
             "<a href=\"\(item.0)\"\(path == item.0 ? HTML(" class=\"on\"") : HTML(""))>\(lang.pick(item.1, item.2))</a>"
         }
