@@ -65,7 +65,7 @@ extension Dashboard {
                 <form method="post" action="/machine-room/leave">\(csrf)<input type="hidden" name="entry" value="\(e.id)"><button>\(lang.pick("登记离开", "Sign out"))</button></form>
                 """ : "<span class=\"warn\">\(lang.pick("在机房内", "inside"))</span>")
             return """
-                <tr><td>\(e.campus.rawValue)</td><td>\(e.person.map { "\(names[$0.rawValue] ?? $0.rawValue) (\($0.rawValue))" } ?? "\(e.visitor)（\(lang.pick("来访", "visitor"))）")</td>\
+                <tr><td>\(e.campus.rawValue)</td><td>\(e.person.map { "\(names[$0.rawValue] ?? $0.rawValue) (\($0.rawValue))" } ?? "\(e.visitor)\(lang.pick("（来访）", " (visitor)"))")</td>\
                 <td>\(e.reason)</td><td>\(e.escort.map { names[$0.rawValue] ?? $0.rawValue } ?? "—")</td><td>\(e.inAt.description)</td><td>\(out)</td></tr>
                 """
         }
