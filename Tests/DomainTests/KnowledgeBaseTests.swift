@@ -93,6 +93,7 @@ import Storage
         let his = try f.main.writeArticle(Self.his, by: f.acting(e[0], 1))
         #expect(try f.main.suggestArticles(for: "三楼护士站打印机又卡纸了").first?.id == jam)
         #expect(try f.main.suggestArticles(for: "挂号").map(\.id) == [his])
+        #expect(try f.main.suggestArticles(for: "挂号报错").map(\.id) == [his], "two characters in common are enough")
         #expect(try f.main.suggestArticles(for: "挂号", kinds: [.fault]).isEmpty, "a requester's kinds only")
         #expect(try f.main.suggestArticles(for: "啊").isEmpty)
         try f.main.setArticleDates(jam, reviewOn: nil, archivedOn: Fixture.date("2026-03-10"), by: f.acting(CampusReplicas.chief, 2))

@@ -36,7 +36,7 @@ extension Department {
         }
         let indexed = terms.allSatisfy { $0.count >= 3 } && refreshArticleIndex()
         let match = terms.map(Self.phrase).joined(separator: " AND ")
-        return try hits(indexed ? .match(match) : .scan(terms), limit: limit, includingArchived: includingArchived, kinds: kinds)
+        return try hits(indexed ? .match(match) : .scan(terms, any: false), limit: limit, includingArchived: includingArchived, kinds: kinds)
     }
 
     /// 相关知识 for a problem being reported: articles sharing the most three-character
@@ -46,14 +46,24 @@ extension Department {
         let chars = Array(text.prefix(Self.articleQueryMax).filter { !$0.isWhitespace && !$0.isPunctuation })
         guard chars.count >= 2, (1...Self.articleHitsMax).contains(limit) else { return [] }
         if chars.count < 3 || !refreshArticleIndex() {
-            return try hits(.scan([String(chars.prefix(Self.articleQueryMax))]), limit: limit, includingArchived: false, kinds: kinds)
+            return try hits(.scan([String(chars.prefix(Self.articleQueryMax))], any: false), limit: limit, includingArchived: false, kinds: kinds)
         }
-        var pieces: [String] = []
-        for start in 0...(chars.count - 3) where pieces.count < Self.suggestionPiecesMax {
-            let piece = String(chars[start..<start + 3])
-            if !pieces.contains(piece) { pieces.append(piece) }
+        func pieces(_ size: Int) -> [String] {
+            var pieces: [String] = []
+            for start in 0...(chars.count - size) where pieces.count < Self.suggestionPiecesMax {
+                let piece = String(chars[start..<start + size])
+                if !pieces.contains(piece) { pieces.append(piece) }
+            }
+            return pieces
         }
-        return try hits(.match(pieces.map(Self.phrase).joined(separator: " OR ")), limit: limit, includingArchived: false, kinds: kinds)
+        var found = try hits(.match(pieces(3).map(Self.phrase).joined(separator: " OR ")), limit: limit, includingArchived: false, kinds: kinds)
+        // 挂号报错 shares no three characters with 挂号窗口操作手册: two-character pieces,
+        // which no trigram index holds, are looked for by scan when the index found too few.
+        if found.count < limit {
+            let more = try hits(.scan(pieces(2), any: true), limit: limit, includingArchived: false, kinds: kinds)
+            found += more.filter { a in !found.contains { $0.id == a.id } }.prefix(limit - found.count)
+        }
+        return found
     }
 
     /// The terms of a search text, or why it is refused.
@@ -74,7 +84,8 @@ extension Department {
 
     private enum Lookup {
         case match(String)
-        case scan([String])
+        /// Every term (`any` false) or any of them.
+        case scan([String], any: Bool)
     }
 
     private func hits(_ lookup: Lookup, limit: Int, includingArchived: Bool, kinds: Set<ArticleKind>) throws(DomainError) -> [Article] {
@@ -93,9 +104,9 @@ extension Department {
                     WHERE \(Self.searchIndex) MATCH ? AND \(live) AND \(kindFilter)
                     ORDER BY bm25(\(Self.searchIndex), 10.0, 4.0, 1.0) LIMIT ?
                     """, arguments: [expression, limit])
-            case .scan(let terms):
+            case let .scan(terms, any):
                 let text = "lower(coalesce(\(field("title")), '') || ' ' || coalesce(\(field("category")), '') || ' ' || coalesce(\(field("body")), ''))"
-                let each = terms.map { _ in "instr(\(text), lower(?)) > 0" }.joined(separator: " AND ")
+                let each = "(" + terms.map { _ in "instr(\(text), lower(?)) > 0" }.joined(separator: any ? " OR " : " AND ") + ")"
                 rows = try Row.fetchAll(db, sql: """
                     SELECT a.* FROM \(table) a WHERE \(each) AND \(live) AND \(kindFilter) ORDER BY a.id DESC LIMIT ?
                     """, arguments: StatementArguments(terms) + [limit])
