@@ -12,8 +12,8 @@ struct MeshDesk: AsyncParsableCommand {
         abstract: "MeshDesk: hospital IT operations replicated across campuses.",
         subcommands: [InitCommand.self, ServeCommand.self, StatusCommand.self, ClusterCommand.self,
                       RosterCommand.self, HandoverCommand.self, LeaveCommand.self, DutyCommand.self,
-                      TicketCommand.self, AssetCommand.self, ApprovalCommand.self, DemoCommand.self,
-                      UserCommand.self, DirectoryCommand.self, WebCommand.self, BenchCommand.self,
+                      TicketCommand.self, AssetCommand.self, ApprovalCommand.self, KnowledgeCommand.self, PlanCommand.self, MachineRoomCommand.self,
+                      DemoCommand.self, UserCommand.self, DirectoryCommand.self, WebCommand.self, BenchCommand.self,
                       VerifyCommand.self, BackupCommand.self, RestoreCommand.self, RebuildCommand.self,
                       CompactCommand.self, AuditCommand.self, DoctorCommand.self, BoundsCommand.self]
     )

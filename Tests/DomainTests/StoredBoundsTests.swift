@@ -40,6 +40,8 @@ import Storage
         case "kind": return entity.name == "approval" ? "purchase" : "x"
         case "username": return .text("poison\(round)")
         case "urgency", "impact": return "high"
+        case "system": return "his"
+        case "start_level": return "duty_engineer"
         default: return .text("poison")
         }
     }
@@ -128,6 +130,19 @@ import Storage
         _ = try d.assetProblems()
         _ = try d.exportAssets()
         for approval in try d.approvals() { _ = try d.approval(approval.id) }
+        for article in try d.articles(includingArchived: true) {
+            _ = try d.article(article.id)
+            _ = try d.articleHistory(article.id)
+            _ = article.reviewDue(on: now.date)
+        }
+        _ = try d.searchArticles("poison")
+        _ = try d.searchArticles("po")
+        _ = try d.suggestArticles(for: "poison")
+        for plan in try d.emergencyPlans() { _ = try d.emergencyPlan(plan.id); _ = try d.drills(plan: plan.id) }
+        _ = try d.drillsDue(on: now.date)
+        _ = try d.machineRoomEntries()
+        _ = try d.securityChecks()
+        _ = try d.securityChecksDue(on: now.date)
     }
 
     @Test(arguments: 0..<5)

@@ -18,7 +18,9 @@ import Testing
                         "/requests/new?kind=change", "/requests/new?kind=scrap", "/tickets/search", "/tickets/search?q=打印&state=new",
                         "/tickets/search?priority=9", "/statistics", "/statistics?from=2026-03-10&to=2026-03-01", "/admin", "/admin/accounts",
                         "/admin/people", "/admin/people?campus=EAST", "/admin/people/E101", "/admin/campuses", "/admin/calendar?year=2026", "/admin/policy",
-                        "/notifications", "/notifications/settings", "/admin/escalation"]
+                        "/notifications", "/notifications/settings", "/admin/escalation",
+                        "/kb", "/kb/new", "/kb?q=打印", "/kb?q=打印机&archived=1", "/tickets/new?q=打印机卡纸",
+                        "/plans", "/plans/new", "/plans/new?campus=EAST&system=machine_room", "/machine-room"]
     static let users = ["chief", "eng1", "clerk", "viewer", "admin", "ward"]
 
     /// Words a Chinese page may carry: names, abbreviations and formats hospital IT uses
@@ -92,6 +94,23 @@ import Testing
         var purchase = ApprovalRequest(kind: .purchase, campus: "EAST", title: "打印机", reason: "旧的坏了")
         purchase.department = "门诊"; purchase.quantity = 2; purchase.estimatedCost = 3000
         _ = try d.requestApproval(purchase, by: Acting("R001", at: now))
+        let jam = try d.writeArticle(ArticleDraft(title: "打印机卡纸处理", kind: .fault, category: "打印机", body: "打开后盖取纸。"),
+                                     reviewOn: LocalDate(iso: "2026-03-01"), by: Acting("E101", at: now))
+        try d.editArticle(jam, ArticleDraft(title: "打印机卡纸处理", kind: .fault, category: "打印机", body: "先断电，再打开后盖取纸。"), seen: 1,
+                          by: Acting("E102", at: now))
+        _ = try d.writeArticle(ArticleDraft(title: "HIS 挂号操作手册", kind: .manual, category: "HIS", body: "先选科室，再刷医保卡。"), by: Acting("E101", at: now))
+        let plan = try d.writePlan(PlanDraft(campus: "EAST", system: .machineRoom, title: "机房断电应急预案", steps: "1. 确认 UPS 供电\n2. 通知总值班",
+                                             startLevel: .generalDutyOfficer), by: Acting("E001", at: now))
+        try d.setPlanContact(plan, "E101", by: Acting("E001", at: now))
+        let drill = try d.scheduleDrill(plan, on: now.date, scenario: "机房断电", by: Acting("E001", at: now))
+        _ = try d.scheduleDrill(plan, on: now.date.adding(days: 3), scenario: "空调故障", by: Acting("E001", at: now))
+        try d.recordDrill(drill, doneOn: now.date, findings: "切换正常", actions: "补充备用电池", by: Acting("E101", at: now))
+        let entry = try d.enterMachineRoom(campus: "EAST", person: nil, visitor: "华为 王工", reason: "更换电源", escort: "E101", by: Acting("E101", at: now))
+        _ = try d.enterMachineRoom(campus: "EAST", person: "E102", reason: "巡检", escort: nil, by: Acting("E101", at: now))
+        try d.leaveMachineRoom(entry, by: Acting("E101", at: now))
+        let check = try d.scheduleSecurityCheck(campus: "EAST", kind: .patch, target: "HIS 服务器", dueOn: now.date, by: Acting("E101", at: now))
+        _ = try d.scheduleSecurityCheck(campus: "EAST", kind: .vulnerability, target: "门户网站", dueOn: now.date.adding(days: 5), by: Acting("E101", at: now))
+        try d.recordSecurityCheck(check, doneOn: now.date, result: "已安装补丁", by: Acting("E101", at: now))
         return fixture
     }
 
@@ -103,6 +122,8 @@ import Testing
         let names = Set(ServerFixture.people.map(\.0))
         let tickets = try fixture.department.tickets(campus: "EAST", openOnly: false).map { "/tickets/\($0.number)" }
             + (try fixture.department.approvals()).map { "/requests/\($0.id)" }
+            + (try fixture.department.articles()).map { "/kb/\($0.id)" }
+            + (try fixture.department.emergencyPlans()).map { "/plans/\($0.id)" }
         try await fixture.application().test(.router) { client in
             let session = try await client.signIn(username)
             for path in Self.pages + tickets {

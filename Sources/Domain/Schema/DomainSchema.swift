@@ -186,12 +186,14 @@ public enum DomainSchema {
     /// assets and approvals (additive: a version-1 node keeps their batches deferred
     /// until it is upgraded). Version 3 adds the leave request's kind (假别) and the overtime
     /// request's compensation (调休 or 加班费). Version 4 adds an asset's purchase cost,
-    /// manufacturer, supplier and notes, tickets' attachments, and notifications
-    /// (escalation policy, delivery records, personal channels).
+    /// manufacturer, supplier and notes, tickets' attachments, notifications (escalation
+    /// policy, delivery records, personal channels), and the department's records
+    /// (knowledge base, emergency plans and drills, machine room, security checks).
     public static let schema = Schema(version: 4, entities: [
         campus, person, post, holiday, rosterMonth, rosterSeat, swapRequest,
         leaveRequest, overtimeRequest, attendanceDay, handover, dutyLog, audit, account,
         ticket, ticketPolicy, ticketAttachment, asset, approval,
         notificationPolicy, notificationDelivery, notificationSettings,
+        article, emergencyPlan, drill, machineRoomEntry, securityCheck,
     ])
 }

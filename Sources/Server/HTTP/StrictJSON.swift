@@ -13,13 +13,14 @@ protocol StrictBody: Decodable {
 enum StrictJSON {
     /// Reads at most `MeshDeskRequestContext.bodyBytesMax` bytes (413 beyond), checks it
     /// is one JSON object with only known fields, then decodes it (400 on wrong types).
-    static func decode<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T {
+    /// `bytesMax` is larger only for a route whose content is larger (a knowledge base article).
+    static func decode<T: StrictBody>(_ type: T.Type, from request: Request, bytesMax: Int = MeshDeskRequestContext.bodyBytesMax) async throws -> T {
         try requireJSON(request)
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > MeshDeskRequestContext.bodyBytesMax {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > bytesMax {
             throw HTTPError(.contentTooLarge)
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: MeshDeskRequestContext.bodyBytesMax)
+        let buffer = try await request.collectBody(upTo: bytesMax)
         let data = Data(buffer: buffer)
         let object: Any
         do {

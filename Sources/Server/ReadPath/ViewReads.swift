@@ -23,4 +23,6 @@ enum ViewReads {
     static let assets = directory + [DomainSchema.asset.id, DomainSchema.approval.id]
     /// 信息统计: tickets, assets, rosters, overtime — nearly everything.
     static let statistics = tickets + rostering + [DomainSchema.asset.id]
+    /// 知识库: the articles, and who is who (authors' names).
+    static let knowledge = directory + [DomainSchema.article.id]
 }

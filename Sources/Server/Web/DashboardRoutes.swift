@@ -35,7 +35,7 @@ struct Dashboard: Sendable {
         router.post("/tickets") { request, context in try await openTicketFromForm(request, context) }
         registerTicketSearch(on: router)
         router.get("/tickets/new") { request, context in try page(request, context, path: "/tickets/new") { user, layout in
-            try newTicketPage(user, layout)
+            try newTicketPage(user, layout, suggest: request.uri.queryParameters.get("q"))
         } }
         router.get("/tickets/{number}") { request, context in
             let number = try context.parameters.require("number")
@@ -88,6 +88,9 @@ struct Dashboard: Sendable {
         registerStatistics(on: router)
         registerAdmin(on: router)
         registerNotifications(on: router)
+        registerKnowledgeBase(on: router)
+        registerEmergency(on: router)
+        registerMachineRoom(on: router)
         router.get("/problems") { request, context in try page(request, context, path: "/problems") { user, layout in
             try problemsPage(user, layout)
         } }

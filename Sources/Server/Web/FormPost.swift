@@ -9,12 +9,14 @@ import Security
 enum FormPost {
     static let fieldsMax = 32
 
-    static func read(_ request: Request, fields: Set<String>, csrfOf user: SignedIn?) async throws -> [String: String] {
+    /// `bytesMax` is larger only for a form whose content is larger (a knowledge base article).
+    static func read(_ request: Request, fields: Set<String>, csrfOf user: SignedIn?,
+                     bytesMax: Int = MeshDeskRequestContext.bodyBytesMax) async throws -> [String: String] {
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "a form post must be application/x-www-form-urlencoded")
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: MeshDeskRequestContext.bodyBytesMax)
+        let buffer = try await request.collectBody(upTo: bytesMax)
         let values = try parse(String(buffer: buffer))
         let allowed = user == nil ? fields : fields.union(["csrf"])
         let unknown = Set(values.keys).subtracting(allowed).sorted()

@@ -35,7 +35,7 @@ struct Layout {
     func page(title: String, _ body: HTML) -> HTML {
         let nav: [(String, String, String)] = [
             ("/", "当前值班", "On duty now"), ("/duty", "我的值班", "My duty"), ("/tickets", "工单", "Tickets"), ("/tickets/new", "报修", "Report a problem"),
-            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"),
+            ("/roster", "值班表", "Roster"), ("/chief/roster", "排班管理", "Rostering"), ("/handover", "交接班", "Handover"), ("/assets", "资产", "Assets"), ("/kb", "知识库", "Knowledge base"), ("/plans", "应急预案", "Emergency plans"), ("/machine-room", "机房与安全", "Machine room"),
             ("/approvals", "审批", "Approvals"), ("/requests", "申请", "Requests"), ("/attendance", "考勤", "Attendance"), ("/problems", "待处理", "To resolve"), ("/audit", "审计", "Audit"), ("/statistics", "统计", "Statistics"), ("/admin", "管理", "Administration"), ("/status", "节点状态", "Node status"),
             ("/notifications", "通知", "Notifications"),
         ]
@@ -53,10 +53,12 @@ struct Layout {
         let statistics = user.map(Dashboard.readsStatistics) ?? false
         // 管理 only for an administrator (of any campus).
         let admin = user.map(Dashboard.administers) ?? false
+        // 应急预案 for the department's staff and the central viewer.
+        let records = user.map(Access.readsRecords) ?? false
         let links: [HTML] = user == nil ? [] : nav.filter {
             ($0.0 != "/tickets/new" || reports) && ($0.0 != "/duty" || staff) && ($0.0 != "/chief/roster" || chief)
                 && ($0.0 != "/attendance" || attendance) && ($0.0 != "/audit" || audit) && ($0.0 != "/statistics" || statistics)
-                && ($0.0 != "/admin" || admin)
+                && ($0.0 != "/admin" || admin) && (($0.0 != "/plans" && $0.0 != "/machine-room") || records)
         }.map { item in
             // The unread count is a live part: the page's event stream refreshes it.
             let badge: HTML = item.0 == "/notifications" ? "<span data-live=\"unread\">\(unread > 0 ? HTML(" (\(unread))") : HTML(""))</span>" : ""

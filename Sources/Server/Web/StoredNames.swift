@@ -12,7 +12,9 @@ extension Language {
         "ticket_attachment": ("工单附件", "ticket attachment"),
         "handover": ("交接班", "handover"), "duty_log": ("值班记录", "duty log"), "audit": ("审计记录", "audit entry"),
         "account": ("账户", "account"), "ticket": ("工单", "ticket"), "asset": ("资产", "asset"), "approval": ("申请单", "request"),
-        "ticket_policy": ("工单规则", "ticket policy"),
+        "ticket_policy": ("工单规则", "ticket policy"), "kb_article": ("知识库文章", "knowledge base article"),
+        "emergency_plan": ("应急预案", "emergency plan"), "drill": ("演练", "drill"),
+        "machine_room_entry": ("机房进出登记", "machine-room entry"), "security_check": ("安全检查", "security check"),
     ]
 
     static let fieldNames: [String: (String, String)] = [
@@ -50,6 +52,12 @@ extension Language {
         "ticket_policy.policy": ("优先级矩阵与时限", "priority matrix and SLA targets"),
         "approval.requested_at": ("申请时间", "requested at"), "approval.quantity": ("数量", "quantity"),
         "approval.estimated_cost": ("预估费用", "estimated cost"), "approval.planned_at": ("计划实施时间", "planned at"),
+        "emergency_plan.updated_at": ("修改时间", "updated at"), "drill.scheduled_on": ("计划日期", "scheduled on"),
+        "drill.done_on": ("演练日期", "held on"), "drill.recorded_at": ("记录时间", "recorded at"),
+        "machine_room_entry.in_at": ("进入时间", "went in at"), "machine_room_entry.out_at": ("离开时间", "came out at"),
+        "security_check.due_on": ("应检日期", "due on"), "security_check.done_on": ("检查日期", "checked on"),
+        "kb_article.created_at": ("创建时间", "created at"), "kb_article.revisions": ("版本数", "revisions"),
+        "kb_article.review_on": ("复审日期", "review date"), "kb_article.archived_on": ("归档日期", "archived on"),
     ]
 
     /// Problem kinds as `GET /api/problems` spells them.

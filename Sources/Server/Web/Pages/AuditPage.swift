@@ -148,6 +148,8 @@ enum AuditNames {
         "overtime": ("加班", "overtime"), "person": ("人员", "person"), "post": ("岗位", "post"), "role": ("角色", "role"),
         "roster": ("值班表", "roster"), "swap": ("换班", "swap"), "ticket": ("工单", "ticket"),
         "notification": ("通知", "notification"),
+        "kb": ("知识库", "knowledge base"), "plan": ("应急预案", "emergency plan"), "drill": ("演练", "drill"),
+        "machine_room": ("机房", "machine room"), "security_check": ("安全检查", "security check"),
     ]
 
     static let verbs: [String: (String, String)] = [
@@ -171,6 +173,9 @@ enum AuditNames {
         "repaired": ("修复", "back from repair"), "maintain": ("维护", "maintained"), "retag": ("改编号", "retagged"),
         "cancelled": ("撤销", "cancelled"), "unlock": ("解锁", "unlocked"), "edit": ("修改", "edited"), "day": ("调整某日", "day set"),
         "major": ("标记重大故障", "marked a major incident"), "transfer": ("院区调拨", "sent to another campus"), "read": ("标为已读", "marked read"), "settings": ("设置", "settings changed"),
+        "write": ("编写", "written"), "keep": ("保留版本", "revision kept"),
+        "dates": ("设定复审归档日期", "dates set"), "contact_add": ("添加联系人", "contact added"), "contact_remove": ("移除联系人", "contact removed"),
+        "schedule": ("安排", "scheduled"), "record": ("记录结果", "recorded"), "enter": ("进入登记", "went in"), "leave": ("离开登记", "came out"),
     ]
 
     static func action(_ code: String, _ lang: Language) -> String {

@@ -26,6 +26,8 @@ extension Dashboard {
             try onDutySections(lang, at: now)
         }
         let cluster = clusterSection(try api.clusterHealth(), lang, detailed: false)
+        let drills = try drillsDueSection(user, lang, today: now.date)
+        let machineRoom = try machineRoomDueSection(user, lang, today: now.date)
         // 考勤员 (and 科长, 中心查看) land on their work: today's sign-in sheet is one click away.
         let attendance: HTML = user.staff.roles.contains(where: { Self.attendanceReaders.contains($0.role) })
             ? "<p class=\"card\"><a id=\"home-attendance\" href=\"/attendance\">\(lang.pick("考勤：今日签到表与月考勤表 →", "Attendance: today's sign-in sheet and the month →"))</a></p>"
@@ -35,6 +37,8 @@ extension Dashboard {
             <p class="muted">\(now.description)</p>\(attendance)
             <h2>\(lang.pick("最新未结工单", "Newest open tickets")) <a href="/tickets">\(lang.pick("全部", "all"))</a></h2>
             <div data-live="home.tickets">\(tickets.value.body)</div>
+            \(drills.markup.isEmpty ? "" : HTML("<div data-live=\"home.drills\">\(drills)</div>"))\
+            \(machineRoom.markup.isEmpty ? "" : HTML("<div data-live=\"home.machine-room\">\(machineRoom)</div>"))
             <h2>\(lang.pick("集群", "Cluster")) <a href="/status">\(lang.pick("详情", "details"))</a></h2>
             <div data-live="home.cluster">\(cluster)</div>
             <div data-live="home.duty">\(duty.value.body)</div>

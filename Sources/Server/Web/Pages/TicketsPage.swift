@@ -186,7 +186,7 @@ extension Dashboard {
             <h2>\(lang.pick("处理过程", "Timeline"))</h2>
             <table><tr><th>\(lang.pick("时间", "Time"))</th><th>\(lang.pick("操作人", "By"))</th><th>\(lang.pick("操作", "Action"))</th><th>\(lang.pick("内容", "Detail"))</th></tr>\(timeline)</table>
             \(try ticketAttachmentsSection(ticket, user, lang, notice: attachmentNotice))
-            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang, failure: failure))
+            <h2>\(lang.pick("操作", "Actions"))</h2>\(ticketActions(ticket, user, lang, failure: failure))\(faultRecordLink(ticket, user, lang))
             """)
     }
 
@@ -270,7 +270,7 @@ extension Dashboard {
 
     // MARK: - report a problem
 
-    func newTicketPage(_ user: SignedIn, _ layout: Layout, failure: DutyFormFailure? = nil) throws -> HTML {
+    func newTicketPage(_ user: SignedIn, _ layout: Layout, failure: DutyFormFailure? = nil, suggest: String? = nil) throws -> HTML {
         let lang = layout.lang
         let campuses = Access.reportingCampuses(user, among: try department.campuses().map(\.code))
         guard !campuses.isEmpty else {
@@ -295,7 +295,7 @@ extension Dashboard {
         return layout.page(title: lang.pick("报修", "Report a problem"), """
             <form class="card" method="post" action="/tickets" style="max-width:680px">
             <input type="hidden" name="csrf" value="\(user.session.csrfToken)">\(failure?.form == "assets" ? "" : refused)
-            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" value="\(typed("title"))" required></label><br>
+            <label>\(lang.pick("标题", "Title"))<br><input class="wide" name="title" maxlength="\(TicketText.titleCharactersMax)" value="\(failure == nil ? suggest ?? "" : typed("title"))" required></label><br>
             <label>\(lang.pick("问题描述", "Description"))<br><input class="wide" name="description" value="\(typed("description"))"></label><br>
             <label>\(lang.pick("优先级", "Priority"))<br><select name="priority">\(priorities)</select></label><br>
             <label>\(lang.pick("院区", "Campus"))<br><select name="campus">\(campusOptions)</select></label><br>
@@ -307,6 +307,7 @@ extension Dashboard {
             <label><input type="checkbox" name="major" value="1"\(typed("major") == "1" ? HTML(" checked") : "")> \(lang.pick("重大故障（优先级 P1）", "Major incident (priority P1)"))</label><br>
             <button id="submit-ticket" type="submit">\(lang.pick("提交", "Submit"))</button>
             </form>
+            \(try articleSuggestions(user, lang, typed: suggest))
             """)
     }
 
