@@ -10,11 +10,19 @@ one after another by the CLI (each a commit the web process did not make: it lea
 as it learns of a peer's batch). One sample per ticket: from the CLI's return (the commit
 is durable) to the sink's receipt of the mail naming the ticket. Prints p50/p99/max and
 the misses; --json prints them as JSON. Uses MESHDESK_BIN or .build/debug/meshdesk."""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.parse, urllib.request, http.cookiejar
+import email, email.header, email.policy, json, os, shutil, signal, subprocess, sys, tempfile, time, urllib.parse, urllib.request, http.cookiejar
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("MESHDESK_BIN", os.path.join(REPO, ".build/debug/meshdesk"))
 TIMEOUT_S = 30
+
+
+def mentions(path, number):
+    """Whether the mail at `path` names `number`, in its decoded subject or body."""
+    with open(path, "rb") as f:
+        message = email.message_from_binary_file(f, policy=email.policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    return number in str(message["subject"]) or (body is not None and number in body.get_content())
 
 
 def main():
@@ -53,7 +61,7 @@ def main():
         if me.get("passwordChangeRequired"):
             form("/password", {"current": password, "new": password + "-bench"})
         form("/notifications/settings", {"email": "chief-east@hospital.example", "quietStart": "", "quietEnd": ""})
-        samples, missed = [], 0
+        samples, missed, seen = [], 0, set()
         for n in range(tickets):
             out = subprocess.run([BIN, "ticket", "open", "--data-dir", data, "--as", "E0004", "--campus", "EAST", "--reporter", "门诊",
                                   "--department", "门诊部", "--category", "application", "--description", f"delivery bench {n}", "--major", "--json"],
@@ -64,8 +72,9 @@ def main():
             arrived = None
             while time.monotonic() < deadline and arrived is None:
                 for name in os.listdir(mail):
-                    if name.endswith(".eml") and number in open(os.path.join(mail, name), errors="replace").read():
+                    if name.endswith(".eml") and name not in seen and mentions(os.path.join(mail, name), number):
                         arrived = time.monotonic()
+                        seen.add(name)
                         break
                 time.sleep(0.02)
             if arrived is None:
@@ -91,7 +100,10 @@ def main():
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        shutil.rmtree(t, ignore_errors=True)
+        if os.environ.get("KEEP"):
+            print("kept " + t, file=sys.stderr)
+        else:
+            shutil.rmtree(t, ignore_errors=True)
 
 
 if __name__ == "__main__":
