@@ -33,6 +33,24 @@ final class ReadPath: Sendable {
     static let writersTrackedMax = 10_000
 
     private let writers = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The unread count of every frame's 通知 badge, by recipient, with the state it was
+    /// counted at: one SQLite read per recipient per state, not one per page served.
+    private let unreadCounts = Mutex<[String: (version: String, count: Int)]>([:])
+    /// Recipients whose count is kept; past it the table starts again (a count is cheap to redo).
+    static let unreadCountsMax = 10_000
+
+    /// `recipient`'s unread notifications at the state `version` names, counted by `count`
+    /// only when the state moved since the last count (an empty `version`: always).
+    func unread(for recipient: String, version: String, count: () throws -> Int) rethrows -> Int {
+        if !version.isEmpty, let kept = unreadCounts.withLock({ $0[recipient] }), kept.version == version { return kept.count }
+        let fresh = try count()
+        guard !version.isEmpty else { return fresh }
+        unreadCounts.withLock { counts in
+            if counts.count >= Self.unreadCountsMax { counts.removeAll(keepingCapacity: true) }
+            counts[recipient] = (version, fresh)
+        }
+        return fresh
+    }
 
     func noteWrite(session: String) {
         writers.withLock { w in

@@ -117,7 +117,8 @@ struct Dashboard: Sendable {
         let nonce = RandomToken.hex(bytes: 16)
         var layout = Layout(lang: Language.of(request), user: user, path: path, nonce: nonce, version: version,
                             pollSeconds: configuration.pollSeconds, current: current)
-        layout.unread = (try? department.unreadNotificationCount(for: user.person.rawValue)) ?? 0
+        let recipient = user.person.rawValue
+        layout.unread = (try? api.reads.unread(for: recipient, version: version) { try department.unreadNotificationCount(for: recipient) }) ?? 0
         return withLanguage(HTMLResponse.make(try body(layout), nonce: nonce), request)
     }
 
