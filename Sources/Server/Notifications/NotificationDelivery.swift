@@ -141,7 +141,10 @@ public struct NotificationDelivery: Service {
                         try await Self.deadline(configuration.sendTimeout) { try await self.send(message) }
                         let now = wallMillis()
                         await outbox.change { $0.succeeded(message, now: now) }
-                        try? department.recordChannelDelivered(message.entries.map(\.key), channel: channel)
+                        do { try department.recordChannelDelivered(message.entries.map(\.key), channel: channel) } catch {
+                            // Sent, but unrecorded: another node may send it again after the takeover delay.
+                            logger.error("\(channel) delivery not recorded: \(error)")
+                        }
                     } catch {
                         let now = wallMillis()
                         let text = "\(error)"

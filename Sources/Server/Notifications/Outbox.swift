@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Logging
 
 /// 发件箱 — notifications this node has taken on to send, per channel address, with
 /// their attempts, backoff and the dead-letter list. A value type with `now` passed in
@@ -179,17 +180,22 @@ public enum ChannelAddress: Codable, Hashable, Sendable {
 public actor OutboxFile {
     public private(set) var outbox: Outbox
     private let url: URL?
+    private let logger: Logger
 
     /// A file that does not decode is set aside as `.corrupt` and an empty outbox starts:
     /// what it held is still due from the replica and is planned again.
-    public init(url: URL?) {
+    public init(url: URL?, logger: Logger = Logger(label: "meshdesk.notifications")) {
         self.url = url
+        self.logger = logger
         var loaded = Outbox()
         if let url, let data = try? Data(contentsOf: url) {
             if let decoded = try? JSONDecoder().decode(Outbox.self, from: data) {
                 loaded = decoded
             } else {
-                try? FileManager.default.moveItem(at: url, to: url.appendingPathExtension("corrupt"))
+                logger.warning("notification outbox \(url.path) does not decode: set aside as .corrupt, planned again from the replica")
+                do { try FileManager.default.moveItem(at: url, to: url.appendingPathExtension("corrupt")) } catch {
+                    logger.error("cannot set aside the corrupt outbox \(url.path): \(error)")
+                }
             }
         }
         loaded.resetInFlight()
@@ -203,7 +209,11 @@ public actor OutboxFile {
     }
 
     private func save() {
-        guard let url, let data = try? JSONEncoder().encode(outbox) else { return }
-        try? data.write(to: url, options: .atomic)
+        guard let url else { return }
+        // A lost write is not a lost notification (what is due is planned again from the
+        // replica after a restart), but retries and dead letters since the last write are.
+        do { try JSONEncoder().encode(outbox).write(to: url, options: .atomic) } catch {
+            logger.error("cannot write the notification outbox \(url.path): \(error)")
+        }
     }
 }

@@ -29,7 +29,7 @@ extension Dashboard {
             return HTMLResponse.redirect("/notifications?done=claimed&ticket=\(number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
         }
         router.get("/notifications/settings") { request, context in try page(request, context, path: "/notifications") { user, layout in
-            settingsPage(user, layout, form: nil, refusal: nil, saved: request.uri.queryParameters.get("done") == "saved")
+            try settingsPage(user, layout, form: nil, refusal: nil, saved: request.uri.queryParameters.get("done") == "saved")
         } }
         router.post("/notifications/settings") { request, context in try await saveSettings(request, context) }
         router.get("/admin/escalation") { request, context in try page(request, context, path: "/notifications") { user, layout in

@@ -8,9 +8,10 @@ extension Dashboard {
     static let settingsFields: Set<String> = Set(["email", "quietStart", "quietEnd"])
         .union((0..<NotificationSettings.webhooksMax).flatMap { ["kind\($0)", "url\($0)", "secret\($0)"] })
 
-    func settingsPage(_ user: SignedIn, _ layout: Layout, form: [String: String]?, refusal: String?, saved: Bool) -> HTML {
+    func settingsPage(_ user: SignedIn, _ layout: Layout, form: [String: String]?, refusal: String?, saved: Bool) throws -> HTML {
         let lang = layout.lang
-        let stored = (try? department.notificationSettings(for: user.person.rawValue)) ?? .none
+        // A failed read is an error page, not empty settings a save would then overwrite.
+        let stored = try department.notificationSettings(for: user.person.rawValue)
         func value(_ name: String) -> String {
             if let form { return form[name] ?? "" }
             switch name {
@@ -65,8 +66,8 @@ extension Dashboard {
         let (user, acting) = try api.acting(context)
         let form = try await FormPost.read(request, fields: Self.settingsFields, csrfOf: user)
         let lang = Language.of(request)
-        func refuse(_ text: String) -> Response {
-            framed(request, user, path: "/notifications", version: "") { layout in settingsPage(user, layout, form: form, refusal: text, saved: false) }
+        func refuse(_ text: String) throws -> Response {
+            try framed(request, user, path: "/notifications", version: "") { layout in try settingsPage(user, layout, form: form, refusal: text, saved: false) }
         }
         func trimmed(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
         var hooks: [WebhookTarget] = []
@@ -74,7 +75,7 @@ extension Dashboard {
             let kindText = trimmed("kind\(n)"), url = trimmed("url\(n)"), secret = trimmed("secret\(n)")
             if kindText.isEmpty && url.isEmpty { continue }
             guard let kind = WebhookTarget.Kind(rawValue: kindText) else {
-                return refuse(lang.pick("第 \(n + 1) 行请选择机器人类型。", "Row \(n + 1): choose the kind of robot."))
+                return try refuse(lang.pick("第 \(n + 1) 行请选择机器人类型。", "Row \(n + 1): choose the kind of robot."))
             }
             hooks.append(WebhookTarget(kind: kind, url: url, secret: secret.isEmpty ? nil : secret))
         }
@@ -82,13 +83,13 @@ extension Dashboard {
         let start = trimmed("quietStart"), end = trimmed("quietEnd")
         if !start.isEmpty || !end.isEmpty {
             guard let s = Self.minute(start), let e = Self.minute(end) else {
-                return refuse(lang.pick("免打扰时间应写成 时:分，如 22:00 和 07:00。", "Quiet hours are written hh:mm, e.g. 22:00 and 07:00."))
+                return try refuse(lang.pick("免打扰时间应写成 时:分，如 22:00 和 07:00。", "Quiet hours are written hh:mm, e.g. 22:00 and 07:00."))
             }
             quiet = QuietHours(startMinute: s, endMinute: e)
         }
         let email = trimmed("email")
         let settings = NotificationSettings(email: email.isEmpty ? nil : email, webhooks: hooks, quietHours: quiet)
-        if let problem = settings.problem { return refuse(lang.name(of: problem)) }
+        if let problem = settings.problem { return try refuse(lang.name(of: problem)) }
         try department.setNotificationSettings(settings, for: user.person, by: acting)
         return HTMLResponse.redirect("/notifications/settings?done=saved")
     }
